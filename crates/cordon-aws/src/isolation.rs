@@ -1,0 +1,166 @@
+//! [`NetworkIsolation`] on EC2: security groups are moved per network interface with
+//! `ModifyNetworkInterfaceAttribute`, because `ModifyInstanceAttribute Groups` only
+//! reaches the primary interface (and AWS rejects it on multi-interface instances).
+
+use crate::port_error;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Filter, NetworkInterface, Tag};
+use cordon_core::plan::ORIGINAL_GROUPS_TAG;
+use cordon_core::ports::PortResult;
+use cordon_core::{IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError};
+use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
+
+#[derive(Clone, Debug)]
+pub struct Ec2Isolation {
+    pub(crate) client: Client,
+}
+
+impl Ec2Isolation {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    async fn describe_interfaces(&self, filters: Vec<Filter>) -> PortResult<Vec<NetworkInterface>> {
+        let pages = self
+            .client
+            .describe_network_interfaces()
+            .set_filters(Some(filters))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
+        pages
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| port_error("ec2:DescribeNetworkInterfaces", e))
+    }
+}
+
+pub(crate) fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+impl NetworkIsolation for Ec2Isolation {
+    async fn ensure_isolation_groups(&self, vpc: &VpcId) -> PortResult<IsolationGroups> {
+        crate::isolation_groups::ensure(&self.client, vpc).await
+    }
+
+    async fn instance_network_interfaces(
+        &self,
+        instance: &InstanceId,
+    ) -> PortResult<Vec<NetworkInterfaceState>> {
+        let interfaces = self
+            .describe_interfaces(vec![filter("attachment.instance-id", instance.as_str())])
+            .await?;
+        interfaces.iter().map(interface_state).collect()
+    }
+
+    async fn record_original_groups(
+        &self,
+        eni: &NetworkInterfaceId,
+        groups: &[SecurityGroupId],
+    ) -> PortResult<()> {
+        let value = groups.iter().map(SecurityGroupId::as_str).collect::<Vec<_>>().join(",");
+        self.client
+            .create_tags()
+            .resources(eni.as_str())
+            .tags(Tag::builder().key(ORIGINAL_GROUPS_TAG).value(value).build())
+            .send()
+            .await
+            .map_err(|e| port_error("ec2:CreateTags", e))?;
+        Ok(())
+    }
+
+    async fn set_network_interface_groups(
+        &self,
+        eni: &NetworkInterfaceId,
+        groups: &[SecurityGroupId],
+    ) -> PortResult<()> {
+        self.client
+            .modify_network_interface_attribute()
+            .network_interface_id(eni.as_str())
+            .set_groups(Some(groups.iter().map(|g| g.to_string()).collect()))
+            .send()
+            .await
+            .map_err(|e| port_error("ec2:ModifyNetworkInterfaceAttribute", e))?;
+        Ok(())
+    }
+
+    async fn instance_interfaces_in_group(
+        &self,
+        instance: &InstanceId,
+        group: &SecurityGroupId,
+    ) -> PortResult<Vec<NetworkInterfaceId>> {
+        let interfaces = self
+            .describe_interfaces(vec![
+                filter("attachment.instance-id", instance.as_str()),
+                filter("group-id", group.as_str()),
+            ])
+            .await?;
+        interfaces
+            .iter()
+            .map(|eni| parse_id("ec2:DescribeNetworkInterfaces", eni.network_interface_id()))
+            .collect()
+    }
+
+    async fn group_rule_counts(&self, group: &SecurityGroupId) -> PortResult<(usize, usize)> {
+        let found = crate::isolation_groups::describe_by_id(&self.client, group).await?;
+        Ok((found.ip_permissions().len(), found.ip_permissions_egress().len()))
+    }
+
+    async fn tag_instance(&self, instance: &InstanceId, tags: &[(String, String)]) -> PortResult<()> {
+        self.client
+            .create_tags()
+            .resources(instance.as_str())
+            .set_tags(Some(
+                tags.iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map_err(|e| port_error("ec2:CreateTags", e))?;
+        Ok(())
+    }
+}
+
+fn interface_state(eni: &NetworkInterface) -> PortResult<NetworkInterfaceState> {
+    const OP: &str = "ec2:DescribeNetworkInterfaces";
+    let groups = eni
+        .groups()
+        .iter()
+        .map(|g| parse_id(OP, g.group_id()))
+        .collect::<PortResult<Vec<SecurityGroupId>>>()?;
+    let recorded_original_groups = eni
+        .tag_set()
+        .iter()
+        .find(|t| t.key() == Some(ORIGINAL_GROUPS_TAG))
+        .map(|t| {
+            t.value()
+                .unwrap_or_default()
+                .split(',')
+                .filter(|g| !g.is_empty())
+                .map(|g| parse_id(OP, Some(g)))
+                .collect::<PortResult<Vec<SecurityGroupId>>>()
+        })
+        .transpose()?;
+    Ok(NetworkInterfaceState {
+        id: parse_id(OP, eni.network_interface_id())?,
+        groups,
+        recorded_original_groups,
+    })
+}
+
+/// Ids coming back from AWS are checked like those coming in: a surprise is an error.
+pub(crate) fn parse_id<T: std::str::FromStr<Err = String>>(
+    operation: &'static str,
+    raw: Option<&str>,
+) -> PortResult<T> {
+    raw.unwrap_or_default().parse().map_err(|message| PortError {
+        operation,
+        code: None,
+        message,
+        transient: false,
+    })
+}

@@ -1,0 +1,13 @@
+//! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
+//! decisions live in the domain; this crate only speaks EC2/STS and maps their errors.
+
+mod config;
+mod error;
+mod identity;
+mod isolation;
+mod isolation_groups;
+
+pub use config::load_sdk_config;
+pub use error::port_error;
+pub use identity::current_account;
+pub use isolation::Ec2Isolation;

@@ -1,0 +1,41 @@
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Automated containment for AWS security findings: replay events locally through
+/// the same handlers the Lambda functions run.
+#[derive(Debug, Parser)]
+#[command(name = "cordon", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Route each event file to the function(s) whose EventBridge rule in template.yaml
+    /// matches it, and handle it in-process.
+    Replay(ReplayArgs),
+    /// List the functions and the EventBridge rules that route events to them.
+    Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// One endpoint for every AWS service (e.g. a local emulator). Without it the
+    /// standard AWS configuration applies, including AWS_ENDPOINT_URL and the
+    /// per-service AWS_ENDPOINT_URL_<SERVICE> variables.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// AWS region; defaults to the standard configuration.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Plan only: print the steps that would be taken and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// One JSON object per event and function, per line.
+    #[arg(long)]
+    pub json: bool,
+    /// EventBridge event files (JSON).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}

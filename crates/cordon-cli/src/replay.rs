@@ -1,0 +1,154 @@
+//! `cordon replay`: each event file is parsed strictly, routed by the EventBridge rules
+//! in template.yaml, and handled in-process by the function's own handler.
+
+use crate::cli::ReplayArgs;
+use crate::output::{Record, print_record};
+use crate::rules;
+use cordon_aws::{Ec2Isolation, current_account, load_sdk_config};
+use cordon_core::{Decision, Mode, Outcome};
+use cordon_events::{AccountId, parse_event_value};
+use cordon_lambda::FunctionConfig;
+use cordon_rules::Routes;
+use std::path::Path;
+use std::process::ExitCode;
+use tokio::sync::OnceCell;
+
+struct Replayer {
+    routes: Routes,
+    config: FunctionConfig,
+    endpoint: Option<String>,
+    region: Option<String>,
+    /// Loaded on first use, so a dry-run with an explicit allow-list needs no AWS at all.
+    sdk: OnceCell<(aws_config::SdkConfig, Ec2Isolation)>,
+    account: OnceCell<AccountId>,
+}
+
+pub async fn run(args: ReplayArgs) -> ExitCode {
+    let routes = match rules::routes() {
+        Ok(routes) => routes,
+        Err(err) => return fatal(&format!("template.yaml: {err}")),
+    };
+    let mut config = match FunctionConfig::from_env() {
+        Ok(config) => config,
+        Err(err) => return fatal(&err.to_string()),
+    };
+    if args.dry_run {
+        config.mode = Mode::DryRun;
+    }
+    let replayer = Replayer {
+        routes,
+        config,
+        endpoint: args.endpoint,
+        region: args.region,
+        sdk: OnceCell::new(),
+        account: OnceCell::new(),
+    };
+    let mut all_handled = true;
+    for file in &args.files {
+        for record in replayer.replay_file(file).await {
+            print_record(&record, args.json);
+            if record.outcome.decision == Decision::Failed {
+                all_handled = false;
+                eprintln!("error: {}: {}", record.file, record.outcome.reason);
+            }
+        }
+    }
+    if all_handled { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+impl Replayer {
+    async fn replay_file(&self, path: &Path) -> Vec<Record> {
+        let file = path.display().to_string();
+        let failed = |reason: String| {
+            vec![Record {
+                file: file.clone(),
+                function: None,
+                outcome: Outcome::without_steps(Decision::Failed, reason),
+            }]
+        };
+        let raw = match std::fs::read(path) {
+            Ok(raw) => raw,
+            Err(err) => return failed(format!("cannot read the file: {err}")),
+        };
+        let value: serde_json::Value = match serde_json::from_slice(&raw) {
+            Ok(value) => value,
+            Err(err) => return failed(format!("malformed event: not valid JSON: {err}")),
+        };
+        // Strict parsing comes before routing: a malformed event is reported as such
+        // even when no rule would have matched it, and nothing is touched.
+        if let Err(err) = parse_event_value(value.clone()) {
+            return failed(format!("malformed event: {err}"));
+        }
+        let functions = self.routes.functions_for(&value);
+        if functions.is_empty() {
+            return vec![Record {
+                file,
+                function: None,
+                outcome: Outcome::without_steps(
+                    Decision::Ignored,
+                    "no EventBridge rule in template.yaml matches this event, so no function would receive it",
+                ),
+            }];
+        }
+        let mut records = Vec::with_capacity(functions.len());
+        for function in functions {
+            let outcome = self.handle(function, value.clone()).await;
+            records.push(Record {
+                file: file.clone(),
+                function: Some(function.to_owned()),
+                outcome,
+            });
+        }
+        records
+    }
+
+    async fn handle(&self, function: &str, event: serde_json::Value) -> Outcome {
+        let account = match self.current_account().await {
+            Ok(account) => account,
+            Err(reason) => return Outcome::without_steps(Decision::Failed, reason),
+        };
+        let result = match function {
+            cordon_contain_instance::FUNCTION_NAME => {
+                let (_, isolation) = self.aws().await;
+                cordon_contain_instance::handle_event(event, &self.config, account, isolation).await
+            }
+            other => {
+                return Outcome::without_steps(
+                    Decision::Failed,
+                    format!("template.yaml routes to {other}, which this build of cordon does not have"),
+                );
+            }
+        };
+        result.unwrap_or_else(|err| Outcome::without_steps(Decision::Failed, format!("malformed event: {err}")))
+    }
+
+    async fn aws(&self) -> &(aws_config::SdkConfig, Ec2Isolation) {
+        self.sdk
+            .get_or_init(|| async {
+                let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
+                let isolation = Ec2Isolation::new(aws_sdk_ec2::Client::new(&sdk));
+                (sdk, isolation)
+            })
+            .await
+    }
+
+    /// The account cordon runs in: asked of STS once, and only when an explicit
+    /// allow-list does not make the question moot.
+    async fn current_account(&self) -> Result<&AccountId, String> {
+        self.account
+            .get_or_try_init(|| async {
+                match self.config.allowed_accounts.first() {
+                    Some(first) => Ok(first.clone()),
+                    None => current_account(&self.aws().await.0)
+                        .await
+                        .map_err(|e| format!("cannot determine the current AWS account: {e}")),
+                }
+            })
+            .await
+    }
+}
+
+fn fatal(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}

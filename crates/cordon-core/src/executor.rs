@@ -1,0 +1,251 @@
+//! Carries out an isolation plan through the [`NetworkIsolation`] port and proves the
+//! result by reading it back. Interfaces are isolated concurrently; a failure in one
+//! never stops the others, and any failure fails the whole incident.
+
+use crate::plan::{INCIDENT_TAG, FINDING_TYPE_TAG, SEEN_TAG, STATUS_TAG};
+use crate::{
+    InstanceIncident, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError,
+    Step, StepKind, StepReport, StepStatus,
+};
+use cordon_events::{NetworkInterfaceId, SecurityGroupId};
+use futures_util::future::join_all;
+use std::collections::BTreeSet;
+
+/// Runs every step of `plan` and returns one report per step, in plan order.
+pub async fn execute_isolation<P: NetworkIsolation>(
+    port: &P,
+    incident: &InstanceIncident,
+    plan: &Plan,
+) -> Vec<StepReport> {
+    let (groups, live) = futures_util::join!(
+        port.ensure_isolation_groups(&incident.vpc_id),
+        port.instance_network_interfaces(&incident.instance_id)
+    );
+    let mut reports = Vec::with_capacity(plan.steps.len());
+    let groups = match groups {
+        Ok(groups) => groups,
+        Err(err) => return fail_all(plan, &err.to_string()),
+    };
+    let live = match live {
+        Ok(live) => live,
+        Err(err) => {
+            reports.push(step(plan, StepKind::EnsureIsolationGroups).report(StepStatus::Done, groups_detail(&groups)));
+            reports.extend(plan.steps[1..].iter().map(|s| s.report(StepStatus::Failed, err.to_string())));
+            return reports;
+        }
+    };
+    reports.push(step(plan, StepKind::EnsureIsolationGroups).report(StepStatus::Done, groups_detail(&groups)));
+    let listed: BTreeSet<&NetworkInterfaceId> = incident.network_interfaces.iter().collect();
+    let unlisted: Vec<&NetworkInterfaceState> =
+        live.iter().filter(|eni| !listed.contains(&eni.id)).collect();
+
+    let listed_steps = plan
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::IsolateNetworkInterface);
+    let listed_reports = join_all(listed_steps.map(|s| async {
+        match live.iter().find(|eni| eni.id.as_str() == s.target) {
+            Some(eni) => match isolate_interface(port, &groups, eni).await {
+                Ok((status, detail)) => s.report(status, detail),
+                Err(err) => s.report(StepStatus::Failed, err.to_string()),
+            },
+            None => s.report(StepStatus::Skipped, "no longer attached to the instance"),
+        }
+    }));
+    let unlisted_results =
+        join_all(unlisted.iter().map(|eni| isolate_interface(port, &groups, eni)));
+    let (listed_reports, unlisted_results) = futures_util::join!(listed_reports, unlisted_results);
+    reports.extend(listed_reports);
+    reports.push(unlisted_report(
+        step(plan, StepKind::IsolateOtherNetworkInterfaces),
+        &unlisted,
+        unlisted_results,
+    ));
+
+    let isolated = reports.iter().all(|r| r.status.is_ok());
+    let originals = original_groups(&live, &groups);
+    let verify = step(plan, StepKind::VerifyIsolation);
+    let verified = match verify_isolation(port, incident, &groups, &originals).await {
+        Ok(detail) => {
+            reports.push(verify.report(StepStatus::Done, detail));
+            isolated
+        }
+        Err(problem) => {
+            reports.push(verify.report(StepStatus::Failed, problem));
+            false
+        }
+    };
+
+    let tag = step(plan, StepKind::TagInstance);
+    let status = if verified { "contained" } else { "containment-unverified" };
+    let tags = [
+        (INCIDENT_TAG, incident.finding_id.as_str()),
+        (STATUS_TAG, status),
+        (FINDING_TYPE_TAG, incident.finding_type.as_str()),
+        (SEEN_TAG, incident.updated_at.as_str()),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    reports.push(match port.tag_instance(&incident.instance_id, &tags).await {
+        Ok(()) => tag.report(StepStatus::Done, format!("{STATUS_TAG}={status}")),
+        Err(err) => tag.report(StepStatus::Failed, err.to_string()),
+    });
+    reports
+}
+
+/// Moves one interface through the open group to the deny-all group, recording its
+/// original groups first (once: a re-run must not record the isolation groups).
+async fn isolate_interface<P: NetworkIsolation>(
+    port: &P,
+    groups: &IsolationGroups,
+    eni: &NetworkInterfaceState,
+) -> Result<(StepStatus, String), PortError> {
+    if eni.groups == [groups.deny.clone()] {
+        return Ok((StepStatus::AlreadyDone, format!("already only in {}", groups.deny)));
+    }
+    let originals = match &eni.recorded_original_groups {
+        Some(recorded) => recorded.clone(),
+        None => {
+            let current = without_isolation_groups(&eni.groups, groups);
+            port.record_original_groups(&eni.id, &current).await?;
+            current
+        }
+    };
+    port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.open))
+        .await?;
+    port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.deny))
+        .await?;
+    Ok((
+        StepStatus::Done,
+        format!(
+            "was in [{}]; moved through {} to {}",
+            join(&originals),
+            groups.open,
+            groups.deny
+        ),
+    ))
+}
+
+/// Reads the result back with exact group filters: the deny-all group holds every
+/// interface of the instance, no original or open group holds any, and deny-all is empty.
+async fn verify_isolation<P: NetworkIsolation>(
+    port: &P,
+    incident: &InstanceIncident,
+    groups: &IsolationGroups,
+    originals: &[SecurityGroupId],
+) -> Result<String, String> {
+    let instance = &incident.instance_id;
+    let others: Vec<&SecurityGroupId> = originals.iter().chain([&groups.open]).collect();
+    let (live, held, rules, elsewhere) = futures_util::join!(
+        port.instance_network_interfaces(instance),
+        port.instance_interfaces_in_group(instance, &groups.deny),
+        port.group_rule_counts(&groups.deny),
+        join_all(others.iter().map(|g| port.instance_interfaces_in_group(instance, g)))
+    );
+    let live = live.map_err(|e| e.to_string())?;
+    let held: BTreeSet<NetworkInterfaceId> = held.map_err(|e| e.to_string())?.into_iter().collect();
+    let mut problems = Vec::new();
+    for eni in &live {
+        if !held.contains(&eni.id) {
+            problems.push(format!("{} is not in {}", eni.id, groups.deny));
+        }
+    }
+    for (group, result) in others.iter().zip(elsewhere) {
+        for eni in result.map_err(|e| e.to_string())? {
+            if live.iter().any(|l| l.id == eni) {
+                problems.push(format!("{group} still holds {eni}"));
+            }
+        }
+    }
+    match rules.map_err(|e| e.to_string())? {
+        (0, 0) => {}
+        (ingress, egress) => problems.push(format!(
+            "{} has {ingress} ingress and {egress} egress rules",
+            groups.deny
+        )),
+    }
+    if live.is_empty() {
+        problems.push(format!("{instance} has no network interfaces to verify"));
+    }
+    if problems.is_empty() {
+        Ok(format!(
+            "{} interface(s) only in {}; {} has no rules",
+            live.len(),
+            groups.deny,
+            groups.deny
+        ))
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+fn unlisted_report(
+    step: &Step,
+    unlisted: &[&NetworkInterfaceState],
+    results: Vec<Result<(StepStatus, String), PortError>>,
+) -> StepReport {
+    if unlisted.is_empty() {
+        return step.report(StepStatus::AlreadyDone, "none attached since the finding");
+    }
+    let mut failed = false;
+    let details: Vec<String> = unlisted
+        .iter()
+        .zip(results)
+        .map(|(eni, result)| match result {
+            Ok((_, detail)) => format!("{}: {detail}", eni.id),
+            Err(err) => {
+                failed = true;
+                format!("{}: {err}", eni.id)
+            }
+        })
+        .collect();
+    let status = if failed { StepStatus::Failed } else { StepStatus::Done };
+    step.report(status, details.join("; "))
+}
+
+fn original_groups(live: &[NetworkInterfaceState], groups: &IsolationGroups) -> Vec<SecurityGroupId> {
+    let mut all: Vec<SecurityGroupId> = live
+        .iter()
+        .flat_map(|eni| {
+            eni.recorded_original_groups
+                .clone()
+                .unwrap_or_else(|| without_isolation_groups(&eni.groups, groups))
+        })
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+fn without_isolation_groups(current: &[SecurityGroupId], groups: &IsolationGroups) -> Vec<SecurityGroupId> {
+    current
+        .iter()
+        .filter(|g| **g != groups.open && **g != groups.deny)
+        .cloned()
+        .collect()
+}
+
+fn fail_all(plan: &Plan, message: &str) -> Vec<StepReport> {
+    plan.steps
+        .iter()
+        .map(|s| s.report(StepStatus::Failed, message.to_owned()))
+        .collect()
+}
+
+fn step(plan: &Plan, kind: StepKind) -> &Step {
+    plan.steps
+        .iter()
+        .find(|s| s.kind == kind)
+        .expect("every isolation plan has one step of each kind")
+}
+
+fn groups_detail(groups: &IsolationGroups) -> String {
+    format!("open {}, deny-all {}", groups.open, groups.deny)
+}
+
+fn join(groups: &[SecurityGroupId]) -> String {
+    groups.iter().map(SecurityGroupId::as_str).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+#[path = "executor_tests.rs"]
+mod tests;

@@ -1,0 +1,73 @@
+//! What handling one event came to: the decision, why, and every step with its status.
+//! This is what replay prints, the function logs, and later the recorded finding carries.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// Containment ran and verified.
+    Contained,
+    /// In scope, but cordon only watches (victim, sample, below floor, exempt, dry-run).
+    Observed,
+    /// Not cordon's to handle (out of scope, unknown event, refused account).
+    Ignored,
+    /// Containment was attempted and did not verify, or the event could not be handled.
+    Failed,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Contained => "contained",
+            Self::Observed => "observed",
+            Self::Ignored => "ignored",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    /// Dry-run: what would be done.
+    Planned,
+    /// Changed state as intended.
+    Done,
+    /// State was already as intended; nothing written.
+    AlreadyDone,
+    /// Not applicable any more (e.g. the interface was detached since the finding).
+    Skipped,
+    Failed,
+}
+
+impl StepStatus {
+    pub fn is_ok(self) -> bool {
+        !matches!(self, Self::Failed)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepReport {
+    pub name: String,
+    pub target: String,
+    pub status: StepStatus,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    pub decision: Decision,
+    pub reason: String,
+    pub steps: Vec<StepReport>,
+}
+
+impl Outcome {
+    pub fn without_steps(decision: Decision, reason: impl Into<String>) -> Self {
+        Self {
+            decision,
+            reason: reason.into(),
+            steps: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Typed models of the events cordon answers, and the strict parser that turns raw
+//! EventBridge JSON into them. A malformed event is a [`ParseError`] naming the field;
+//! nothing downstream ever sees half-parsed input.
+
+mod cloudtrail;
+mod envelope;
+mod error;
+mod guardduty;
+mod ids;
+mod parse;
+
+pub use cloudtrail::CloudTrailApiCall;
+pub use envelope::Envelope;
+pub use error::ParseError;
+pub use guardduty::{
+    AdditionalInfo, GuardDutyFinding, IamInstanceProfile, InstanceDetails, NetworkInterface,
+    Resource, ResourceRole, SecurityGroupRef, Service, Tag,
+};
+pub use ids::{AccountId, InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
+pub use parse::{Event, parse_event, parse_event_value};

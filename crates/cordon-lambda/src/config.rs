@@ -1,0 +1,137 @@
+use cordon_core::TriagePolicy;
+use cordon_core::triage::DEFAULT_EXEMPT_TAG;
+use cordon_events::AccountId;
+use thiserror::Error;
+
+pub use cordon_core::Mode;
+
+#[derive(Debug, Error, PartialEq)]
+pub enum ConfigError {
+    #[error("{name}={value:?} is invalid: {reason}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+/// What every function reads from its environment (set by template.yaml).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionConfig {
+    /// `CORDON_MODE`: `enforce` (default) or `dry-run`.
+    pub mode: Mode,
+    /// `CORDON_SEVERITY_FLOOR` (default 4): below it findings are observed.
+    pub severity_floor: f64,
+    /// `CORDON_ALLOWED_ACCOUNTS` (comma-separated); empty means the account the
+    /// function runs in.
+    pub allowed_accounts: Vec<AccountId>,
+    /// `CORDON_EXEMPT_TAG` (default `cordon:exempt`).
+    pub exempt_tag: String,
+}
+
+impl FunctionConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`Self::from_env`], from any lookup: tests need not touch the process env.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let read = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
+        let invalid = |name, value: &str, reason: String| ConfigError::Invalid {
+            name,
+            value: value.to_owned(),
+            reason,
+        };
+        let mode = match read("CORDON_MODE") {
+            None => Mode::Enforce,
+            Some(v) => v.parse().map_err(|r| invalid("CORDON_MODE", &v, r))?,
+        };
+        let severity_floor = match read("CORDON_SEVERITY_FLOOR") {
+            None => 4.0,
+            Some(v) => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| (0.0..=10.0).contains(f))
+                .ok_or_else(|| invalid("CORDON_SEVERITY_FLOOR", &v, "expected a number from 0 to 10".into()))?,
+        };
+        let allowed_accounts = match read("CORDON_ALLOWED_ACCOUNTS") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(|a| a.trim().parse::<AccountId>())
+                .collect::<Result<_, _>>()
+                .map_err(|r| invalid("CORDON_ALLOWED_ACCOUNTS", &v, r))?,
+        };
+        let exempt_tag = read("CORDON_EXEMPT_TAG").unwrap_or_else(|| DEFAULT_EXEMPT_TAG.to_owned());
+        Ok(Self {
+            mode,
+            severity_floor,
+            allowed_accounts,
+            exempt_tag,
+        })
+    }
+
+    /// The triage policy, with `current_account` standing in for an empty allow-list.
+    pub fn policy(&self, current_account: &AccountId) -> TriagePolicy {
+        let allowed_accounts = if self.allowed_accounts.is_empty() {
+            vec![current_account.clone()]
+        } else {
+            self.allowed_accounts.clone()
+        };
+        TriagePolicy {
+            severity_floor: self.severity_floor,
+            allowed_accounts,
+            exempt_tag: self.exempt_tag.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<FunctionConfig, ConfigError> {
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        FunctionConfig::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_enforce_floor_four_and_own_account() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.mode, Mode::Enforce);
+        assert_eq!(c.severity_floor, 4.0);
+        let own: AccountId = "123456789012".parse().unwrap();
+        assert_eq!(c.policy(&own).allowed_accounts, vec![own]);
+    }
+
+    #[test]
+    fn reads_every_variable() {
+        let c = config(&[
+            ("CORDON_MODE", "dry-run"),
+            ("CORDON_SEVERITY_FLOOR", "7"),
+            ("CORDON_ALLOWED_ACCOUNTS", "111111111111, 222222222222"),
+            ("CORDON_EXEMPT_TAG", "ir:exempt"),
+        ])
+        .unwrap();
+        assert_eq!(c.mode, Mode::DryRun);
+        assert_eq!(c.severity_floor, 7.0);
+        assert_eq!(c.allowed_accounts.len(), 2);
+        assert_eq!(c.exempt_tag, "ir:exempt");
+    }
+
+    #[test]
+    fn rejects_bad_values_naming_the_variable() {
+        for (name, value) in [
+            ("CORDON_MODE", "yolo"),
+            ("CORDON_SEVERITY_FLOOR", "eleven"),
+            ("CORDON_SEVERITY_FLOOR", "11"),
+            ("CORDON_ALLOWED_ACCOUNTS", "123"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err().to_string();
+            assert!(err.contains(name), "{err}");
+        }
+    }
+}

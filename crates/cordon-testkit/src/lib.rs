@@ -1,0 +1,21 @@
+//! Test and demo support: the local AWS emulator (moto, installed and started by the
+//! project itself), SDK configuration pointing at it, and a small EC2 estate that the
+//! sample events in `events/` can be rewritten to name.
+
+mod estate;
+mod http;
+mod moto;
+mod sdk;
+
+pub use estate::{Estate, Placeholders};
+pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed};
+pub use sdk::{TEST_REGION, sdk_config};
+
+/// The repository root, for tests and tools that read `events/` or `template.yaml`.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/cordon-testkit sits two levels below the root")
+        .to_path_buf()
+}

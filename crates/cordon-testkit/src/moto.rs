@@ -1,0 +1,217 @@
+//! moto in server mode: installed once into a cached virtualenv from PyPI (pinned),
+//! started on 127.0.0.1 on a free port, stopped when the handle drops.
+
+use crate::http;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const MOTO_VERSION: &str = "5.2.5";
+
+#[derive(Debug, thiserror::Error)]
+pub enum MotoError {
+    #[error("could not install moto {MOTO_VERSION} into {dir}: {reason}")]
+    Install { dir: PathBuf, reason: String },
+    #[error("could not start moto: {0}")]
+    Start(String),
+    #[error("moto control API {path} failed: {reason}")]
+    Control { path: String, reason: String },
+}
+
+/// Where the virtualenv lives: `CORDON_CACHE_DIR`, else the user's cache directory.
+fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CORDON_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("cordon")
+}
+
+fn python_in(venv: &Path) -> PathBuf {
+    venv.join("bin").join("python")
+}
+
+/// Installs moto on first use and returns the virtualenv's Python. Concurrent callers
+/// (test binaries run in parallel) each build a private venv and race to rename it
+/// into place; the loser's copy is discarded.
+pub fn ensure_moto_installed() -> Result<PathBuf, MotoError> {
+    let venv = cache_dir().join(format!("moto-{MOTO_VERSION}"));
+    let ready_marker = venv.join(".installed");
+    if ready_marker.exists() {
+        return Ok(python_in(&venv));
+    }
+    let install_error = |reason: String| MotoError::Install {
+        dir: venv.clone(),
+        reason,
+    };
+    std::fs::create_dir_all(cache_dir()).map_err(|e| install_error(e.to_string()))?;
+    let staging = cache_dir().join(format!("moto-{MOTO_VERSION}.staging-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    eprintln!("installing moto[server]=={MOTO_VERSION} (first run only) ...");
+    run(Command::new("python3").arg("-m").arg("venv").arg(&staging)).map_err(install_error)?;
+    run(Command::new(python_in(&staging))
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("moto[server]=={MOTO_VERSION}")))
+    .map_err(install_error)?;
+    std::fs::write(staging.join(".installed"), MOTO_VERSION).map_err(|e| install_error(e.to_string()))?;
+    if std::fs::rename(&staging, &venv).is_err() {
+        // Someone else finished first (or a broken leftover is in the way).
+        let _ = std::fs::remove_dir_all(&staging);
+        if !ready_marker.exists() {
+            let _ = std::fs::remove_dir_all(&venv);
+            return ensure_moto_installed();
+        }
+    }
+    Ok(python_in(&venv))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{command:?}: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{command:?} exited with {}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// A running moto server. Dropping it stops the process.
+pub struct MotoServer {
+    child: Child,
+    port: u16,
+    recording: PathBuf,
+}
+
+impl MotoServer {
+    /// Installs (if needed) and starts moto with request recording enabled.
+    pub fn start() -> Result<Self, MotoError> {
+        let python = ensure_moto_installed()?;
+        let port = free_port().map_err(|e| MotoError::Start(e.to_string()))?;
+        let recording = std::env::temp_dir().join(format!("cordon-moto-{}-{port}.jsonl", std::process::id()));
+        let child = Command::new(python)
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_ENABLE_RECORDING", "True")
+            .env("MOTO_RECORDER_FILEPATH", &recording)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| MotoError::Start(e.to_string()))?;
+        let server = Self {
+            child,
+            port,
+            recording,
+        };
+        server.wait_until_ready()?;
+        Ok(server)
+    }
+
+    fn wait_until_ready(&self) -> Result<(), MotoError> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok((200, _)) = http::request(self.port, "GET", "/moto-api/data.json") {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(MotoError::Start(format!("no answer on 127.0.0.1:{} within 60 s", self.port)))
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Clears all emulated state and the request recording.
+    pub fn reset(&self) -> Result<(), MotoError> {
+        self.control("POST", "/moto-api/reset")?;
+        self.clear_recording()
+    }
+
+    pub fn clear_recording(&self) -> Result<(), MotoError> {
+        self.control("POST", "/moto-api/recorder/reset-recording").map(|_| ())
+    }
+
+    /// The API actions received since the recording was last cleared, in order
+    /// (`ec2:ModifyNetworkInterfaceAttribute`, ...).
+    pub fn recorded_actions(&self) -> Result<Vec<String>, MotoError> {
+        let raw = match std::fs::read_to_string(&self.recording) {
+            Ok(raw) => raw,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(MotoError::Control {
+                    path: self.recording.display().to_string(),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        Ok(raw.lines().filter_map(action_of_recorded_request).collect())
+    }
+
+    /// Recorded actions that change state: anything but Describe/Get/List calls.
+    pub fn recorded_writes(&self) -> Result<Vec<String>, MotoError> {
+        Ok(self
+            .recorded_actions()?
+            .into_iter()
+            .filter(|a| {
+                let name = a.split_once(':').map_or(a.as_str(), |(_, n)| n);
+                !["Describe", "Get", "List"].iter().any(|p| name.starts_with(p))
+            })
+            .collect())
+    }
+
+    fn control(&self, method: &str, path: &str) -> Result<String, MotoError> {
+        match http::request(self.port, method, path) {
+            Ok((200, body)) => Ok(body),
+            Ok((status, body)) => Err(MotoError::Control {
+                path: path.into(),
+                reason: format!("HTTP {status}: {body}"),
+            }),
+            Err(e) => Err(MotoError::Control {
+                path: path.into(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.recording);
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+}
+
+/// `ec2:CreateTags` from a recorded query-protocol request (EC2, STS, IAM ...), or
+/// the `X-Amz-Target` of a JSON-protocol one.
+fn action_of_recorded_request(line: &str) -> Option<String> {
+    let entry: serde_json::Value = serde_json::from_str(line).ok()?;
+    let headers = entry.get("headers")?;
+    if let Some(target) = headers.get("X-Amz-Target").and_then(|t| t.as_str()) {
+        return Some(target.to_owned());
+    }
+    let service = headers
+        .get("Authorization")
+        .and_then(|a| a.as_str())
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').nth(3))
+        .unwrap_or("unknown");
+    let body = entry.get("body")?.as_str()?;
+    let action = body
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("Action="))?;
+    Some(format!("{service}:{action}"))
+}
