@@ -186,19 +186,23 @@ fn unlisted_report(
     if unlisted.is_empty() {
         return step.report(StepStatus::AlreadyDone, "none attached since the finding");
     }
-    let mut failed = false;
+    let mut status = StepStatus::AlreadyDone;
     let details: Vec<String> = unlisted
         .iter()
         .zip(results)
         .map(|(eni, result)| match result {
-            Ok((_, detail)) => format!("{}: {detail}", eni.id),
+            Ok((eni_status, detail)) => {
+                if eni_status != StepStatus::AlreadyDone && status != StepStatus::Failed {
+                    status = eni_status;
+                }
+                format!("{}: {detail}", eni.id)
+            }
             Err(err) => {
-                failed = true;
+                status = StepStatus::Failed;
                 format!("{}: {err}", eni.id)
             }
         })
         .collect();
-    let status = if failed { StepStatus::Failed } else { StepStatus::Done };
     step.report(status, details.join("; "))
 }
 

@@ -17,8 +17,8 @@ const BACKDOOR: &str = include_str!("../../../events/guardduty/backdoor-c2-actor
 /// What parsing an invalid fixture must report.
 struct Invalid {
     file: &'static str,
-    /// The exact `path` of the `ParseError::Field`, when it is pinned down.
-    path: Option<&'static str>,
+    /// The exact `path` of the `ParseError::Field`.
+    path: &'static str,
     /// Must appear in the error's path or message.
     mentions: &'static str,
 }
@@ -26,28 +26,28 @@ struct Invalid {
 const INVALID: &[Invalid] = &[
     Invalid {
         file: "bad-account-id.json",
-        path: Some("detail.accountId"),
+        path: "detail.accountId",
         mentions: "12345",
     },
     Invalid {
         file: "bad-instance-id.json",
-        path: Some("detail.resource.instanceDetails.instanceId"),
+        path: "detail.resource.instanceDetails.instanceId",
         mentions: "i-XYZ",
     },
     Invalid {
         file: "missing-detail-type.json",
-        path: None,
+        path: "detail-type",
         mentions: "detail-type",
     },
     Invalid {
         file: "missing-network-interfaces.json",
-        path: Some("detail.resource.instanceDetails"),
+        path: "detail.resource.instanceDetails.networkInterfaces",
         mentions: "networkInterfaces",
     },
     Invalid {
         file: "severity-not-a-number.json",
-        path: Some("detail.severity"),
-        mentions: "detail.severity",
+        path: "detail.severity",
+        mentions: "high",
     },
 ];
 
@@ -238,9 +238,7 @@ fn check_invalid(file: &Path, raw: &[u8]) {
         panic!("events/invalid/{name} has no expectation in this test: add one")
     });
     let (path, message) = field_error(parse_event(raw));
-    if let Some(exact) = expected.path {
-        assert_eq!(path, exact, "{name}: {message}");
-    }
+    assert_eq!(path, expected.path, "{name}: {message}");
     assert!(
         path.contains(expected.mentions) || message.contains(expected.mentions),
         "{name}: `{path}`: {message} should mention {}",
@@ -249,12 +247,25 @@ fn check_invalid(file: &Path, raw: &[u8]) {
 }
 
 #[test]
-#[ignore = "bug: ParseError::from_path turns a root-level serde path (\".\") into an empty path \"\" instead of \"<root>\" (the (p, \".\") arm matches before the \"<root>\" fallback), so the error reads \"event field ``: missing field `detail-type`\""]
-fn missing_top_level_field_names_a_non_empty_path() {
+fn a_missing_field_is_named_by_its_own_path() {
     let raw = std::fs::read(format!("{EVENTS_DIR}/invalid/missing-detail-type.json")).unwrap();
     let (path, message) = field_error(parse_event(&raw));
-    assert!(!path.is_empty(), "empty path; message: {message}");
-    assert!(path == "<root>" || path == "detail-type", "{path}");
+    assert_eq!(path, "detail-type", "{message}");
+
+    let (path, _) = field_error(backdoor_with(|v| {
+        v["detail"].as_object_mut().unwrap().remove("arn");
+    }));
+    assert_eq!(path, "detail.arn");
+    let (path, _) = field_error(backdoor_with(|v| {
+        v["detail"]["resource"]["instanceDetails"]["networkInterfaces"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("vpcId");
+    }));
+    assert_eq!(
+        path,
+        "detail.resource.instanceDetails.networkInterfaces[0].vpcId"
+    );
 }
 
 fn backdoor_with(edit: impl FnOnce(&mut Value)) -> Result<Event, ParseError> {

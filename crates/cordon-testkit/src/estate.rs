@@ -134,13 +134,14 @@ impl Estate {
     }
 
     /// The event with every placeholder id replaced by this estate's.
+    /// Interface ids go first: the instance placeholder is a suffix of theirs.
     pub fn rewrite(&self, raw_event: &str) -> String {
         raw_event
+            .replace(Placeholders::PRIMARY_ENI, &self.interfaces[0])
+            .replace(Placeholders::SECOND_ENI, &self.interfaces[1])
             .replace(Placeholders::INSTANCE, &self.instance)
             .replace(Placeholders::VPC, &self.vpc)
             .replace(Placeholders::SUBNET, &self.subnet)
-            .replace(Placeholders::PRIMARY_ENI, &self.interfaces[0])
-            .replace(Placeholders::SECOND_ENI, &self.interfaces[1])
             .replace(Placeholders::SECURITY_GROUP, &self.web_group)
     }
 }

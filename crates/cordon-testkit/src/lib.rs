@@ -8,7 +8,7 @@ mod moto;
 mod sdk;
 
 pub use estate::{Estate, Placeholders};
-pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed};
+pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use sdk::{TEST_REGION, sdk_config};
 
 /// The repository root, for tests and tools that read `events/` or `template.yaml`.

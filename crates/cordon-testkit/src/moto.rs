@@ -84,7 +84,16 @@ fn run(command: &mut Command) -> Result<(), String> {
     }
 }
 
-/// A running moto server. Dropping it stops the process.
+/// Runs moto's server and exits when stdin closes: a server held in a `static` (one per
+/// test binary) is never dropped, but the pipe closes when the test process ends.
+const STOP_WITH_PARENT: &str = "\
+import os, sys, threading
+threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+from moto.server import main
+main(['-H', '127.0.0.1', '-p', sys.argv[1]])
+";
+
+/// A running moto server. Dropping it, or ending the process that started it, stops it.
 pub struct MotoServer {
     child: Child,
     port: u16,
@@ -98,10 +107,10 @@ impl MotoServer {
         let port = free_port().map_err(|e| MotoError::Start(e.to_string()))?;
         let recording = std::env::temp_dir().join(format!("cordon-moto-{}-{port}.jsonl", std::process::id()));
         let child = Command::new(python)
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args(["-c", STOP_WITH_PARENT, &port.to_string()])
             .env("MOTO_ENABLE_RECORDING", "True")
             .env("MOTO_RECORDER_FILEPATH", &recording)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -214,4 +223,10 @@ fn action_of_recorded_request(line: &str) -> Option<String> {
         .split('&')
         .find_map(|pair| pair.strip_prefix("Action="))?;
     Some(format!("{service}:{action}"))
+}
+
+/// One server per test binary, started on first use and stopped when the binary exits.
+pub fn shared_moto() -> &'static MotoServer {
+    static SERVER: std::sync::OnceLock<MotoServer> = std::sync::OnceLock::new();
+    SERVER.get_or_init(|| MotoServer::start().unwrap_or_else(|e| panic!("{e}")))
 }
