@@ -33,7 +33,8 @@ impl World {
     }
 
     fn event(&self, name: &str) -> serde_json::Value {
-        let raw = std::fs::read_to_string(workspace_root().join("events/guardduty").join(name)).unwrap();
+        let raw =
+            std::fs::read_to_string(workspace_root().join("events/guardduty").join(name)).unwrap();
         serde_json::from_str(&self.estate.rewrite(&raw)).unwrap()
     }
 
@@ -56,8 +57,17 @@ impl World {
         groups
             .security_groups()
             .iter()
-            .filter(|g| g.group_name().unwrap_or_default().starts_with("cordon-isolation-"))
-            .map(|g| (g.group_name().unwrap().to_owned(), g.group_id().unwrap().to_owned()))
+            .filter(|g| {
+                g.group_name()
+                    .unwrap_or_default()
+                    .starts_with("cordon-isolation-")
+            })
+            .map(|g| {
+                (
+                    g.group_name().unwrap().to_owned(),
+                    g.group_id().unwrap().to_owned(),
+                )
+            })
             .collect()
     }
 
@@ -134,10 +144,24 @@ async fn two_interface_instance_ends_only_in_the_deny_all_group() {
 
     let deny = world.deny_group().await;
     let deny_id = deny.group_id().unwrap();
-    assert_eq!(world.interfaces_in(deny_id).await, all_interfaces(&world.estate));
-    assert!(world.interfaces_in(&world.estate.web_group).await.is_empty());
-    assert!(deny.ip_permissions().is_empty(), "deny-all has ingress rules");
-    assert!(deny.ip_permissions_egress().is_empty(), "deny-all has egress rules");
+    assert_eq!(
+        world.interfaces_in(deny_id).await,
+        all_interfaces(&world.estate)
+    );
+    assert!(
+        world
+            .interfaces_in(&world.estate.web_group)
+            .await
+            .is_empty()
+    );
+    assert!(
+        deny.ip_permissions().is_empty(),
+        "deny-all has ingress rules"
+    );
+    assert!(
+        deny.ip_permissions_egress().is_empty(),
+        "deny-all has egress rules"
+    );
     for eni in world.instance_interfaces().await {
         let groups: Vec<_> = eni.groups().iter().filter_map(|g| g.group_id()).collect();
         assert_eq!(groups, [deny_id], "{:?}", eni.network_interface_id());
@@ -149,8 +173,16 @@ async fn two_interface_instance_ends_only_in_the_deny_all_group() {
         assert_eq!(recorded, Some(world.estate.web_group.as_str()));
     }
     let tags = world.instance_tags().await;
-    for expected in ["cordon:incident", "cordon:status", "cordon:finding-type", "cordon:finding-updated-at"] {
-        assert!(tags.iter().any(|(k, _)| k == expected), "missing tag {expected}: {tags:?}");
+    for expected in [
+        "cordon:incident",
+        "cordon:status",
+        "cordon:finding-type",
+        "cordon:finding-updated-at",
+    ] {
+        assert!(
+            tags.iter().any(|(k, _)| k == expected),
+            "missing tag {expected}: {tags:?}"
+        );
     }
     assert!(tags.contains(&("cordon:status".into(), "contained".into())));
 }
@@ -178,14 +210,20 @@ async fn open_group_allows_everything_so_tracked_flows_become_untracked() {
                     .chain(r.ipv6_ranges().iter().filter_map(|x| x.cidr_ipv6()))
             })
             .collect();
-        assert!(cidrs.contains("0.0.0.0/0") && cidrs.contains("::/0"), "{rules:?}");
+        assert!(
+            cidrs.contains("0.0.0.0/0") && cidrs.contains("::/0"),
+            "{rules:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_second_delivery_changes_nothing_and_makes_no_second_group_pair() {
     let world = World::new().await;
-    assert_eq!(world.replay("backdoor-c2-two-enis.json").await.decision, Decision::Contained);
+    assert_eq!(
+        world.replay("backdoor-c2-two-enis.json").await.decision,
+        Decision::Contained
+    );
     let groups_before = world.isolation_groups().await;
     let tags_before = world.instance_tags().await;
 
@@ -195,11 +233,20 @@ async fn a_second_delivery_changes_nothing_and_makes_no_second_group_pair() {
     assert_eq!(groups_before.len(), 2);
     assert_eq!(world.instance_tags().await.len(), tags_before.len());
     let deny = world.deny_group().await;
-    assert_eq!(world.interfaces_in(deny.group_id().unwrap()).await, all_interfaces(&world.estate));
+    assert_eq!(
+        world.interfaces_in(deny.group_id().unwrap()).await,
+        all_interfaces(&world.estate)
+    );
     for eni in world.instance_interfaces().await {
-        let recorded = eni.tag_set().iter().find(|t| t.key() == Some("cordon:original-groups"));
+        let recorded = eni
+            .tag_set()
+            .iter()
+            .find(|t| t.key() == Some("cordon:original-groups"));
         // The originals survive: a re-run must not record the isolation group.
-        assert_eq!(recorded.and_then(|t| t.value()), Some(world.estate.web_group.as_str()));
+        assert_eq!(
+            recorded.and_then(|t| t.value()),
+            Some(world.estate.web_group.as_str())
+        );
     }
     let isolate_steps: Vec<_> = again
         .steps
@@ -221,11 +268,22 @@ async fn concurrent_deliveries_converge_on_one_group_pair() {
     for outcome in [&a, &b, &c] {
         assert_ne!(outcome.decision, Decision::Ignored, "{outcome:#?}");
     }
-    assert_eq!(world.isolation_groups().await.len(), 2, "{:?}", world.isolation_groups().await);
+    assert_eq!(
+        world.isolation_groups().await.len(),
+        2,
+        "{:?}",
+        world.isolation_groups().await
+    );
     // Whatever the interleaving, a delivery afterwards finds the instance contained.
-    assert_eq!(world.replay("backdoor-c2-actor.json").await.decision, Decision::Contained);
+    assert_eq!(
+        world.replay("backdoor-c2-actor.json").await.decision,
+        Decision::Contained
+    );
     let deny = world.deny_group().await;
-    assert_eq!(world.interfaces_in(deny.group_id().unwrap()).await, all_interfaces(&world.estate));
+    assert_eq!(
+        world.interfaces_in(deny.group_id().unwrap()).await,
+        all_interfaces(&world.estate)
+    );
 }
 
 #[tokio::test]
@@ -235,13 +293,19 @@ async fn interfaces_the_finding_does_not_name_are_isolated_too() {
     let outcome = world.replay("backdoor-c2-actor.json").await;
     assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
     let deny = world.deny_group().await;
-    assert_eq!(world.interfaces_in(deny.group_id().unwrap()).await, all_interfaces(&world.estate));
+    assert_eq!(
+        world.interfaces_in(deny.group_id().unwrap()).await,
+        all_interfaces(&world.estate)
+    );
     let other = outcome
         .steps
         .iter()
         .find(|s| s.name == "isolate-other-network-interfaces")
         .unwrap();
-    assert!(other.detail.contains(&world.estate.interfaces[1]), "{other:?}");
+    assert!(
+        other.detail.contains(&world.estate.interfaces[1]),
+        "{other:?}"
+    );
 }
 
 #[tokio::test]
@@ -261,14 +325,26 @@ async fn findings_for_victims_samples_and_other_accounts_touch_nothing() {
     foreign["detail"]["accountId"] = "210987654321".into();
     let config = FunctionConfig::from_lookup(|_| None).unwrap();
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-    let outcome = handle_event(foreign, &config, &account, &world.isolation).await.unwrap();
+    let outcome = handle_event(foreign, &config, &account, &world.isolation)
+        .await
+        .unwrap();
     assert_eq!(outcome.decision, Decision::Ignored);
-    assert!(outcome.reason.contains("210987654321"), "{}", outcome.reason);
+    assert!(
+        outcome.reason.contains("210987654321"),
+        "{}",
+        outcome.reason
+    );
 
     assert!(world.isolation_groups().await.is_empty());
     for eni in world.instance_interfaces().await {
         let groups: Vec<_> = eni.groups().iter().filter_map(|g| g.group_id()).collect();
         assert_eq!(groups, [world.estate.web_group.as_str()]);
     }
-    assert!(world.instance_tags().await.iter().all(|(k, _)| !k.starts_with("cordon:")));
+    assert!(
+        world
+            .instance_tags()
+            .await
+            .iter()
+            .all(|(k, _)| !k.starts_with("cordon:"))
+    );
 }

@@ -22,8 +22,12 @@ where
 {
     let code = err.code().map(str::to_owned);
     let transient = match &err {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
-        SdkError::ServiceError(_) => code.as_deref().is_some_and(|c| TRANSIENT_CODES.contains(&c)),
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(_) => code
+            .as_deref()
+            .is_some_and(|c| TRANSIENT_CODES.contains(&c)),
         _ => false,
     };
     let message = err

@@ -61,7 +61,11 @@ impl NetworkIsolation for Ec2Isolation {
         eni: &NetworkInterfaceId,
         groups: &[SecurityGroupId],
     ) -> PortResult<()> {
-        let value = groups.iter().map(SecurityGroupId::as_str).collect::<Vec<_>>().join(",");
+        let value = groups
+            .iter()
+            .map(SecurityGroupId::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
         self.client
             .create_tags()
             .resources(eni.as_str())
@@ -106,10 +110,17 @@ impl NetworkIsolation for Ec2Isolation {
 
     async fn group_rule_counts(&self, group: &SecurityGroupId) -> PortResult<(usize, usize)> {
         let found = crate::isolation_groups::describe_by_id(&self.client, group).await?;
-        Ok((found.ip_permissions().len(), found.ip_permissions_egress().len()))
+        Ok((
+            found.ip_permissions().len(),
+            found.ip_permissions_egress().len(),
+        ))
     }
 
-    async fn tag_instance(&self, instance: &InstanceId, tags: &[(String, String)]) -> PortResult<()> {
+    async fn tag_instance(
+        &self,
+        instance: &InstanceId,
+        tags: &[(String, String)],
+    ) -> PortResult<()> {
         self.client
             .create_tags()
             .resources(instance.as_str())
@@ -157,10 +168,12 @@ pub(crate) fn parse_id<T: std::str::FromStr<Err = String>>(
     operation: &'static str,
     raw: Option<&str>,
 ) -> PortResult<T> {
-    raw.unwrap_or_default().parse().map_err(|message| PortError {
-        operation,
-        code: None,
-        message,
-        transient: false,
-    })
+    raw.unwrap_or_default()
+        .parse()
+        .map_err(|message| PortError {
+            operation,
+            code: None,
+            message,
+            transient: false,
+        })
 }

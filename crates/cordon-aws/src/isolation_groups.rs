@@ -41,7 +41,10 @@ impl Role {
 }
 
 pub(crate) async fn ensure(client: &Client, vpc: &VpcId) -> PortResult<IsolationGroups> {
-    let (open, deny) = tokio::join!(ensure_group(client, vpc, Role::Open), ensure_group(client, vpc, Role::Deny));
+    let (open, deny) = tokio::join!(
+        ensure_group(client, vpc, Role::Open),
+        ensure_group(client, vpc, Role::Deny)
+    );
     Ok(IsolationGroups {
         open: open?,
         deny: deny?,
@@ -65,7 +68,10 @@ async fn find(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Option<Sec
     let found = client
         .describe_security_groups()
         .filters(filter("vpc-id", vpc.as_str()))
-        .filters(filter(&format!("tag:{ISOLATION_ROLE_TAG}"), role.tag_value()))
+        .filters(filter(
+            &format!("tag:{ISOLATION_ROLE_TAG}"),
+            role.tag_value(),
+        ))
         .filters(filter("group-name", &role.name(vpc)))
         .send()
         .await
@@ -87,7 +93,12 @@ async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Security
         .tag_specifications(
             TagSpecification::builder()
                 .resource_type(ResourceType::SecurityGroup)
-                .tags(Tag::builder().key(ISOLATION_ROLE_TAG).value(role.tag_value()).build())
+                .tags(
+                    Tag::builder()
+                        .key(ISOLATION_ROLE_TAG)
+                        .value(role.tag_value())
+                        .build(),
+                )
                 .tags(Tag::builder().key("Name").value(&name).build())
                 .build(),
         )
@@ -96,11 +107,18 @@ async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Security
     let id = match created {
         Ok(out) => out.group_id().unwrap_or_default().to_owned(),
         // Another invocation won the race: use its group.
-        Err(e) if e.as_service_error().and_then(|s| aws_sdk_ec2::error::ProvideErrorMetadata::code(s)) == Some("InvalidGroup.Duplicate") => {
+        Err(e)
+            if e.as_service_error()
+                .and_then(|s| aws_sdk_ec2::error::ProvideErrorMetadata::code(s))
+                == Some("InvalidGroup.Duplicate") =>
+        {
             return find(client, vpc, role).await?.ok_or_else(|| PortError {
                 operation: "ec2:CreateSecurityGroup",
                 code: Some("InvalidGroup.Duplicate".into()),
-                message: format!("{name} exists but is not tagged {ISOLATION_ROLE_TAG}={}", role.tag_value()),
+                message: format!(
+                    "{name} exists but is not tagged {ISOLATION_ROLE_TAG}={}",
+                    role.tag_value()
+                ),
                 transient: false,
             });
         }
@@ -110,23 +128,34 @@ async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Security
     describe_by_id(client, &id).await
 }
 
-pub(crate) async fn describe_by_id(client: &Client, id: &SecurityGroupId) -> PortResult<SecurityGroup> {
+pub(crate) async fn describe_by_id(
+    client: &Client,
+    id: &SecurityGroupId,
+) -> PortResult<SecurityGroup> {
     let found = client
         .describe_security_groups()
         .group_ids(id.as_str())
         .send()
         .await
         .map_err(|e| port_error("ec2:DescribeSecurityGroups", e))?;
-    found.security_groups().first().cloned().ok_or_else(|| PortError {
-        operation: "ec2:DescribeSecurityGroups",
-        code: None,
-        message: format!("{id} not found"),
-        transient: true,
-    })
+    found
+        .security_groups()
+        .first()
+        .cloned()
+        .ok_or_else(|| PortError {
+            operation: "ec2:DescribeSecurityGroups",
+            code: None,
+            message: format!("{id} not found"),
+            transient: true,
+        })
 }
 
 /// Deny-all: every rule goes, including the allow-all egress a new group starts with.
-async fn revoke_all(client: &Client, id: &SecurityGroupId, group: &SecurityGroup) -> PortResult<()> {
+async fn revoke_all(
+    client: &Client,
+    id: &SecurityGroupId,
+    group: &SecurityGroup,
+) -> PortResult<()> {
     if !group.ip_permissions().is_empty() {
         client
             .revoke_security_group_ingress()
@@ -174,8 +203,16 @@ async fn allow_all(client: &Client, id: &SecurityGroupId, group: &SecurityGroup)
 /// The all-traffic rule for whichever of 0.0.0.0/0 and ::/0 is not yet allowed.
 fn missing_allow_all(rules: &[IpPermission]) -> Option<IpPermission> {
     let all = |r: &&IpPermission| r.ip_protocol() == Some("-1");
-    let has_v4 = rules.iter().filter(all).any(|r| r.ip_ranges().iter().any(|x| x.cidr_ip() == Some("0.0.0.0/0")));
-    let has_v6 = rules.iter().filter(all).any(|r| r.ipv6_ranges().iter().any(|x| x.cidr_ipv6() == Some("::/0")));
+    let has_v4 = rules.iter().filter(all).any(|r| {
+        r.ip_ranges()
+            .iter()
+            .any(|x| x.cidr_ip() == Some("0.0.0.0/0"))
+    });
+    let has_v6 = rules.iter().filter(all).any(|r| {
+        r.ipv6_ranges()
+            .iter()
+            .any(|x| x.cidr_ipv6() == Some("::/0"))
+    });
     if has_v4 && has_v6 {
         return None;
     }
@@ -199,7 +236,12 @@ where
     R: std::fmt::Debug,
 {
     match result {
-        Err(e) if aws_sdk_ec2::error::ProvideErrorMetadata::code(&e) == Some("InvalidPermission.Duplicate") => Ok(()),
+        Err(e)
+            if aws_sdk_ec2::error::ProvideErrorMetadata::code(&e)
+                == Some("InvalidPermission.Duplicate") =>
+        {
+            Ok(())
+        }
         other => other.map_err(|e| port_error(operation, e)),
     }
 }

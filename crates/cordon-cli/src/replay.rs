@@ -53,7 +53,11 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
             }
         }
     }
-    if all_handled { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if all_handled {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 impl Replayer {
@@ -115,11 +119,15 @@ impl Replayer {
             other => {
                 return Outcome::without_steps(
                     Decision::Failed,
-                    format!("template.yaml routes to {other}, which this build of cordon does not have"),
+                    format!(
+                        "template.yaml routes to {other}, which this build of cordon does not have"
+                    ),
                 );
             }
         };
-        result.unwrap_or_else(|err| Outcome::without_steps(Decision::Failed, format!("malformed event: {err}")))
+        result.unwrap_or_else(|err| {
+            Outcome::without_steps(Decision::Failed, format!("malformed event: {err}"))
+        })
     }
 
     async fn aws(&self) -> &(aws_config::SdkConfig, Ec2Isolation) {

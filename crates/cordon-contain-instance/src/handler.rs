@@ -45,7 +45,10 @@ pub async fn handle_event<P: NetworkIsolation>(
     }
     let Some(incident) = InstanceIncident::from_finding(&finding) else {
         // Triage only contains instance findings, which parsing checked have details.
-        return Ok(Outcome::without_steps(Decision::Ignored, "no instance details"));
+        return Ok(Outcome::without_steps(
+            Decision::Ignored,
+            "no instance details",
+        ));
     };
     let plan = plan_isolation(&incident);
     if config.mode == Mode::DryRun {

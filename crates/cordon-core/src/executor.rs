@@ -2,7 +2,7 @@
 //! result by reading it back. Interfaces are isolated concurrently; a failure in one
 //! never stops the others, and any failure fails the whole incident.
 
-use crate::plan::{INCIDENT_TAG, FINDING_TYPE_TAG, SEEN_TAG, STATUS_TAG};
+use crate::plan::{FINDING_TYPE_TAG, INCIDENT_TAG, SEEN_TAG, STATUS_TAG};
 use crate::{
     InstanceIncident, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError,
     Step, StepKind, StepReport, StepStatus,
@@ -29,15 +29,27 @@ pub async fn execute_isolation<P: NetworkIsolation>(
     let live = match live {
         Ok(live) => live,
         Err(err) => {
-            reports.push(step(plan, StepKind::EnsureIsolationGroups).report(StepStatus::Done, groups_detail(&groups)));
-            reports.extend(plan.steps[1..].iter().map(|s| s.report(StepStatus::Failed, err.to_string())));
+            reports.push(
+                step(plan, StepKind::EnsureIsolationGroups)
+                    .report(StepStatus::Done, groups_detail(&groups)),
+            );
+            reports.extend(
+                plan.steps[1..]
+                    .iter()
+                    .map(|s| s.report(StepStatus::Failed, err.to_string())),
+            );
             return reports;
         }
     };
-    reports.push(step(plan, StepKind::EnsureIsolationGroups).report(StepStatus::Done, groups_detail(&groups)));
+    reports.push(
+        step(plan, StepKind::EnsureIsolationGroups)
+            .report(StepStatus::Done, groups_detail(&groups)),
+    );
     let listed: BTreeSet<&NetworkInterfaceId> = incident.network_interfaces.iter().collect();
-    let unlisted: Vec<&NetworkInterfaceState> =
-        live.iter().filter(|eni| !listed.contains(&eni.id)).collect();
+    let unlisted: Vec<&NetworkInterfaceState> = live
+        .iter()
+        .filter(|eni| !listed.contains(&eni.id))
+        .collect();
 
     let listed_steps = plan
         .steps
@@ -52,8 +64,11 @@ pub async fn execute_isolation<P: NetworkIsolation>(
             None => s.report(StepStatus::Skipped, "no longer attached to the instance"),
         }
     }));
-    let unlisted_results =
-        join_all(unlisted.iter().map(|eni| isolate_interface(port, &groups, eni)));
+    let unlisted_results = join_all(
+        unlisted
+            .iter()
+            .map(|eni| isolate_interface(port, &groups, eni)),
+    );
     let (listed_reports, unlisted_results) = futures_util::join!(listed_reports, unlisted_results);
     reports.extend(listed_reports);
     reports.push(unlisted_report(
@@ -77,7 +92,11 @@ pub async fn execute_isolation<P: NetworkIsolation>(
     };
 
     let tag = step(plan, StepKind::TagInstance);
-    let status = if verified { "contained" } else { "containment-unverified" };
+    let status = if verified {
+        "contained"
+    } else {
+        "containment-unverified"
+    };
     let tags = [
         (INCIDENT_TAG, incident.finding_id.as_str()),
         (STATUS_TAG, status),
@@ -85,10 +104,12 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         (SEEN_TAG, incident.updated_at.as_str()),
     ]
     .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    reports.push(match port.tag_instance(&incident.instance_id, &tags).await {
-        Ok(()) => tag.report(StepStatus::Done, format!("{STATUS_TAG}={status}")),
-        Err(err) => tag.report(StepStatus::Failed, err.to_string()),
-    });
+    reports.push(
+        match port.tag_instance(&incident.instance_id, &tags).await {
+            Ok(()) => tag.report(StepStatus::Done, format!("{STATUS_TAG}={status}")),
+            Err(err) => tag.report(StepStatus::Failed, err.to_string()),
+        },
+    );
     reports
 }
 
@@ -100,7 +121,10 @@ async fn isolate_interface<P: NetworkIsolation>(
     eni: &NetworkInterfaceState,
 ) -> Result<(StepStatus, String), PortError> {
     if eni.groups == [groups.deny.clone()] {
-        return Ok((StepStatus::AlreadyDone, format!("already only in {}", groups.deny)));
+        return Ok((
+            StepStatus::AlreadyDone,
+            format!("already only in {}", groups.deny),
+        ));
     }
     let originals = match &eni.recorded_original_groups {
         Some(recorded) => recorded.clone(),
@@ -139,7 +163,11 @@ async fn verify_isolation<P: NetworkIsolation>(
         port.instance_network_interfaces(instance),
         port.instance_interfaces_in_group(instance, &groups.deny),
         port.group_rule_counts(&groups.deny),
-        join_all(others.iter().map(|g| port.instance_interfaces_in_group(instance, g)))
+        join_all(
+            others
+                .iter()
+                .map(|g| port.instance_interfaces_in_group(instance, g))
+        )
     );
     let live = live.map_err(|e| e.to_string())?;
     let held: BTreeSet<NetworkInterfaceId> = held.map_err(|e| e.to_string())?.into_iter().collect();
@@ -206,7 +234,10 @@ fn unlisted_report(
     step.report(status, details.join("; "))
 }
 
-fn original_groups(live: &[NetworkInterfaceState], groups: &IsolationGroups) -> Vec<SecurityGroupId> {
+fn original_groups(
+    live: &[NetworkInterfaceState],
+    groups: &IsolationGroups,
+) -> Vec<SecurityGroupId> {
     let mut all: Vec<SecurityGroupId> = live
         .iter()
         .flat_map(|eni| {
@@ -220,7 +251,10 @@ fn original_groups(live: &[NetworkInterfaceState], groups: &IsolationGroups) -> 
     all
 }
 
-fn without_isolation_groups(current: &[SecurityGroupId], groups: &IsolationGroups) -> Vec<SecurityGroupId> {
+fn without_isolation_groups(
+    current: &[SecurityGroupId],
+    groups: &IsolationGroups,
+) -> Vec<SecurityGroupId> {
     current
         .iter()
         .filter(|g| **g != groups.open && **g != groups.deny)
@@ -247,7 +281,11 @@ fn groups_detail(groups: &IsolationGroups) -> String {
 }
 
 fn join(groups: &[SecurityGroupId]) -> String {
-    groups.iter().map(SecurityGroupId::as_str).collect::<Vec<_>>().join(", ")
+    groups
+        .iter()
+        .map(SecurityGroupId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

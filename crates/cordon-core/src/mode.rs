@@ -15,7 +15,9 @@ impl FromStr for Mode {
         match s.trim() {
             "enforce" => Ok(Self::Enforce),
             "dry-run" => Ok(Self::DryRun),
-            other => Err(format!("unknown mode `{other}` (expected enforce or dry-run)")),
+            other => Err(format!(
+                "unknown mode `{other}` (expected enforce or dry-run)"
+            )),
         }
     }
 }

@@ -69,7 +69,10 @@ pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
         );
     }
     if finding.is_sample() {
-        return Verdict::new(Observed, "GuardDuty sample finding: nothing real to contain");
+        return Verdict::new(
+            Observed,
+            "GuardDuty sample finding: nothing real to contain",
+        );
     }
     if finding.service.archived == Some(true) {
         return Verdict::new(Observed, "finding is archived");

@@ -20,7 +20,10 @@ impl ParseError {
 
     /// Converts a serde error carrying its path, prefixing the path of the enclosing value.
     /// A missing field is named by its own path, not its parent's.
-    pub(crate) fn from_path(prefix: &str, err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+    pub(crate) fn from_path(
+        prefix: &str,
+        err: serde_path_to_error::Error<serde_json::Error>,
+    ) -> Self {
         let inner = err.path().to_string();
         let message = err.into_inner().to_string();
         // serde appends " at line X column Y", which points into a re-serialised value.
@@ -36,8 +39,16 @@ impl ParseError {
             .filter(|part| !part.is_empty() && *part != ".")
             .collect::<Vec<_>>()
             .join(".");
-        let path = if path.is_empty() { "<root>".to_owned() } else { path };
-        let message = if missing.is_some() { "missing".to_owned() } else { message };
+        let path = if path.is_empty() {
+            "<root>".to_owned()
+        } else {
+            path
+        };
+        let message = if missing.is_some() {
+            "missing".to_owned()
+        } else {
+            message
+        };
         Self::field(path, message)
     }
 }

@@ -100,7 +100,9 @@ impl TryFrom<String> for AccountId {
         if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(value))
         } else {
-            Err(format!("`{value}` is not a valid AWS account id (expected 12 digits)"))
+            Err(format!(
+                "`{value}` is not a valid AWS account id (expected 12 digits)"
+            ))
         }
     }
 }
@@ -137,7 +139,14 @@ mod tests {
 
     #[test]
     fn rejects_ids_of_the_wrong_form() {
-        for bad in ["i-XYZ", "i-0123ABCD", "i-", "eni-0123abcd", "i-0123abcd0", "0123abcd"] {
+        for bad in [
+            "i-XYZ",
+            "i-0123ABCD",
+            "i-",
+            "eni-0123abcd",
+            "i-0123abcd0",
+            "0123abcd",
+        ] {
             assert!(InstanceId::try_from(bad.to_owned()).is_err(), "{bad}");
         }
         let err = VpcId::try_from("sg-0123abcd".to_owned()).unwrap_err();

@@ -28,7 +28,10 @@ pub fn parse_event(raw: &[u8]) -> Result<Event, ParseError> {
 /// As [`parse_event`], for an event the Lambda runtime already decoded.
 pub fn parse_event_value(value: Value) -> Result<Event, ParseError> {
     if !value.is_object() {
-        return Err(ParseError::field("<root>", "an EventBridge event must be a JSON object"));
+        return Err(ParseError::field(
+            "<root>",
+            "an EventBridge event must be a JSON object",
+        ));
     }
     let generic = deserialize_at("", value)?;
     let (envelope, detail) = Envelope::from_event(generic)?;

@@ -53,7 +53,13 @@ impl FunctionConfig {
                 .parse::<f64>()
                 .ok()
                 .filter(|f| (0.0..=10.0).contains(f))
-                .ok_or_else(|| invalid("CORDON_SEVERITY_FLOOR", &v, "expected a number from 0 to 10".into()))?,
+                .ok_or_else(|| {
+                    invalid(
+                        "CORDON_SEVERITY_FLOOR",
+                        &v,
+                        "expected a number from 0 to 10".into(),
+                    )
+                })?,
         };
         let allowed_accounts = match read("CORDON_ALLOWED_ACCOUNTS") {
             None => Vec::new(),
@@ -93,8 +99,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<FunctionConfig, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         FunctionConfig::from_lookup(|name| vars.get(name).cloned())
     }
 

@@ -34,7 +34,10 @@ mod tests {
         let err = into_lambda_result(&failed).unwrap_err();
         assert_eq!(err.error_type, "ContainmentFailed");
         let observed = Outcome::without_steps(Decision::Observed, "sample");
-        assert_eq!(into_lambda_result(&observed).unwrap()["decision"], "observed");
+        assert_eq!(
+            into_lambda_result(&observed).unwrap()["decision"],
+            "observed"
+        );
     }
 
     #[test]

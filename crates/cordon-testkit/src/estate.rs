@@ -35,14 +35,22 @@ impl Estate {
     /// A fresh VPC with one two-interface instance named `web-1`.
     pub async fn build(ec2: &Client) -> Result<Self, BoxError> {
         let vpc = ec2.create_vpc().cidr_block("10.0.0.0/16").send().await?;
-        let vpc = vpc.vpc().and_then(|v| v.vpc_id()).ok_or("no vpc id")?.to_owned();
+        let vpc = vpc
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .ok_or("no vpc id")?
+            .to_owned();
         let subnet = ec2
             .create_subnet()
             .vpc_id(&vpc)
             .cidr_block("10.0.1.0/24")
             .send()
             .await?;
-        let subnet = subnet.subnet().and_then(|s| s.subnet_id()).ok_or("no subnet id")?.to_owned();
+        let subnet = subnet
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .ok_or("no subnet id")?
+            .to_owned();
         let group = ec2
             .create_security_group()
             .group_name("web-servers")

@@ -5,10 +5,12 @@
 mod estate;
 mod http;
 mod moto;
+mod python_env;
 mod sdk;
 
 pub use estate::{Estate, Placeholders};
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
+pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};
 pub use sdk::{TEST_REGION, sdk_config};
 
 /// The repository root, for tests and tools that read `events/` or `template.yaml`.

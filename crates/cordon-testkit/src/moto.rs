@@ -2,7 +2,8 @@
 //! started on 127.0.0.1 on a free port, stopped when the handle drops.
 
 use crate::http;
-use std::path::{Path, PathBuf};
+use crate::python_env::{PythonEnvError, ensure_python_env};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,78 +11,21 @@ pub const MOTO_VERSION: &str = "5.2.5";
 
 #[derive(Debug, thiserror::Error)]
 pub enum MotoError {
-    #[error("could not install moto {MOTO_VERSION} into {dir}: {reason}")]
-    Install { dir: PathBuf, reason: String },
+    #[error(transparent)]
+    Install(#[from] PythonEnvError),
     #[error("could not start moto: {0}")]
     Start(String),
     #[error("moto control API {path} failed: {reason}")]
     Control { path: String, reason: String },
 }
 
-/// Where the virtualenv lives: `CORDON_CACHE_DIR`, else the user's cache directory.
-fn cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CORDON_CACHE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("cordon")
-}
-
-fn python_in(venv: &Path) -> PathBuf {
-    venv.join("bin").join("python")
-}
-
-/// Installs moto on first use and returns the virtualenv's Python. Concurrent callers
-/// (test binaries run in parallel) each build a private venv and race to rename it
-/// into place; the loser's copy is discarded.
+/// Installs moto on first use and returns the virtualenv's Python.
 pub fn ensure_moto_installed() -> Result<PathBuf, MotoError> {
-    let venv = cache_dir().join(format!("moto-{MOTO_VERSION}"));
-    let ready_marker = venv.join(".installed");
-    if ready_marker.exists() {
-        return Ok(python_in(&venv));
-    }
-    let install_error = |reason: String| MotoError::Install {
-        dir: venv.clone(),
-        reason,
-    };
-    std::fs::create_dir_all(cache_dir()).map_err(|e| install_error(e.to_string()))?;
-    let staging = cache_dir().join(format!("moto-{MOTO_VERSION}.staging-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    eprintln!("installing moto[server]=={MOTO_VERSION} (first run only) ...");
-    run(Command::new("python3").arg("-m").arg("venv").arg(&staging)).map_err(install_error)?;
-    run(Command::new(python_in(&staging))
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("moto[server]=={MOTO_VERSION}")))
-    .map_err(install_error)?;
-    std::fs::write(staging.join(".installed"), MOTO_VERSION).map_err(|e| install_error(e.to_string()))?;
-    if std::fs::rename(&staging, &venv).is_err() {
-        // Someone else finished first (or a broken leftover is in the way).
-        let _ = std::fs::remove_dir_all(&staging);
-        if !ready_marker.exists() {
-            let _ = std::fs::remove_dir_all(&venv);
-            return ensure_moto_installed();
-        }
-    }
-    Ok(python_in(&venv))
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{command:?}: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{command:?} exited with {}: {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
+    let env = ensure_python_env(
+        &format!("moto-{MOTO_VERSION}"),
+        &[&format!("moto[server]=={MOTO_VERSION}")],
+    )?;
+    Ok(env.python())
 }
 
 /// Runs moto's server and exits when stdin closes: a server held in a `static` (one per
@@ -105,7 +49,8 @@ impl MotoServer {
     pub fn start() -> Result<Self, MotoError> {
         let python = ensure_moto_installed()?;
         let port = free_port().map_err(|e| MotoError::Start(e.to_string()))?;
-        let recording = std::env::temp_dir().join(format!("cordon-moto-{}-{port}.jsonl", std::process::id()));
+        let recording =
+            std::env::temp_dir().join(format!("cordon-moto-{}-{port}.jsonl", std::process::id()));
         let child = Command::new(python)
             .args(["-c", STOP_WITH_PARENT, &port.to_string()])
             .env("MOTO_ENABLE_RECORDING", "True")
@@ -132,7 +77,10 @@ impl MotoServer {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Err(MotoError::Start(format!("no answer on 127.0.0.1:{} within 60 s", self.port)))
+        Err(MotoError::Start(format!(
+            "no answer on 127.0.0.1:{} within 60 s",
+            self.port
+        )))
     }
 
     pub fn endpoint(&self) -> String {
@@ -146,7 +94,8 @@ impl MotoServer {
     }
 
     pub fn clear_recording(&self) -> Result<(), MotoError> {
-        self.control("POST", "/moto-api/recorder/reset-recording").map(|_| ())
+        self.control("POST", "/moto-api/recorder/reset-recording")
+            .map(|_| ())
     }
 
     /// The API actions received since the recording was last cleared, in order
@@ -172,7 +121,9 @@ impl MotoServer {
             .into_iter()
             .filter(|a| {
                 let name = a.split_once(':').map_or(a.as_str(), |(_, n)| n);
-                !["Describe", "Get", "List"].iter().any(|p| name.starts_with(p))
+                !["Describe", "Get", "List"]
+                    .iter()
+                    .any(|p| name.starts_with(p))
             })
             .collect())
     }
@@ -201,7 +152,9 @@ impl Drop for MotoServer {
 }
 
 fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
 }
 
 /// `ec2:CreateTags` from a recorded query-protocol request (EC2, STS, IAM ...), or

@@ -8,7 +8,13 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(endpoint)
         .region(Region::new(TEST_REGION))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "cordon-testkit"))
+        .credentials_provider(Credentials::new(
+            "testing",
+            "testing",
+            None,
+            None,
+            "cordon-testkit",
+        ))
         .load()
         .await
 }

@@ -1,0 +1,30 @@
+//! Running child processes with their output shown, and naming what failed.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+pub fn root() -> PathBuf {
+    cordon_testkit::workspace_root()
+}
+
+/// Runs `command` with inherited output; an unsuccessful exit is an error naming it.
+pub fn run_checked(what: &str, command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("{what}: cannot start {:?}: {e}", command.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+pub fn heading(text: &str) {
+    println!("\n== {text}");
+}

@@ -1,0 +1,256 @@
+//! `cargo xtask demo`: the emulator, a small estate, and every sample event replayed
+//! through the real `cordon replay` — then the emulator's own state as the proof.
+
+use crate::cmd::{cargo, heading};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::Filter;
+use cordon_testkit::{Estate, MOTO_VERSION, MotoServer, sdk_config};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn run() -> Result<(), String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?
+        .block_on(demo())
+}
+
+/// One sample event, rewritten to name an instance of its own.
+struct Case {
+    file: PathBuf,
+    estate: Estate,
+}
+
+async fn demo() -> Result<(), String> {
+    heading("building cordon");
+    crate::cmd::run_checked(
+        "cargo build",
+        cargo().args(["build", "--quiet", "-p", "cordon-cli"]),
+    )?;
+
+    heading(&format!(
+        "starting the local AWS emulator (moto {MOTO_VERSION}) on 127.0.0.1"
+    ));
+    let moto = MotoServer::start().map_err(|e| e.to_string())?;
+    let ec2 = Client::new(&sdk_config(&moto.endpoint()).await);
+    println!("listening on {}", moto.endpoint());
+
+    heading(
+        "building a small estate: a VPC, a subnet, a web security group, one instance per sample event",
+    );
+    let network = Estate::build(&ec2).await.map_err(|e| e.to_string())?;
+    let work = std::env::temp_dir().join(format!("cordon-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let mut cases = Vec::new();
+    for (index, source) in sample_events()?.into_iter().enumerate() {
+        let name = format!("web-{}", index + 1);
+        let estate = match index {
+            0 => network.clone(),
+            _ => network
+                .launch_instance(&ec2, &name)
+                .await
+                .map_err(|e| e.to_string())?,
+        };
+        let file = work.join(source.file_name().unwrap_or_default());
+        let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
+        std::fs::write(&file, estate.rewrite(&raw)).map_err(|e| e.to_string())?;
+        println!(
+            "{name}: {} with interfaces {}",
+            estate.instance,
+            estate.interfaces.join(", ")
+        );
+        cases.push(Case { file, estate });
+    }
+
+    heading(&format!(
+        "cordon replay --json: {} sample events",
+        cases.len()
+    ));
+    let files: Vec<&Path> = cases.iter().map(|c| c.file.as_path()).collect();
+    let replay = cordon_replay(&moto, &["--json"], &files)?;
+    let records = parse_records(&replay)?;
+    print_summary(&records);
+    if !replay.status.success() {
+        return Err(format!(
+            "cordon replay failed: {}",
+            String::from_utf8_lossy(&replay.stderr)
+        ));
+    }
+
+    heading("what the emulator says now");
+    let mut problems = Vec::new();
+    for case in &cases {
+        let name = file_name(&case.file);
+        let decision = records
+            .iter()
+            .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(&name)))
+            .and_then(|r| r["decision"].as_str())
+            .unwrap_or("missing");
+        match check_instance(&ec2, &case.estate, decision == "contained").await {
+            Ok(line) => println!("{:<32} {line}", name),
+            Err(problem) => {
+                println!("{:<32} PROBLEM: {problem}", name);
+                problems.push(format!("{name}: {problem}"));
+            }
+        }
+    }
+
+    heading("the same event delivered twice: the second delivery does no work");
+    let first_contained = records
+        .iter()
+        .find(|r| r["decision"] == "contained")
+        .and_then(|r| r["file"].as_str())
+        .ok_or("no sample event was contained")?;
+    let again = cordon_replay(&moto, &[], &[Path::new(first_contained)])?;
+    print!("{}", String::from_utf8_lossy(&again.stdout));
+
+    heading("a malformed event is refused before anything is touched");
+    let malformed = crate::cmd::root().join("events/invalid/bad-instance-id.json");
+    let refused = cordon_replay(&moto, &[], &[&malformed])?;
+    print!("{}", String::from_utf8_lossy(&refused.stderr));
+    if refused.status.success() {
+        problems.push("the malformed event was not refused".into());
+    }
+    println!(
+        "cordon replay {} (non-zero: the event was rejected)",
+        refused.status
+    );
+
+    let _ = std::fs::remove_dir_all(&work);
+    if problems.is_empty() {
+        println!(
+            "\ndemo finished: every contained instance verified in the emulator, everything else untouched"
+        );
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+fn sample_events() -> Result<Vec<PathBuf>, String> {
+    let dir = crate::cmd::root().join("events/guardduty");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn cordon_replay(moto: &MotoServer, flags: &[&str], files: &[&Path]) -> Result<Output, String> {
+    let mut command: Command = cargo();
+    command
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "cordon-cli",
+            "--",
+            "replay",
+            "--endpoint",
+        ])
+        .arg(moto.endpoint())
+        .args(flags)
+        .args(files)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", cordon_testkit::TEST_REGION)
+        .env_remove("AWS_PROFILE");
+    command
+        .output()
+        .map_err(|e| format!("cannot run cordon replay: {e}"))
+}
+
+fn parse_records(output: &Output) -> Result<Vec<Value>, String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).map_err(|e| format!("bad replay output {line:?}: {e}"))
+        })
+        .collect()
+}
+
+fn print_summary(records: &[Value]) {
+    for record in records {
+        let file = record["file"]
+            .as_str()
+            .map(|f| file_name(Path::new(f)))
+            .unwrap_or_default();
+        let decision = record["decision"].as_str().unwrap_or("?").to_uppercase();
+        println!(
+            "{file:<32} {decision:<10} {}",
+            record["reason"].as_str().unwrap_or("")
+        );
+    }
+    let count = |d: &str| records.iter().filter(|r| r["decision"] == d).count();
+    println!(
+        "\n{} contained, {} observed, {} ignored, {} failed",
+        count("contained"),
+        count("observed"),
+        count("ignored"),
+        count("failed")
+    );
+}
+
+/// Reads the instance's interfaces back with exact group filters.
+async fn check_instance(ec2: &Client, estate: &Estate, contained: bool) -> Result<String, String> {
+    let deny_name = format!("cordon-isolation-deny-{}", estate.vpc);
+    let deny = ec2
+        .describe_security_groups()
+        .filters(filter("group-name", &deny_name))
+        .filters(filter("vpc-id", &estate.vpc))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let deny = deny
+        .security_groups()
+        .first()
+        .and_then(|g| g.group_id())
+        .map(str::to_owned);
+    let held_by = |group: Option<String>| async move {
+        let Some(group) = group else { return Ok(0) };
+        let found = ec2
+            .describe_network_interfaces()
+            .filters(filter("attachment.instance-id", &estate.instance))
+            .filters(filter("group-id", &group))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<usize, String>(found.network_interfaces().len())
+    };
+    let in_deny = held_by(deny.clone()).await?;
+    let in_web = held_by(Some(estate.web_group.clone())).await?;
+    let total = estate.interfaces.len();
+    match (contained, in_deny, in_web) {
+        (true, d, 0) if d == total => Ok(format!(
+            "{}: {d}/{total} interfaces only in {deny_name} — isolated",
+            estate.instance
+        )),
+        (false, 0, w) if w == total => Ok(format!(
+            "{}: {w}/{total} interfaces still in web-servers — untouched",
+            estate.instance
+        )),
+        (_, d, w) => Err(format!(
+            "{}: {d} interfaces in deny-all, {w} in web-servers (expected {})",
+            estate.instance,
+            if contained {
+                "all in deny-all"
+            } else {
+                "all in web-servers"
+            }
+        )),
+    }
+}
+
+fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
