@@ -45,23 +45,30 @@ pub(crate) async fn ensure(client: &Client, vpc: &VpcId) -> PortResult<Isolation
         ensure_group(client, vpc, Role::Open),
         ensure_group(client, vpc, Role::Deny)
     );
+    let ((open, open_changed), (deny, deny_changed)) = (open?, deny?);
     Ok(IsolationGroups {
-        open: open?,
-        deny: deny?,
+        open,
+        deny,
+        changed: open_changed || deny_changed,
     })
 }
 
-async fn ensure_group(client: &Client, vpc: &VpcId, role: Role) -> PortResult<SecurityGroupId> {
-    let group = match find(client, vpc, role).await? {
-        Some(group) => group,
-        None => create(client, vpc, role).await?,
+/// The group's id, and whether it had to be created or corrected.
+async fn ensure_group(
+    client: &Client,
+    vpc: &VpcId,
+    role: Role,
+) -> PortResult<(SecurityGroupId, bool)> {
+    let (group, created) = match find(client, vpc, role).await? {
+        Some(group) => (group, false),
+        None => (create(client, vpc, role).await?, true),
     };
     let id: SecurityGroupId = parse_id("ec2:DescribeSecurityGroups", group.group_id())?;
-    match role {
+    let corrected = match role {
         Role::Deny => revoke_all(client, &id, &group).await?,
         Role::Open => allow_all(client, &id, &group).await?,
-    }
-    Ok(id)
+    };
+    Ok((id, created || corrected))
 }
 
 async fn find(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Option<SecurityGroup>> {
@@ -155,7 +162,8 @@ async fn revoke_all(
     client: &Client,
     id: &SecurityGroupId,
     group: &SecurityGroup,
-) -> PortResult<()> {
+) -> PortResult<bool> {
+    let changed = !group.ip_permissions().is_empty() || !group.ip_permissions_egress().is_empty();
     if !group.ip_permissions().is_empty() {
         client
             .revoke_security_group_ingress()
@@ -174,12 +182,19 @@ async fn revoke_all(
             .await
             .map_err(|e| port_error("ec2:RevokeSecurityGroupEgress", e))?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Open: all protocols from and to anywhere, IPv4 and IPv6, in both directions.
-async fn allow_all(client: &Client, id: &SecurityGroupId, group: &SecurityGroup) -> PortResult<()> {
-    if let Some(missing) = missing_allow_all(group.ip_permissions()) {
+async fn allow_all(
+    client: &Client,
+    id: &SecurityGroupId,
+    group: &SecurityGroup,
+) -> PortResult<bool> {
+    let ingress = missing_allow_all(group.ip_permissions());
+    let egress = missing_allow_all(group.ip_permissions_egress());
+    let changed = ingress.is_some() || egress.is_some();
+    if let Some(missing) = ingress {
         let sent = client
             .authorize_security_group_ingress()
             .group_id(id.as_str())
@@ -188,7 +203,7 @@ async fn allow_all(client: &Client, id: &SecurityGroupId, group: &SecurityGroup)
             .await;
         ignore_duplicate(sent.map(|_| ()), "ec2:AuthorizeSecurityGroupIngress")?;
     }
-    if let Some(missing) = missing_allow_all(group.ip_permissions_egress()) {
+    if let Some(missing) = egress {
         let sent = client
             .authorize_security_group_egress()
             .group_id(id.as_str())
@@ -197,7 +212,7 @@ async fn allow_all(client: &Client, id: &SecurityGroupId, group: &SecurityGroup)
             .await;
         ignore_duplicate(sent.map(|_| ()), "ec2:AuthorizeSecurityGroupEgress")?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// The all-traffic rule for whichever of 0.0.0.0/0 and ::/0 is not yet allowed.

@@ -29,10 +29,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
     let live = match live {
         Ok(live) => live,
         Err(err) => {
-            reports.push(
-                step(plan, StepKind::EnsureIsolationGroups)
-                    .report(StepStatus::Done, groups_detail(&groups)),
-            );
+            reports.push(ensure_report(plan, &groups));
             reports.extend(
                 plan.steps[1..]
                     .iter()
@@ -41,10 +38,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
             return reports;
         }
     };
-    reports.push(
-        step(plan, StepKind::EnsureIsolationGroups)
-            .report(StepStatus::Done, groups_detail(&groups)),
-    );
+    reports.push(ensure_report(plan, &groups));
     let listed: BTreeSet<&NetworkInterfaceId> = incident.network_interfaces.iter().collect();
     let unlisted: Vec<&NetworkInterfaceState> = live
         .iter()
@@ -276,8 +270,16 @@ fn step(plan: &Plan, kind: StepKind) -> &Step {
         .expect("every isolation plan has one step of each kind")
 }
 
-fn groups_detail(groups: &IsolationGroups) -> String {
-    format!("open {}, deny-all {}", groups.open, groups.deny)
+fn ensure_report(plan: &Plan, groups: &IsolationGroups) -> StepReport {
+    let status = if groups.changed {
+        StepStatus::Done
+    } else {
+        StepStatus::AlreadyDone
+    };
+    step(plan, StepKind::EnsureIsolationGroups).report(
+        status,
+        format!("open {}, deny-all {}", groups.open, groups.deny),
+    )
 }
 
 fn join(groups: &[SecurityGroupId]) -> String {

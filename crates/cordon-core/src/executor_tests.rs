@@ -70,6 +70,8 @@ struct State {
     rules: BTreeMap<String, (usize, usize)>,
     instance_tags: BTreeMap<String, BTreeMap<String, String>>,
     log: Vec<Call>,
+    /// Set once the group pair exists, as the real adapter would find it next time.
+    groups_exist: bool,
     // Failure injection.
     fail_ensure: bool,
     fail_set_groups: Vec<String>,
@@ -185,9 +187,11 @@ impl NetworkIsolation for FakeCloud {
         if self.state().fail_ensure {
             return Err(transient("CreateSecurityGroup", "throttled"));
         }
+        let created = !std::mem::replace(&mut self.state().groups_exist, true);
         Ok(IsolationGroups {
             open: sg(OPEN),
             deny: sg(DENY),
+            changed: created,
         })
     }
 

@@ -23,6 +23,8 @@ pub struct IsolationGroups {
     pub open: SecurityGroupId,
     /// No rules at all.
     pub deny: SecurityGroupId,
+    /// Whether this call created a group or corrected its rules.
+    pub changed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

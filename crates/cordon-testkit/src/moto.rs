@@ -32,7 +32,14 @@ pub fn ensure_moto_installed() -> Result<PathBuf, MotoError> {
 /// test binary) is never dropped, but the pipe closes when the test process ends.
 const STOP_WITH_PARENT: &str = "\
 import os, sys, threading
-threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+def stop_when_parent_ends():
+    sys.stdin.read()
+    try:
+        os.remove(os.environ['MOTO_RECORDER_FILEPATH'])
+    except OSError:
+        pass
+    os._exit(0)
+threading.Thread(target=stop_when_parent_ends, daemon=True).start()
 from moto.server import main
 main(['-H', '127.0.0.1', '-p', sys.argv[1]])
 ";
@@ -172,6 +179,16 @@ fn action_of_recorded_request(line: &str) -> Option<String> {
         .and_then(|c| c.split('/').nth(3))
         .unwrap_or("unknown");
     let body = entry.get("body")?.as_str()?;
+    // moto stores binary-safe bodies base64-encoded.
+    let body = if entry.get("body_encoded").and_then(|e| e.as_bool()) == Some(true) {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .ok()?;
+        String::from_utf8(bytes).ok()?
+    } else {
+        body.to_owned()
+    };
     let action = body
         .split('&')
         .find_map(|pair| pair.strip_prefix("Action="))?;
@@ -182,4 +199,28 @@ fn action_of_recorded_request(line: &str) -> Option<String> {
 pub fn shared_moto() -> &'static MotoServer {
     static SERVER: std::sync::OnceLock<MotoServer> = std::sync::OnceLock::new();
     SERVER.get_or_init(|| MotoServer::start().unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_of_recorded_request;
+
+    #[test]
+    fn reads_the_action_of_an_encoded_query_request() {
+        // "Action=ModifyNetworkInterfaceAttribute&Version=2016-11-15", base64-encoded.
+        let line = r#"{"headers": {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host"}, "method": "POST", "url": "/", "body": "QWN0aW9uPU1vZGlmeU5ldHdvcmtJbnRlcmZhY2VBdHRyaWJ1dGUmVmVyc2lvbj0yMDE2LTExLTE1", "body_encoded": true}"#;
+        assert_eq!(
+            action_of_recorded_request(line).as_deref(),
+            Some("ec2:ModifyNetworkInterfaceAttribute")
+        );
+    }
+
+    #[test]
+    fn reads_the_target_of_a_json_request() {
+        let line = r#"{"headers": {"X-Amz-Target": "SecurityHubAPIService.BatchImportFindings"}, "body": "", "body_encoded": false}"#;
+        assert_eq!(
+            action_of_recorded_request(line).as_deref(),
+            Some("SecurityHubAPIService.BatchImportFindings")
+        );
+    }
 }
