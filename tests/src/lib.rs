@@ -1,1 +1,6 @@
-//! Integration tests against the local AWS emulator live in `tests/`.
+//! Shared set-up for the integration tests in `tests/`: an estate in the emulator and
+//! the instance function's real adapters pointed at it.
+
+mod world;
+
+pub use world::World;

@@ -3,138 +3,9 @@
 
 #![recursion_limit = "256"]
 
-use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::Filter;
-use cordon_aws::Ec2Isolation;
-use cordon_contain_instance::handle_event;
-use cordon_core::{Decision, Outcome};
-use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
-use cordon_testkit::{Estate, Placeholders, sdk_config, shared_moto, workspace_root};
+use cordon_core::Decision;
+use cordon_integration_tests::World;
 use std::collections::BTreeSet;
-
-struct World {
-    ec2: Client,
-    estate: Estate,
-    isolation: Ec2Isolation,
-}
-
-impl World {
-    /// A fresh VPC and instance per test, so tests share one emulator safely.
-    async fn new() -> Self {
-        let sdk = sdk_config(&shared_moto().endpoint()).await;
-        let ec2 = Client::new(&sdk);
-        let estate = Estate::build(&ec2).await.expect("estate");
-        Self {
-            isolation: Ec2Isolation::new(ec2.clone()),
-            ec2,
-            estate,
-        }
-    }
-
-    fn event(&self, name: &str) -> serde_json::Value {
-        let raw =
-            std::fs::read_to_string(workspace_root().join("events/guardduty").join(name)).unwrap();
-        serde_json::from_str(&self.estate.rewrite(&raw)).unwrap()
-    }
-
-    async fn replay(&self, name: &str) -> Outcome {
-        let config = FunctionConfig::from_lookup(|_| None).unwrap();
-        let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-        handle_event(self.event(name), &config, &account, &self.isolation)
-            .await
-            .expect("well-formed event")
-    }
-
-    async fn isolation_groups(&self) -> Vec<(String, String)> {
-        let groups = self
-            .ec2
-            .describe_security_groups()
-            .filters(filter("vpc-id", &self.estate.vpc))
-            .send()
-            .await
-            .unwrap();
-        groups
-            .security_groups()
-            .iter()
-            .filter(|g| {
-                g.group_name()
-                    .unwrap_or_default()
-                    .starts_with("cordon-isolation-")
-            })
-            .map(|g| {
-                (
-                    g.group_name().unwrap().to_owned(),
-                    g.group_id().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    }
-
-    async fn deny_group(&self) -> aws_sdk_ec2::types::SecurityGroup {
-        let name = format!("cordon-isolation-deny-{}", self.estate.vpc);
-        let found = self
-            .ec2
-            .describe_security_groups()
-            .filters(filter("vpc-id", &self.estate.vpc))
-            .filters(filter("group-name", &name))
-            .send()
-            .await
-            .unwrap();
-        found.security_groups()[0].clone()
-    }
-
-    /// The instance's interfaces that `group` holds, by exact group filter.
-    async fn interfaces_in(&self, group: &str) -> BTreeSet<String> {
-        let found = self
-            .ec2
-            .describe_network_interfaces()
-            .filters(filter("attachment.instance-id", &self.estate.instance))
-            .filters(filter("group-id", group))
-            .send()
-            .await
-            .unwrap();
-        found
-            .network_interfaces()
-            .iter()
-            .map(|n| n.network_interface_id().unwrap().to_owned())
-            .collect()
-    }
-
-    async fn instance_interfaces(&self) -> Vec<aws_sdk_ec2::types::NetworkInterface> {
-        let found = self
-            .ec2
-            .describe_network_interfaces()
-            .filters(filter("attachment.instance-id", &self.estate.instance))
-            .send()
-            .await
-            .unwrap();
-        found.network_interfaces().to_vec()
-    }
-
-    async fn instance_tags(&self) -> Vec<(String, String)> {
-        let found = self
-            .ec2
-            .describe_tags()
-            .filters(filter("resource-id", &self.estate.instance))
-            .send()
-            .await
-            .unwrap();
-        found
-            .tags()
-            .iter()
-            .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
-            .collect()
-    }
-}
-
-fn filter(name: &str, value: &str) -> Filter {
-    Filter::builder().name(name).values(value).build()
-}
-
-fn all_interfaces(estate: &Estate) -> BTreeSet<String> {
-    estate.interfaces.iter().cloned().collect()
-}
 
 #[tokio::test]
 async fn two_interface_instance_ends_only_in_the_deny_all_group() {
@@ -146,7 +17,7 @@ async fn two_interface_instance_ends_only_in_the_deny_all_group() {
     let deny_id = deny.group_id().unwrap();
     assert_eq!(
         world.interfaces_in(deny_id).await,
-        all_interfaces(&world.estate)
+        world.estate.all_interfaces()
     );
     assert!(
         world
@@ -191,15 +62,8 @@ async fn two_interface_instance_ends_only_in_the_deny_all_group() {
 async fn open_group_allows_everything_so_tracked_flows_become_untracked() {
     let world = World::new().await;
     world.replay("backdoor-c2-actor.json").await;
-    let name = format!("cordon-isolation-open-{}", world.estate.vpc);
-    let open = world
-        .ec2
-        .describe_security_groups()
-        .filters(filter("group-name", &name))
-        .send()
-        .await
-        .unwrap();
-    let open = &open.security_groups()[0];
+    let open = world.estate.open_group(&world.ec2).await.unwrap();
+    let open = open.expect("the open group exists");
     for rules in [open.ip_permissions(), open.ip_permissions_egress()] {
         let all = rules.iter().filter(|r| r.ip_protocol() == Some("-1"));
         let cidrs: BTreeSet<&str> = all
@@ -235,7 +99,7 @@ async fn a_second_delivery_changes_nothing_and_makes_no_second_group_pair() {
     let deny = world.deny_group().await;
     assert_eq!(
         world.interfaces_in(deny.group_id().unwrap()).await,
-        all_interfaces(&world.estate)
+        world.estate.all_interfaces()
     );
     for eni in world.instance_interfaces().await {
         let recorded = eni
@@ -282,7 +146,7 @@ async fn concurrent_deliveries_converge_on_one_group_pair() {
     let deny = world.deny_group().await;
     assert_eq!(
         world.interfaces_in(deny.group_id().unwrap()).await,
-        all_interfaces(&world.estate)
+        world.estate.all_interfaces()
     );
 }
 
@@ -295,7 +159,7 @@ async fn interfaces_the_finding_does_not_name_are_isolated_too() {
     let deny = world.deny_group().await;
     assert_eq!(
         world.interfaces_in(deny.group_id().unwrap()).await,
-        all_interfaces(&world.estate)
+        world.estate.all_interfaces()
     );
     let other = outcome
         .steps
@@ -323,11 +187,7 @@ async fn findings_for_victims_samples_and_other_accounts_touch_nothing() {
     }
     let mut foreign = world.event("backdoor-c2-actor.json");
     foreign["detail"]["accountId"] = "210987654321".into();
-    let config = FunctionConfig::from_lookup(|_| None).unwrap();
-    let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-    let outcome = handle_event(foreign, &config, &account, &world.isolation)
-        .await
-        .unwrap();
+    let outcome = world.replay_value(foreign).await;
     assert_eq!(outcome.decision, Decision::Ignored);
     assert!(
         outcome.reason.contains("210987654321"),

@@ -6,8 +6,12 @@ mod error;
 mod identity;
 mod isolation;
 mod isolation_groups;
+mod notifier;
+mod security_hub;
 
 pub use config::load_sdk_config;
 pub use error::port_error;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
+pub use notifier::SnsNotifier;
+pub use security_hub::SecurityHubRecorder;

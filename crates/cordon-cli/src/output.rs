@@ -30,6 +30,30 @@ fn human(record: &Record) -> String {
         outcome.decision.as_str().to_uppercase(),
         outcome.reason
     );
+    if let Some(ms) = outcome.time_to_containment_ms {
+        out.push_str(&format!("  time to containment: {ms} ms\n"));
+    }
+    if let Some(record) = &outcome.record {
+        let source = match record.source_finding {
+            Some(cordon_core::SourceUpdate::Updated) => "source finding annotated",
+            Some(cordon_core::SourceUpdate::NotInSecurityHub) => {
+                "source finding not in Security Hub"
+            }
+            None => "source finding NOT annotated",
+        };
+        out.push_str(&format!(
+            "  recorded: Security Hub finding {}; {source}; {}\n",
+            record.response_finding_id,
+            if record.notified {
+                "on-call notified"
+            } else {
+                "no notification topic"
+            }
+        ));
+        for failure in &record.failures {
+            out.push_str(&format!("  RECORDING FAILED: {failure}\n"));
+        }
+    }
     for step in &outcome.steps {
         let mark = match step.status {
             StepStatus::Planned => "would",

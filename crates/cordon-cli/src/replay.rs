@@ -4,7 +4,10 @@
 use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
-use cordon_aws::{Ec2Isolation, current_account, load_sdk_config};
+use cordon_aws::{
+    Ec2Isolation, SecurityHubRecorder, SnsNotifier, current_account, load_sdk_config,
+};
+use cordon_contain_instance::{ContainmentClock, InstancePorts};
 use cordon_core::{Decision, Mode, Outcome};
 use cordon_events::{AccountId, parse_event_value};
 use cordon_lambda::FunctionConfig;
@@ -13,13 +16,15 @@ use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::OnceCell;
 
+type InstanceFunctionPorts = InstancePorts<Ec2Isolation, SecurityHubRecorder, SnsNotifier>;
+
 struct Replayer {
     routes: Routes,
     config: FunctionConfig,
     endpoint: Option<String>,
     region: Option<String>,
     /// Loaded on first use, so a dry-run with an explicit allow-list needs no AWS at all.
-    sdk: OnceCell<(aws_config::SdkConfig, Ec2Isolation)>,
+    sdk: OnceCell<(aws_config::SdkConfig, InstanceFunctionPorts)>,
     account: OnceCell<AccountId>,
 }
 
@@ -113,8 +118,10 @@ impl Replayer {
         };
         let result = match function {
             cordon_contain_instance::FUNCTION_NAME => {
-                let (_, isolation) = self.aws().await;
-                cordon_contain_instance::handle_event(event, &self.config, account, isolation).await
+                let (_, ports) = self.aws().await;
+                let clock = ContainmentClock::HandlingStart;
+                cordon_contain_instance::handle_event(event, &self.config, account, ports, clock)
+                    .await
             }
             other => {
                 return Outcome::without_steps(
@@ -130,12 +137,19 @@ impl Replayer {
         })
     }
 
-    async fn aws(&self) -> &(aws_config::SdkConfig, Ec2Isolation) {
+    async fn aws(&self) -> &(aws_config::SdkConfig, InstanceFunctionPorts) {
         self.sdk
             .get_or_init(|| async {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
-                let isolation = Ec2Isolation::new(aws_sdk_ec2::Client::new(&sdk));
-                (sdk, isolation)
+                let ports = InstancePorts {
+                    isolation: Ec2Isolation::new(aws_sdk_ec2::Client::new(&sdk)),
+                    recorder: SecurityHubRecorder::new(aws_sdk_securityhub::Client::new(&sdk)),
+                    notifier: SnsNotifier::new(
+                        aws_sdk_sns::Client::new(&sdk),
+                        self.config.topic_arn.clone(),
+                    ),
+                };
+                (sdk, ports)
             })
             .await
     }

@@ -8,7 +8,7 @@
 //! a VPC of its own.
 
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{Filter, SecurityGroup};
+use aws_sdk_ec2::types::SecurityGroup;
 use cordon_testkit::{Estate, MotoServer, sdk_config, shared_moto, workspace_root};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -204,101 +204,20 @@ impl World {
     }
 
     async fn isolation_groups(&self) -> Vec<SecurityGroup> {
-        let found = self
-            .ec2
-            .describe_security_groups()
-            .filters(filter("vpc-id", &self.estate.vpc))
-            .send()
-            .await
-            .unwrap();
-        found
-            .security_groups()
-            .iter()
-            .filter(|g| {
-                g.group_name()
-                    .unwrap_or_default()
-                    .starts_with("cordon-isolation-")
-            })
-            .cloned()
-            .collect()
+        self.estate.isolation_groups(&self.ec2).await.unwrap()
     }
 
+    /// Exactly one deny-all group in the estate's VPC.
     async fn deny_group(&self) -> SecurityGroup {
-        let name = format!("cordon-isolation-deny-{}", self.estate.vpc);
-        let found = self
-            .ec2
-            .describe_security_groups()
-            .filters(filter("vpc-id", &self.estate.vpc))
-            .filters(filter("group-name", &name))
-            .send()
-            .await
-            .unwrap();
-        match found.security_groups() {
-            [group] => group.clone(),
-            other => panic!("expected exactly one group {name}, found {other:?}"),
-        }
+        let found = self.estate.deny_group(&self.ec2).await.unwrap();
+        found.unwrap_or_else(|| panic!("no deny-all group in {}", self.estate.vpc))
     }
 
-    /// The instance's interfaces that `group` holds, by exact group filter.
     async fn interfaces_in(&self, group: &str) -> BTreeSet<String> {
-        let found = self
-            .ec2
-            .describe_network_interfaces()
-            .filters(filter("attachment.instance-id", &self.estate.instance))
-            .filters(filter("group-id", group))
-            .send()
+        self.estate
+            .interfaces_held_by(&self.ec2, group)
             .await
-            .unwrap();
-        found
-            .network_interfaces()
-            .iter()
-            .map(|n| n.network_interface_id().unwrap().to_owned())
-            .collect()
-    }
-
-    /// Each interface of the instance with the ids of the groups holding it.
-    async fn interface_groups(&self) -> Vec<(String, Vec<String>)> {
-        let found = self
-            .ec2
-            .describe_network_interfaces()
-            .filters(filter("attachment.instance-id", &self.estate.instance))
-            .send()
-            .await
-            .unwrap();
-        found
-            .network_interfaces()
-            .iter()
-            .map(|n| {
-                let groups = n
-                    .groups()
-                    .iter()
-                    .filter_map(|g| g.group_id())
-                    .map(str::to_owned);
-                (
-                    n.network_interface_id().unwrap().to_owned(),
-                    groups.collect(),
-                )
-            })
-            .collect()
-    }
-
-    async fn instance_tags(&self) -> Vec<(String, String)> {
-        let found = self
-            .ec2
-            .describe_tags()
-            .filters(filter("resource-id", &self.estate.instance))
-            .send()
-            .await
-            .unwrap();
-        found
-            .tags()
-            .iter()
-            .map(|t| (t.key().unwrap().to_owned(), t.value().unwrap().to_owned()))
-            .collect()
-    }
-
-    fn all_interfaces(&self) -> BTreeSet<String> {
-        self.estate.interfaces.iter().cloned().collect()
+            .unwrap()
     }
 
     /// Both interfaces held by the deny-all group alone, which has no rules, and the
@@ -306,9 +225,12 @@ impl World {
     async fn assert_contained(&self) {
         let deny = self.deny_group().await;
         let deny_id = deny.group_id().unwrap();
-        assert_eq!(self.interfaces_in(deny_id).await, self.all_interfaces());
+        assert_eq!(
+            self.interfaces_in(deny_id).await,
+            self.estate.all_interfaces()
+        );
         assert!(self.interfaces_in(&self.estate.web_group).await.is_empty());
-        for (eni, groups) in self.interface_groups().await {
+        for (eni, groups) in self.estate.interface_groups(&self.ec2).await.unwrap() {
             assert_eq!(groups, [deny_id], "{eni}");
         }
         assert!(
@@ -319,7 +241,7 @@ impl World {
             deny.ip_permissions_egress().is_empty(),
             "deny-all has egress rules: {deny:?}"
         );
-        let tags = self.instance_tags().await;
+        let tags = self.estate.instance_tags(&self.ec2).await.unwrap();
         assert!(
             tags.contains(&("cordon:status".into(), "contained".into())),
             "{tags:?}"
@@ -335,21 +257,17 @@ impl World {
         );
         assert_eq!(
             self.interfaces_in(&self.estate.web_group).await,
-            self.all_interfaces()
+            self.estate.all_interfaces()
         );
-        for (eni, groups) in self.interface_groups().await {
+        for (eni, groups) in self.estate.interface_groups(&self.ec2).await.unwrap() {
             assert_eq!(groups, [self.estate.web_group.as_str()], "{eni}");
         }
-        let tags = self.instance_tags().await;
+        let tags = self.estate.instance_tags(&self.ec2).await.unwrap();
         assert!(
             tags.iter().all(|(k, _)| !k.starts_with("cordon:")),
             "{tags:?}"
         );
     }
-}
-
-fn filter(name: &str, value: &str) -> Filter {
-    Filter::builder().name(name).values(value).build()
 }
 
 /// Each invalid fixture and the field its error must name.
@@ -382,7 +300,7 @@ async fn enforce_replay_isolates_both_interfaces_and_a_second_replay_writes_noth
     assert!(!record["reason"].as_str().unwrap().is_empty());
     assert_eq!(
         step_targets(&record, "isolate-network-interface", "done"),
-        world.all_interfaces(),
+        world.estate.all_interfaces(),
         "{first}"
     );
     world.assert_contained().await;
@@ -395,7 +313,7 @@ async fn enforce_replay_isolates_both_interfaces_and_a_second_replay_writes_noth
     assert_eq!(decision(&record), "contained", "{second}");
     assert_eq!(
         step_targets(&record, "isolate-network-interface", "already-done"),
-        world.all_interfaces(),
+        world.estate.all_interfaces(),
         "{second}"
     );
     let groups = world.isolation_groups().await;
@@ -496,7 +414,7 @@ async fn observed_ignored_invalid_and_dry_run_events_touch_nothing() {
     }
     assert_eq!(
         step_targets(&record, "isolate-network-interface", "planned"),
-        world.all_interfaces(),
+        world.estate.all_interfaces(),
         "{run}"
     );
 

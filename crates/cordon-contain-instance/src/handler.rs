@@ -1,23 +1,42 @@
+use crate::ports::InstancePorts;
 use cordon_core::{
-    Decision, InstanceIncident, Mode, NetworkIsolation, Outcome, execute_isolation, plan_isolation,
+    Decision, FindingRecorder, InstanceIncident, Mode, NetworkIsolation, Notifier, Outcome,
+    execute_isolation, instance_notification, instance_response_finding, plan_isolation, record,
     triage,
 };
-use cordon_events::{AccountId, Event, ParseError, parse_event_value};
+use cordon_events::{AccountId, Event, GuardDutyFinding, ParseError, parse_event_value};
 use cordon_lambda::FunctionConfig;
 use serde_json::Value;
-use tracing::{error, info, warn};
+use std::time::Instant;
+use tracing::{error, info};
 
 /// The function's logical id in template.yaml.
 pub const FUNCTION_NAME: &str = "ContainInstanceFunction";
 
+/// Where time-to-containment is measured from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainmentClock {
+    /// The finding's `updatedAt`: what the incident really cost (Lambda).
+    FindingUpdatedAt,
+    /// The start of handling (replay, where the finding's time is long past).
+    HandlingStart,
+}
+
 /// Handles one EventBridge event end to end: parse, triage, plan, and in enforce mode
-/// execute and verify. Malformed input is an error before anything is touched.
-pub async fn handle_event<P: NetworkIsolation>(
+/// execute, verify and record. Malformed input is an error before anything is touched.
+pub async fn handle_event<I, R, N>(
     event: Value,
     config: &FunctionConfig,
     current_account: &AccountId,
-    port: &P,
-) -> Result<Outcome, ParseError> {
+    ports: &InstancePorts<I, R, N>,
+    clock: ContainmentClock,
+) -> Result<Outcome, ParseError>
+where
+    I: NetworkIsolation,
+    R: FindingRecorder,
+    N: Notifier,
+{
+    let started = Instant::now();
     let (envelope, finding) = match parse_event_value(event)? {
         Event::GuardDuty(envelope, finding) => (envelope, finding),
         other => {
@@ -40,25 +59,44 @@ pub async fn handle_event<P: NetworkIsolation>(
         reason = %verdict.reason,
         "triaged finding"
     );
-    if verdict.decision != Decision::Contained {
-        return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
-    }
     let Some(incident) = InstanceIncident::from_finding(&finding) else {
-        // Triage only contains instance findings, which parsing checked have details.
-        return Ok(Outcome::without_steps(
-            Decision::Ignored,
-            "no instance details",
-        ));
+        return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
     };
-    let plan = plan_isolation(&incident);
-    if config.mode == Mode::DryRun {
-        return Ok(Outcome {
-            decision: Decision::Observed,
-            reason: format!("dry-run: would contain ({})", verdict.reason),
-            steps: plan.planned_reports(),
-        });
+    let mut outcome = match (verdict.decision, config.mode) {
+        // Not ours: nothing to record either.
+        (Decision::Ignored, _) => {
+            return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
+        }
+        (Decision::Contained, Mode::DryRun) => {
+            return Ok(Outcome {
+                decision: Decision::Observed,
+                reason: format!("dry-run: would contain ({})", verdict.reason),
+                steps: plan_isolation(&incident).planned_reports(),
+                record: None,
+                time_to_containment_ms: None,
+            });
+        }
+        (_, Mode::DryRun) => return Ok(Outcome::without_steps(verdict.decision, verdict.reason)),
+        (Decision::Contained, Mode::Enforce) => {
+            Box::pin(contain(&incident, &verdict.reason, &ports.isolation)).await
+        }
+        (decision, Mode::Enforce) => Outcome::without_steps(decision, verdict.reason),
+    };
+    if outcome.decision == Decision::Contained {
+        outcome.time_to_containment_ms = Some(elapsed_ms(&finding, clock, started));
     }
-    let steps = execute_isolation(port, &incident, &plan).await;
+    // Boxed: the SDK's request futures are large, and nesting them inline would
+    // overflow a 2 MiB thread stack in debug builds.
+    Box::pin(record_outcome(&incident, &finding, &mut outcome, ports)).await;
+    Ok(outcome)
+}
+
+async fn contain<I: NetworkIsolation>(
+    incident: &InstanceIncident,
+    reason: &str,
+    isolation: &I,
+) -> Outcome {
+    let steps = execute_isolation(isolation, incident, &plan_isolation(incident)).await;
     for step in &steps {
         info!(
             finding_id = %incident.finding_id,
@@ -75,23 +113,79 @@ pub async fn handle_event<P: NetworkIsolation>(
         .filter(|s| !s.status.is_ok())
         .map(|s| format!("{} {}: {}", s.name, s.target, s.detail))
         .collect();
-    let outcome = if failures.is_empty() {
+    let (decision, reason) = if failures.is_empty() {
         info!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, "instance contained and verified");
-        Outcome {
-            decision: Decision::Contained,
-            reason: format!("{}; isolation verified", verdict.reason),
-            steps,
-        }
+        (Decision::Contained, format!("{reason}; isolation verified"))
     } else {
-        error!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, failures = ?failures, "containment failed");
-        Outcome {
-            decision: Decision::Failed,
-            reason: format!("containment did not verify: {}", failures.join("; ")),
-            steps,
-        }
+        error!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, failures = ?failures, "containment failed; the event will be retried");
+        (
+            Decision::Failed,
+            format!("containment did not verify: {}", failures.join("; ")),
+        )
     };
-    if outcome.decision == Decision::Failed {
-        warn!(finding_id = %incident.finding_id, "the event will be retried");
+    Outcome {
+        decision,
+        reason,
+        steps,
+        record: None,
+        time_to_containment_ms: None,
     }
-    Ok(outcome)
+}
+
+/// Records the outcome in Security Hub and tells people. A recording failure fails
+/// the invocation (so Lambda retries and the DLQ keeps the event), but the
+/// containment it reports has happened and stays in the steps.
+async fn record_outcome<I, R: FindingRecorder, N: Notifier>(
+    incident: &InstanceIncident,
+    finding: &GuardDutyFinding,
+    outcome: &mut Outcome,
+    ports: &InstancePorts<I, R, N>,
+) {
+    let response = instance_response_finding(
+        incident,
+        &finding.created_at,
+        outcome,
+        outcome.time_to_containment_ms.map(u128::from),
+    );
+    let notification = instance_notification(incident, outcome, &response);
+    let report = Box::pin(record(
+        &ports.recorder,
+        &ports.notifier,
+        &response,
+        &notification,
+    ))
+    .await;
+    info!(
+        finding_id = %incident.finding_id,
+        response_finding_id = %report.response_finding_id,
+        source_finding = ?report.source_finding,
+        notified = report.notified,
+        "recorded incident"
+    );
+    if report.source_finding == Some(cordon_core::SourceUpdate::NotInSecurityHub) {
+        info!(finding_id = %incident.finding_id, "the source finding is not in Security Hub (yet); not annotated");
+    }
+    if !report.failures.is_empty() {
+        error!(finding_id = %incident.finding_id, failures = ?report.failures, "recording failed; the event will be retried");
+        outcome.reason = format!(
+            "{} — but recording failed: {}",
+            outcome.reason,
+            report.failures.join("; ")
+        );
+        outcome.decision = Decision::Failed;
+    }
+    outcome.record = Some(report);
+}
+
+fn elapsed_ms(finding: &GuardDutyFinding, clock: ContainmentClock, started: Instant) -> u64 {
+    let since_start = started.elapsed().as_millis() as u64;
+    if clock == ContainmentClock::HandlingStart {
+        return since_start;
+    }
+    use aws_sdk_ec2::primitives::{DateTime, DateTimeFormat};
+    DateTime::from_str(&finding.updated_at, DateTimeFormat::DateTime)
+        .ok()
+        .and_then(|updated| std::time::SystemTime::try_from(updated).ok())
+        .and_then(|updated| std::time::SystemTime::now().duration_since(updated).ok())
+        .map_or(since_start, |age| age.as_millis() as u64)
 }

@@ -60,6 +60,12 @@ pub struct Outcome {
     pub decision: Decision,
     pub reason: String,
     pub steps: Vec<StepReport>,
+    /// What was written to Security Hub and who was told; absent when nothing was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::RecordReport>,
+    /// From the finding (or, in replay, from the start of handling) to verified isolation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_containment_ms: Option<u64>,
 }
 
 impl Outcome {
@@ -68,6 +74,8 @@ impl Outcome {
             decision,
             reason: reason.into(),
             steps: Vec::new(),
+            record: None,
+            time_to_containment_ms: None,
         }
     }
 }

@@ -82,3 +82,37 @@ pub trait NetworkIsolation: Send + Sync {
         tags: &[(String, String)],
     ) -> impl Future<Output = PortResult<()>> + Send;
 }
+
+/// Whether the source finding could be annotated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceUpdate {
+    Updated,
+    /// Security Hub does not (yet) have the source finding: not a containment failure.
+    NotInSecurityHub,
+}
+
+/// Writing cordon's finding to Security Hub and annotating the source finding.
+pub trait FindingRecorder: Send + Sync {
+    /// Imports (creates or updates) the finding; a rejected finding is an error.
+    fn import_finding(
+        &self,
+        finding: &crate::ResponseFinding,
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Adds cordon's note to the source finding and marks it `NOTIFIED`.
+    fn update_source_finding(
+        &self,
+        source: &crate::response_finding::SourceFinding,
+        note: &str,
+        response_finding_id: &str,
+    ) -> impl Future<Output = PortResult<SourceUpdate>> + Send;
+}
+
+/// Telling people. `Ok(false)` when no destination is configured.
+pub trait Notifier: Send + Sync {
+    fn notify(
+        &self,
+        notification: &crate::Notification,
+    ) -> impl Future<Output = PortResult<bool>> + Send;
+}

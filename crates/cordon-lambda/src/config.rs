@@ -27,6 +27,8 @@ pub struct FunctionConfig {
     pub allowed_accounts: Vec<AccountId>,
     /// `CORDON_EXEMPT_TAG` (default `cordon:exempt`).
     pub exempt_tag: String,
+    /// `CORDON_TOPIC_ARN`: the SNS topic for people; unset means nobody is told.
+    pub topic_arn: Option<String>,
 }
 
 impl FunctionConfig {
@@ -70,11 +72,22 @@ impl FunctionConfig {
                 .map_err(|r| invalid("CORDON_ALLOWED_ACCOUNTS", &v, r))?,
         };
         let exempt_tag = read("CORDON_EXEMPT_TAG").unwrap_or_else(|| DEFAULT_EXEMPT_TAG.to_owned());
+        let topic_arn = read("CORDON_TOPIC_ARN");
+        if let Some(topic) = &topic_arn
+            && !topic.starts_with("arn:")
+        {
+            return Err(invalid(
+                "CORDON_TOPIC_ARN",
+                topic,
+                "expected an SNS topic ARN".into(),
+            ));
+        }
         Ok(Self {
             mode,
             severity_floor,
             allowed_accounts,
             exempt_tag,
+            topic_arn,
         })
     }
 

@@ -5,4 +5,4 @@ mod config;
 mod response;
 
 pub use config::{ConfigError, FunctionConfig, Mode};
-pub use response::{account_of_function_arn, into_lambda_result};
+pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};

@@ -4,6 +4,7 @@
 
 mod estate;
 mod http;
+mod inspect;
 mod moto;
 mod python_env;
 mod sdk;

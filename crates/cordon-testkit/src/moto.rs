@@ -3,6 +3,7 @@
 
 use crate::http;
 use crate::python_env::{PythonEnvError, ensure_python_env};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,21 +29,8 @@ pub fn ensure_moto_installed() -> Result<PathBuf, MotoError> {
     Ok(env.python())
 }
 
-/// Runs moto's server and exits when stdin closes: a server held in a `static` (one per
-/// test binary) is never dropped, but the pipe closes when the test process ends.
-const STOP_WITH_PARENT: &str = "\
-import os, sys, threading
-def stop_when_parent_ends():
-    sys.stdin.read()
-    try:
-        os.remove(os.environ['MOTO_RECORDER_FILEPATH'])
-    except OSError:
-        pass
-    os._exit(0)
-threading.Thread(target=stop_when_parent_ends, daemon=True).start()
-from moto.server import main
-main(['-H', '127.0.0.1', '-p', sys.argv[1]])
-";
+/// Starts moto, stops it with its parent, and fills in what moto lacks (see the file).
+const LAUNCHER: &str = include_str!("moto_launcher.py");
 
 /// A running moto server. Dropping it, or ending the process that started it, stops it.
 pub struct MotoServer {
@@ -59,7 +47,7 @@ impl MotoServer {
         let recording =
             std::env::temp_dir().join(format!("cordon-moto-{}-{port}.jsonl", std::process::id()));
         let child = Command::new(python)
-            .args(["-c", STOP_WITH_PARENT, &port.to_string()])
+            .args(["-c", LAUNCHER, &port.to_string()])
             .env("MOTO_ENABLE_RECORDING", "True")
             .env("MOTO_RECORDER_FILEPATH", &recording)
             .stdin(Stdio::piped())
@@ -108,17 +96,34 @@ impl MotoServer {
     /// The API actions received since the recording was last cleared, in order
     /// (`ec2:ModifyNetworkInterfaceAttribute`, ...).
     pub fn recorded_actions(&self) -> Result<Vec<String>, MotoError> {
-        let raw = match std::fs::read_to_string(&self.recording) {
-            Ok(raw) => raw,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(MotoError::Control {
-                    path: self.recording.display().to_string(),
-                    reason: e.to_string(),
-                });
-            }
-        };
-        Ok(raw.lines().filter_map(action_of_recorded_request).collect())
+        Ok(self
+            .recording_lines()?
+            .iter()
+            .filter_map(|line| action_of_recorded_request(line))
+            .collect())
+    }
+
+    fn recording_lines(&self) -> Result<Vec<String>, MotoError> {
+        match std::fs::read_to_string(&self.recording) {
+            Ok(raw) => Ok(raw.lines().map(str::to_owned).collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(MotoError::Control {
+                path: self.recording.display().to_string(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// The form parameters of every recorded query-protocol call to `action` (for
+    /// example `sns:Publish`), in order, decoded.
+    pub fn recorded_calls(&self, action: &str) -> Result<Vec<BTreeMap<String, String>>, MotoError> {
+        Ok(self
+            .recording_lines()?
+            .iter()
+            .filter(|line| action_of_recorded_request(line).as_deref() == Some(action))
+            .filter_map(|line| recorded_body(line))
+            .map(|body| form_params(&body))
+            .collect())
     }
 
     /// Recorded actions that change state: anything but Describe/Get/List calls.
@@ -201,9 +206,61 @@ pub fn shared_moto() -> &'static MotoServer {
     SERVER.get_or_init(|| MotoServer::start().unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// The request body of a recorded request; moto stores bodies base64-encoded.
+fn recorded_body(line: &str) -> Option<String> {
+    let entry: serde_json::Value = serde_json::from_str(line).ok()?;
+    let body = entry.get("body")?.as_str()?;
+    if entry.get("body_encoded").and_then(|e| e.as_bool()) == Some(true) {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .ok()?;
+        String::from_utf8(bytes).ok()
+    } else {
+        Some(body.to_owned())
+    }
+}
+
+/// `application/x-www-form-urlencoded` into a map.
+fn form_params(body: &str) -> BTreeMap<String, String> {
+    body.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                Ok(byte) => {
+                    out.push(byte);
+                    i += 2;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::action_of_recorded_request;
+    use super::{action_of_recorded_request, form_params};
+
+    #[test]
+    fn decodes_form_parameters() {
+        let params =
+            form_params("Action=Publish&Message=%5Bcordon%5D+ISOLATED%3A+i-1%0Anext&Subject=a%2Bb");
+        assert_eq!(params["Message"], "[cordon] ISOLATED: i-1\nnext");
+        assert_eq!(params["Subject"], "a+b");
+    }
 
     #[test]
     fn reads_the_action_of_an_encoded_query_request() {

@@ -3,7 +3,6 @@
 
 use crate::cmd::{cargo, heading};
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::Filter;
 use cordon_testkit::{Estate, MOTO_VERSION, MotoServer, sdk_config};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -197,32 +196,16 @@ fn print_summary(records: &[Value]) {
 
 /// Reads the instance's interfaces back with exact group filters.
 async fn check_instance(ec2: &Client, estate: &Estate, contained: bool) -> Result<String, String> {
-    let deny_name = format!("cordon-isolation-deny-{}", estate.vpc);
-    let deny = ec2
-        .describe_security_groups()
-        .filters(filter("group-name", &deny_name))
-        .filters(filter("vpc-id", &estate.vpc))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let deny = deny
-        .security_groups()
-        .first()
-        .and_then(|g| g.group_id())
-        .map(str::to_owned);
-    let held_by = |group: Option<String>| async move {
-        let Some(group) = group else { return Ok(0) };
-        let found = ec2
-            .describe_network_interfaces()
-            .filters(filter("attachment.instance-id", &estate.instance))
-            .filters(filter("group-id", &group))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<usize, String>(found.network_interfaces().len())
+    let deny = estate.deny_group(ec2).await.map_err(|e| e.to_string())?;
+    let in_deny = match deny.as_ref().and_then(|g| g.group_id()) {
+        Some(group) => held_by(ec2, estate, group).await?,
+        None => 0,
     };
-    let in_deny = held_by(deny.clone()).await?;
-    let in_web = held_by(Some(estate.web_group.clone())).await?;
+    let in_web = held_by(ec2, estate, &estate.web_group).await?;
+    let deny_name = deny
+        .as_ref()
+        .and_then(|g| g.group_name())
+        .unwrap_or_default();
     let total = estate.interfaces.len();
     match (contained, in_deny, in_web) {
         (true, d, 0) if d == total => Ok(format!(
@@ -245,8 +228,9 @@ async fn check_instance(ec2: &Client, estate: &Estate, contained: bool) -> Resul
     }
 }
 
-fn filter(name: &str, value: &str) -> Filter {
-    Filter::builder().name(name).values(value).build()
+async fn held_by(ec2: &Client, estate: &Estate, group: &str) -> Result<usize, String> {
+    let held = estate.interfaces_held_by(ec2, group).await;
+    Ok(held.map_err(|e| e.to_string())?.len())
 }
 
 fn file_name(path: &Path) -> String {

@@ -1,0 +1,35 @@
+//! [`Notifier`] on SNS. The topic is optional: without one, nobody is told and that is
+//! reported, not an error.
+
+use crate::port_error;
+use cordon_core::ports::PortResult;
+use cordon_core::{Notification, Notifier};
+
+#[derive(Clone, Debug)]
+pub struct SnsNotifier {
+    client: aws_sdk_sns::Client,
+    topic_arn: Option<String>,
+}
+
+impl SnsNotifier {
+    pub fn new(client: aws_sdk_sns::Client, topic_arn: Option<String>) -> Self {
+        Self { client, topic_arn }
+    }
+}
+
+impl Notifier for SnsNotifier {
+    async fn notify(&self, notification: &Notification) -> PortResult<bool> {
+        let Some(topic) = &self.topic_arn else {
+            return Ok(false);
+        };
+        self.client
+            .publish()
+            .topic_arn(topic)
+            .subject(&notification.subject)
+            .message(&notification.message)
+            .send()
+            .await
+            .map_err(|e| port_error("sns:Publish", e))?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,58 @@
+//! CloudWatch Embedded Metric Format: one JSON line per handled event on stdout, which
+//! Lambda ships to CloudWatch Logs and CloudWatch turns into metrics — no API call on
+//! the hot path.
+
+use crate::{Decision, Outcome, StepStatus};
+use serde_json::{Value, json};
+
+pub const NAMESPACE: &str = "cordon";
+
+/// The EMF document for one handled event. `timestamp_ms` is the Unix time in ms.
+pub fn emf_line(
+    function: &str,
+    outcome: &Outcome,
+    time_to_containment_ms: Option<u128>,
+    recording_failures: usize,
+    timestamp_ms: u128,
+) -> Value {
+    let count = |d: Decision| u8::from(outcome.decision == d);
+    let steps_failed = outcome
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Failed)
+        .count();
+    let mut metrics = vec![
+        json!({"Name": "IncidentsContained", "Unit": "Count"}),
+        json!({"Name": "IncidentsObserved", "Unit": "Count"}),
+        json!({"Name": "IncidentsFailed", "Unit": "Count"}),
+        json!({"Name": "StepsFailed", "Unit": "Count"}),
+        json!({"Name": "RecordingFailures", "Unit": "Count"}),
+    ];
+    let mut document = json!({
+        "_aws": {
+            "Timestamp": timestamp_ms as u64,
+            "CloudWatchMetrics": [],
+        },
+        "Function": function,
+        "Decision": outcome.decision.as_str(),
+        "IncidentsContained": count(Decision::Contained),
+        "IncidentsObserved": count(Decision::Observed),
+        "IncidentsFailed": count(Decision::Failed),
+        "StepsFailed": steps_failed,
+        "RecordingFailures": recording_failures,
+    });
+    if let Some(ms) = time_to_containment_ms {
+        metrics.push(json!({"Name": "TimeToContainmentMs", "Unit": "Milliseconds"}));
+        document["TimeToContainmentMs"] = json!(ms as u64);
+    }
+    document["_aws"]["CloudWatchMetrics"] = json!([{
+        "Namespace": NAMESPACE,
+        "Dimensions": [["Function", "Decision"]],
+        "Metrics": metrics,
+    }]);
+    document
+}
+
+#[cfg(test)]
+#[path = "metrics_tests.rs"]
+mod tests;

@@ -1,0 +1,73 @@
+//! The shared recording step: cordon's own finding, the note on the source finding,
+//! and the message for people. Each part is attempted even if another failed, and
+//! every failure is reported: a record is never lost silently.
+
+use crate::ports::{FindingRecorder, Notifier, SourceUpdate};
+use crate::{Notification, ResponseFinding};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordReport {
+    pub response_finding_id: String,
+    /// `None` when the update was not attempted or failed.
+    pub source_finding: Option<SourceUpdate>,
+    pub notified: bool,
+    /// What failed, with AWS error codes; empty when everything was recorded.
+    pub failures: Vec<String>,
+}
+
+pub async fn record<R: FindingRecorder, N: Notifier>(
+    recorder: &R,
+    notifier: &N,
+    finding: &ResponseFinding,
+    notification: &Notification,
+) -> RecordReport {
+    let mut failures = Vec::new();
+    let imported = match finding.validate() {
+        Err(problem) => Err(format!("response finding is invalid: {problem}")),
+        Ok(()) => recorder
+            .import_finding(finding)
+            .await
+            .map_err(|e| e.to_string()),
+    };
+    if let Err(failure) = &imported {
+        failures.push(failure.clone());
+    }
+    let note = format!(
+        "cordon: {} — {}. Response finding: {}",
+        finding
+            .product_fields
+            .get("cordon/Decision")
+            .map_or("", String::as_str),
+        finding
+            .product_fields
+            .get("cordon/Reason")
+            .map_or("", String::as_str),
+        finding.id
+    );
+    let note: String = note.chars().take(512).collect();
+    let (source, notified) = futures_util::join!(
+        recorder.update_source_finding(&finding.source, &note, &finding.id),
+        notifier.notify(notification)
+    );
+    let source_finding = match source {
+        Ok(update) => Some(update),
+        Err(err) => {
+            failures.push(err.to_string());
+            None
+        }
+    };
+    let notified = match notified {
+        Ok(sent) => sent,
+        Err(err) => {
+            failures.push(err.to_string());
+            false
+        }
+    };
+    RecordReport {
+        response_finding_id: finding.id.clone(),
+        source_finding,
+        notified,
+        failures,
+    }
+}

@@ -1,0 +1,303 @@
+//! cordon's own Security Hub finding for one incident, as data: what was seen, what
+//! was done, and what a human should do next. Pure, so it is tested without AWS; the
+//! adapter maps it onto the AWS Security Finding Format types.
+
+use crate::{Decision, InstanceIncident, Outcome, StepStatus};
+use std::collections::BTreeMap;
+
+/// The playbook that produced a finding; also its `GeneratorId`.
+pub const INSTANCE_PLAYBOOK: &str = "cordon/contain-instance";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseFinding {
+    /// Derived from the source finding, so re-delivery updates one finding.
+    pub id: String,
+    pub product_arn: String,
+    pub generator_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub types: Vec<String>,
+    pub severity_label: &'static str,
+    pub severity_original: String,
+    pub title: String,
+    pub description: String,
+    /// The source finding's creation time: stable across re-imports.
+    pub created_at: String,
+    pub resources: Vec<FindingResource>,
+    pub source: SourceFinding,
+    pub product_fields: BTreeMap<String, String>,
+    pub workflow_status: &'static str,
+    pub remediation: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FindingResource {
+    Instance {
+        arn: String,
+        instance_id: String,
+        vpc_id: String,
+        interfaces: Vec<String>,
+    },
+    NetworkInterface {
+        arn: String,
+        interface_id: String,
+    },
+}
+
+/// The GuardDuty finding as Security Hub knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceFinding {
+    pub id: String,
+    pub product_arn: String,
+}
+
+impl SourceFinding {
+    /// GuardDuty findings appear in Security Hub under their ARN and the regional
+    /// GuardDuty product.
+    pub fn guardduty(finding_arn: &str, region: &str) -> Self {
+        Self {
+            id: finding_arn.to_owned(),
+            product_arn: format!("arn:aws:securityhub:{region}::product/aws/guardduty"),
+        }
+    }
+}
+
+/// Security Hub's label for a GuardDuty severity (GuardDuty: low < 4 <= medium < 7 <=
+/// high < 9 <= critical).
+pub fn severity_label(severity: f64) -> &'static str {
+    match severity {
+        s if s >= 9.0 => "CRITICAL",
+        s if s >= 7.0 => "HIGH",
+        s if s >= 4.0 => "MEDIUM",
+        s if s > 0.0 => "LOW",
+        _ => "INFORMATIONAL",
+    }
+}
+
+/// ASFF `Types` (namespace/category/classifier) for a GuardDuty finding type.
+pub fn asff_types(finding_type: &str) -> Vec<String> {
+    let family = finding_type.split(':').next().unwrap_or_default();
+    let category = match family {
+        "Backdoor" | "Trojan" => "TTPs/Command and Control",
+        "CryptoCurrency" => "Effects/Resource Consumption",
+        "UnauthorizedAccess" => "TTPs/Initial Access",
+        "Recon" => "TTPs/Discovery",
+        "Impact" => "Effects/Denial of Service",
+        _ => "Unusual Behaviors/VM",
+    };
+    vec![format!("{category}/{finding_type}")]
+}
+
+/// The response finding for an instance incident and how handling it ended.
+pub fn instance_response_finding(
+    incident: &InstanceIncident,
+    created_at: &str,
+    outcome: &Outcome,
+    time_to_containment_ms: Option<u128>,
+) -> ResponseFinding {
+    let account = incident.account_id.as_str();
+    let region = incident.region.as_str();
+    let instance = incident.instance_id.as_str();
+    let instance_arn = format!("arn:aws:ec2:{region}:{account}:instance/{instance}");
+    let mut interfaces: Vec<String> = incident
+        .network_interfaces
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    for step in &outcome.steps {
+        if step.name == "isolate-network-interface" && !interfaces.contains(&step.target) {
+            interfaces.push(step.target.clone());
+        }
+    }
+    let mut resources = vec![FindingResource::Instance {
+        arn: instance_arn,
+        instance_id: instance.to_owned(),
+        vpc_id: incident.vpc_id.to_string(),
+        interfaces: interfaces.clone(),
+    }];
+    resources.extend(
+        interfaces
+            .iter()
+            .map(|eni| FindingResource::NetworkInterface {
+                arn: format!("arn:aws:ec2:{region}:{account}:network-interface/{eni}"),
+                interface_id: eni.clone(),
+            }),
+    );
+
+    let (title, workflow_status, remediation) = match outcome.decision {
+        Decision::Contained => (
+            format!("cordon isolated {instance}: {}", incident.finding_type),
+            "NEW",
+            format!(
+                "{instance} is cut off the network and verified isolated. Next: capture memory and disk \
+                 evidence, investigate how it was compromised ({}), rotate any credentials it held, then \
+                 rebuild it or release it with the original groups recorded in the tag cordon:original-groups.",
+                incident.finding_type
+            ),
+        ),
+        Decision::Failed => (
+            format!(
+                "cordon FAILED to isolate {instance}: {}",
+                incident.finding_type
+            ),
+            "NEW",
+            format!(
+                "Automated isolation of {instance} did not verify. Isolate it by hand now (move every network \
+                 interface to a security group with no rules), then investigate."
+            ),
+        ),
+        Decision::Observed | Decision::Ignored => (
+            format!("cordon observed {instance}: {}", incident.finding_type),
+            "NOTIFIED",
+            format!(
+                "cordon did not act: {}. Review the GuardDuty finding and decide whether {instance} needs \
+                 containment.",
+                outcome.reason
+            ),
+        ),
+    };
+    let description = truncate(
+        &format!(
+            "GuardDuty reported {} on {instance} (severity {}). cordon: {} — {}.",
+            incident.finding_type,
+            incident.severity,
+            outcome.decision.as_str(),
+            outcome.reason
+        ),
+        1024,
+    );
+
+    let mut product_fields = BTreeMap::new();
+    product_fields.insert(
+        "cordon/Decision".to_owned(),
+        outcome.decision.as_str().to_owned(),
+    );
+    product_fields.insert("cordon/Reason".to_owned(), truncate(&outcome.reason, 2048));
+    product_fields.insert("cordon/Playbook".to_owned(), INSTANCE_PLAYBOOK.to_owned());
+    if let Some(ms) = time_to_containment_ms {
+        product_fields.insert("cordon/TimeToContainmentMs".to_owned(), ms.to_string());
+    }
+    // Security Hub keeps at most 50 product fields; steps come after the summary.
+    for (index, step) in outcome.steps.iter().take(40).enumerate() {
+        let status = match step.status {
+            StepStatus::Planned => "planned",
+            StepStatus::Done => "done",
+            StepStatus::AlreadyDone => "already-done",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Failed => "failed",
+        };
+        product_fields.insert(
+            format!("cordon/Step{:02}", index + 1),
+            truncate(
+                &format!("{} {} {status}: {}", step.name, step.target, step.detail),
+                2048,
+            ),
+        );
+    }
+
+    ResponseFinding {
+        id: format!(
+            "{INSTANCE_PLAYBOOK}/{account}/{region}/{}",
+            incident.finding_id
+        ),
+        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
+        generator_id: INSTANCE_PLAYBOOK.to_owned(),
+        account_id: account.to_owned(),
+        region: region.to_owned(),
+        types: asff_types(&incident.finding_type),
+        severity_label: severity_label(incident.severity),
+        severity_original: incident.severity.to_string(),
+        title: truncate(&title, 256),
+        description,
+        created_at: created_at.to_owned(),
+        resources,
+        source: SourceFinding::guardduty(&incident.finding_arn, region),
+        product_fields,
+        workflow_status,
+        remediation: truncate(&remediation, 512),
+    }
+}
+
+/// ASFF namespaces a `Types` entry may start with.
+const TYPE_NAMESPACES: &[&str] = &[
+    "Software and Configuration Checks",
+    "TTPs",
+    "Effects",
+    "Unusual Behaviors",
+    "Sensitive Data Identifications",
+];
+
+impl ResponseFinding {
+    /// Checks the fields Security Hub requires, and their documented limits, before the
+    /// finding is sent: a finding Security Hub would reject is a bug here, not there.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        let required = [
+            ("Id", &self.id),
+            ("ProductArn", &self.product_arn),
+            ("GeneratorId", &self.generator_id),
+            ("Title", &self.title),
+            ("Description", &self.description),
+            ("CreatedAt", &self.created_at),
+        ];
+        for (name, value) in required {
+            if value.is_empty() {
+                problems.push(format!("{name} is empty"));
+            }
+        }
+        if self.id.len() > 512 {
+            problems.push("Id is longer than 512 characters".into());
+        }
+        if self.title.len() > 256 {
+            problems.push("Title is longer than 256 characters".into());
+        }
+        if self.description.len() > 1024 {
+            problems.push("Description is longer than 1024 characters".into());
+        }
+        if self.account_id.len() != 12 || !self.account_id.bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(format!("AwsAccountId {} is not 12 digits", self.account_id));
+        }
+        if self.types.is_empty() || self.types.len() > 50 {
+            problems.push("Types must hold 1 to 50 entries".into());
+        }
+        for kind in &self.types {
+            let parts = kind.split('/').count();
+            if !TYPE_NAMESPACES
+                .iter()
+                .any(|ns| kind.starts_with(&format!("{ns}/")))
+                || parts < 2
+            {
+                problems.push(format!(
+                    "Type {kind} is not namespace/category[/classifier]"
+                ));
+            }
+        }
+        if self.resources.is_empty() || self.resources.len() > 32 {
+            problems.push("Resources must hold 1 to 32 entries".into());
+        }
+        if self.product_fields.len() > 50 {
+            problems.push("ProductFields holds more than 50 entries".into());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    // Room for the ellipsis, which is three bytes.
+    let mut cut = max - 3;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &text[..cut])
+}
+
+#[cfg(test)]
+#[path = "response_finding_tests.rs"]
+mod tests;

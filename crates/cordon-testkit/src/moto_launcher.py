@@ -1,0 +1,68 @@
+# Starts moto's server for cordon's tests and demo.
+#
+# - It exits when stdin closes, so a server held for a whole test binary stops with
+#   the process that started it, and removes its request recording.
+# - moto 5.2.5 does not implement Security Hub's BatchUpdateFindings (it answers 404).
+#   The handler below adds it, with AWS's documented semantics for the fields cordon
+#   sends (Note, Workflow.Status, UserDefinedFields; FindingNotFound for unknown
+#   findings), so replay against the emulator exercises the real call. Its exact
+#   request is also checked against a mocked client in cordon-aws's unit tests.
+import json
+import os
+import sys
+import threading
+from datetime import datetime, timezone
+
+
+def stop_when_parent_ends():
+    sys.stdin.read()
+    try:
+        os.remove(os.environ["MOTO_RECORDER_FILEPATH"])
+    except (KeyError, OSError):
+        pass
+    os._exit(0)
+
+
+def batch_update_findings(self):
+    body = json.loads(self.body or "{}")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    processed, unprocessed = [], []
+    for identifier in body.get("FindingIdentifiers", []):
+        finding = next(
+            (
+                f
+                for f in self.securityhub_backend.findings
+                if f.id == identifier.get("Id")
+                and f.data.get("ProductArn") == identifier.get("ProductArn")
+            ),
+            None,
+        )
+        if finding is None:
+            unprocessed.append(
+                {
+                    "FindingIdentifier": identifier,
+                    "ErrorCode": "FindingNotFound",
+                    "ErrorMessage": "Finding Not Found",
+                }
+            )
+            continue
+        if "Note" in body:
+            finding.data["Note"] = dict(body["Note"], UpdatedAt=now)
+        if "Workflow" in body:
+            finding.data.setdefault("Workflow", {}).update(body["Workflow"])
+        if "UserDefinedFields" in body:
+            finding.data.setdefault("UserDefinedFields", {}).update(body["UserDefinedFields"])
+        finding.data["UpdatedAt"] = now
+        processed.append(identifier)
+    return json.dumps({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed})
+
+
+threading.Thread(target=stop_when_parent_ends, daemon=True).start()
+
+from moto.securityhub import urls as securityhub_urls  # noqa: E402
+from moto.securityhub.responses import SecurityHubResponse  # noqa: E402
+from moto.server import main  # noqa: E402
+
+SecurityHubResponse.batch_update_findings = batch_update_findings
+securityhub_urls.url_paths["{0}/findings/batchupdate$"] = SecurityHubResponse.dispatch
+main(["-H", "127.0.0.1", "-p", sys.argv[1]])

@@ -1,0 +1,127 @@
+use aws_sdk_ec2::types::{NetworkInterface, SecurityGroup};
+use cordon_aws::{Ec2Isolation, SecurityHubRecorder, SnsNotifier};
+use cordon_contain_instance::{ContainmentClock, InstancePorts, handle_event};
+use cordon_core::Outcome;
+use cordon_events::AccountId;
+use cordon_lambda::FunctionConfig;
+use cordon_testkit::{Estate, Placeholders, sdk_config, shared_moto, workspace_root};
+use std::collections::BTreeSet;
+
+/// A fresh VPC, instance and SNS topic per test, so tests share one emulator safely.
+pub struct World {
+    pub ec2: aws_sdk_ec2::Client,
+    pub securityhub: aws_sdk_securityhub::Client,
+    pub estate: Estate,
+    pub topic_arn: String,
+    pub ports: InstancePorts<Ec2Isolation, SecurityHubRecorder, SnsNotifier>,
+}
+
+impl World {
+    pub async fn new() -> Self {
+        Self::at(&shared_moto().endpoint()).await
+    }
+
+    /// Every adapter at `endpoint`; `securityhub_endpoint` lets a test break one.
+    pub async fn at(endpoint: &str) -> Self {
+        Self::with_securityhub_at(endpoint, endpoint).await
+    }
+
+    pub async fn with_securityhub_at(endpoint: &str, securityhub_endpoint: &str) -> Self {
+        let sdk = sdk_config(endpoint).await;
+        let ec2 = aws_sdk_ec2::Client::new(&sdk);
+        let sns = aws_sdk_sns::Client::new(&sdk);
+        let estate = Estate::build(&ec2).await.expect("estate");
+        let topic = sns
+            .create_topic()
+            .name(format!("cordon-{}", estate.instance))
+            .send()
+            .await
+            .expect("topic");
+        let topic_arn = topic.topic_arn().expect("topic arn").to_owned();
+        let securityhub = aws_sdk_securityhub::Client::new(&sdk);
+        let recorder_hub =
+            aws_sdk_securityhub::Client::new(&sdk_config(securityhub_endpoint).await);
+        Self {
+            ports: InstancePorts {
+                isolation: Ec2Isolation::new(ec2.clone()),
+                recorder: SecurityHubRecorder::new(recorder_hub),
+                notifier: SnsNotifier::new(sns, Some(topic_arn.clone())),
+            },
+            ec2,
+            securityhub,
+            estate,
+            topic_arn,
+        }
+    }
+
+    /// `events/guardduty/<name>` rewritten to this world's resources.
+    pub fn event(&self, name: &str) -> serde_json::Value {
+        let path = workspace_root().join("events/guardduty").join(name);
+        let raw = std::fs::read_to_string(&path).unwrap();
+        serde_json::from_str(&self.estate.rewrite(&raw)).unwrap()
+    }
+
+    pub async fn replay(&self, name: &str) -> Outcome {
+        self.replay_value(self.event(name)).await
+    }
+
+    pub async fn replay_value(&self, event: serde_json::Value) -> Outcome {
+        let config = FunctionConfig::from_lookup(|_| None).unwrap();
+        let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+        let clock = ContainmentClock::HandlingStart;
+        handle_event(event, &config, &account, &self.ports, clock)
+            .await
+            .expect("well-formed event")
+    }
+
+    /// The isolation groups' names and ids, in the order EC2 lists them.
+    pub async fn isolation_groups(&self) -> Vec<(String, String)> {
+        let groups = self.estate.isolation_groups(&self.ec2).await.unwrap();
+        groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group_name().unwrap().to_owned(),
+                    g.group_id().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    pub async fn deny_group(&self) -> SecurityGroup {
+        let deny = self.estate.deny_group(&self.ec2).await.unwrap();
+        deny.expect("the deny-all group exists")
+    }
+
+    /// The instance's interfaces that `group` holds.
+    pub async fn interfaces_in(&self, group: &str) -> BTreeSet<String> {
+        self.estate
+            .interfaces_held_by(&self.ec2, group)
+            .await
+            .unwrap()
+    }
+
+    pub async fn instance_interfaces(&self) -> Vec<NetworkInterface> {
+        self.estate.instance_interfaces(&self.ec2).await.unwrap()
+    }
+
+    pub async fn instance_tags(&self) -> Vec<(String, String)> {
+        self.estate.instance_tags(&self.ec2).await.unwrap()
+    }
+
+    /// Every finding in the emulator's Security Hub with this Id.
+    pub async fn findings_with_id(
+        &self,
+        id: &str,
+    ) -> Vec<aws_sdk_securityhub::types::AwsSecurityFinding> {
+        let found = Box::pin(self.securityhub.get_findings().send())
+            .await
+            .unwrap();
+        found
+            .findings()
+            .iter()
+            .filter(|f| f.id() == Some(id))
+            .cloned()
+            .collect()
+    }
+}
