@@ -3,10 +3,10 @@
 
 #![recursion_limit = "256"]
 
-use aws_sdk_securityhub::types::{AwsSecurityFinding, Resource, Severity, SeverityLabel};
+use aws_sdk_securityhub::types::SeverityLabel;
 use cordon_core::{Decision, SourceUpdate};
 use cordon_integration_tests::World;
-use cordon_testkit::shared_moto;
+use cordon_testkit::{import_as_guardduty, shared_moto};
 
 fn response_id(world: &World, name: &str) -> String {
     let event = world.event(name);
@@ -18,39 +18,9 @@ fn response_id(world: &World, name: &str) -> String {
 
 /// The GuardDuty finding as GuardDuty itself would have imported it.
 async fn import_source_finding(world: &World, name: &str) -> String {
-    let event = world.event(name);
-    let arn = event["detail"]["arn"].as_str().unwrap().to_owned();
-    let finding = AwsSecurityFinding::builder()
-        .schema_version("2018-10-08")
-        .id(&arn)
-        .product_arn("arn:aws:securityhub:us-east-1::product/aws/guardduty")
-        .generator_id(event["detail"]["type"].as_str().unwrap())
-        .aws_account_id("123456789012")
-        .types("TTPs/Command and Control")
-        .created_at("2025-06-13T09:40:00.000Z")
-        .updated_at("2025-06-13T09:46:02.731Z")
-        .severity(Severity::builder().label(SeverityLabel::High).build())
-        .title("GuardDuty finding")
-        .description("as imported by GuardDuty")
-        .resources(
-            Resource::builder()
-                .r#type("AwsEc2Instance")
-                .id(format!(
-                    "arn:aws:ec2:us-east-1:123456789012:instance/{}",
-                    world.estate.instance
-                ))
-                .build(),
-        )
-        .build();
-    let out = world
-        .securityhub
-        .batch_import_findings()
-        .findings(finding)
-        .send()
+    import_as_guardduty(&world.securityhub, &world.event(name))
         .await
-        .unwrap();
-    assert_eq!(out.failed_count(), Some(0));
-    arn
+        .unwrap()
 }
 
 #[tokio::test]
@@ -201,6 +171,10 @@ async fn people_get_a_human_summary_first_then_the_incident_as_json() {
     let outcome = world.replay("ssh-brute-force-actor.json").await;
     assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
     assert!(outcome.record.as_ref().unwrap().notified);
+    // A duplicate delivery changes nothing, so nobody is told twice.
+    let again = world.replay("ssh-brute-force-actor.json").await;
+    assert_eq!(again.decision, Decision::Contained, "{again:#?}");
+    assert!(!again.record.as_ref().unwrap().notified);
 
     let published: Vec<_> = shared_moto()
         .recorded_calls("sns:Publish")

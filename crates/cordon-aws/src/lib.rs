@@ -14,4 +14,4 @@ pub use error::port_error;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
 pub use notifier::SnsNotifier;
-pub use security_hub::SecurityHubRecorder;
+pub use security_hub::{FindingSummary, SecurityHubRecorder, list_response_findings};

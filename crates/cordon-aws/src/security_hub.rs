@@ -209,3 +209,76 @@ fn to_resource(resource: &FindingResource, region: &str) -> Resource {
 #[cfg(test)]
 #[path = "security_hub_tests.rs"]
 mod tests;
+
+/// One of cordon's findings as `cordon findings` lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FindingSummary {
+    pub id: String,
+    pub severity: String,
+    pub resource: String,
+    pub workflow_status: String,
+    pub decision: String,
+    pub time_to_containment_ms: Option<u64>,
+    pub updated_at: String,
+    pub title: String,
+}
+
+/// cordon's findings in Security Hub, newest first. Filtered by generator on the
+/// server and again here, since not every endpoint honours filters.
+pub async fn list_response_findings(client: &Client) -> PortResult<Vec<FindingSummary>> {
+    use aws_sdk_securityhub::types::{
+        AwsSecurityFindingFilters, StringFilter, StringFilterComparison,
+    };
+    let filters = AwsSecurityFindingFilters::builder()
+        .generator_id(
+            StringFilter::builder()
+                .comparison(StringFilterComparison::Prefix)
+                .value("cordon/")
+                .build(),
+        )
+        .build();
+    let mut summaries = Vec::new();
+    let mut pages = client
+        .get_findings()
+        .filters(filters)
+        .into_paginator()
+        .send();
+    while let Some(page) = Box::pin(pages.next()).await {
+        let page = page.map_err(|e| port_error("securityhub:GetFindings", e))?;
+        summaries.extend(
+            page.findings()
+                .iter()
+                .filter(|f| f.generator_id().is_some_and(|g| g.starts_with("cordon/")))
+                .map(summarise),
+        );
+    }
+    summaries.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    Ok(summaries)
+}
+
+fn summarise(finding: &AwsSecurityFinding) -> FindingSummary {
+    let field = |name: &str| finding.product_fields().and_then(|f| f.get(name)).cloned();
+    FindingSummary {
+        id: finding.id().unwrap_or_default().to_owned(),
+        severity: finding
+            .severity()
+            .and_then(|s| s.label())
+            .map_or("", |l| l.as_str())
+            .to_owned(),
+        resource: finding
+            .resources()
+            .first()
+            .and_then(|r| r.id())
+            .unwrap_or_default()
+            .to_owned(),
+        workflow_status: finding
+            .workflow()
+            .and_then(|w| w.status())
+            .map_or("", |s| s.as_str())
+            .to_owned(),
+        decision: field("cordon/Decision").unwrap_or_default(),
+        time_to_containment_ms: field("cordon/TimeToContainmentMs").and_then(|v| v.parse().ok()),
+        updated_at: finding.updated_at().unwrap_or_default().to_owned(),
+        title: finding.title().unwrap_or_default().to_owned(),
+    }
+}

@@ -17,6 +17,21 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List the functions and the EventBridge rules that route events to them.
     Rules,
+    /// List the findings cordon recorded in Security Hub.
+    Findings(FindingsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsArgs {
+    /// One endpoint for every AWS service; otherwise the standard AWS configuration.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// AWS region; defaults to the standard configuration.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// One JSON object per finding, per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

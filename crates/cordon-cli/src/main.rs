@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 mod cli;
+mod findings;
 mod output;
 mod replay;
 mod rules;
@@ -23,5 +24,6 @@ async fn main() -> ExitCode {
     match cli::Cli::parse().command {
         cli::Command::Replay(args) => replay::run(args).await,
         cli::Command::Rules => rules::run(),
+        cli::Command::Findings(args) => findings::run(args).await,
     }
 }

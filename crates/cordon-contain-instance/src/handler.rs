@@ -148,11 +148,14 @@ async fn record_outcome<I, R: FindingRecorder, N: Notifier>(
         outcome.time_to_containment_ms.map(u128::from),
     );
     let notification = instance_notification(incident, outcome, &response);
+    // A contained incident re-delivered changes nothing: people were told the first time.
+    let repeat = outcome.decision == Decision::Contained && !outcome.changed_anything();
+    let notification = (!repeat).then_some(&notification);
     let report = Box::pin(record(
         &ports.recorder,
         &ports.notifier,
         &response,
-        &notification,
+        notification,
     ))
     .await;
     info!(

@@ -69,6 +69,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether handling changed anything, not counting the read-back and the incident
+    /// tags (rewritten with the same values). A re-delivered event changes nothing, so
+    /// people are not told twice.
+    pub fn changed_anything(&self) -> bool {
+        self.steps.iter().any(|s| {
+            s.status == StepStatus::Done && s.name != "verify-isolation" && s.name != "tag-instance"
+        })
+    }
+
     pub fn without_steps(decision: Decision, reason: impl Into<String>) -> Self {
         Self {
             decision,

@@ -16,11 +16,12 @@ pub struct RecordReport {
     pub failures: Vec<String>,
 }
 
+/// `notification` is `None` when people were already told (a re-delivered event).
 pub async fn record<R: FindingRecorder, N: Notifier>(
     recorder: &R,
     notifier: &N,
     finding: &ResponseFinding,
-    notification: &Notification,
+    notification: Option<&Notification>,
 ) -> RecordReport {
     let mut failures = Vec::new();
     let imported = match finding.validate() {
@@ -48,7 +49,12 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
     let note: String = note.chars().take(512).collect();
     let (source, notified) = futures_util::join!(
         recorder.update_source_finding(&finding.source, &note, &finding.id),
-        notifier.notify(notification)
+        async {
+            match notification {
+                Some(notification) => notifier.notify(notification).await,
+                None => Ok(false),
+            }
+        }
     );
     let source_finding = match source {
         Ok(update) => Some(update),

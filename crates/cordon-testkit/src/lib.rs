@@ -3,6 +3,7 @@
 //! sample events in `events/` can be rewritten to name.
 
 mod estate;
+mod guardduty;
 mod http;
 mod inspect;
 mod moto;
@@ -10,6 +11,7 @@ mod python_env;
 mod sdk;
 
 pub use estate::{Estate, Placeholders};
+pub use guardduty::import_as_guardduty;
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};
 pub use sdk::{TEST_REGION, sdk_config};

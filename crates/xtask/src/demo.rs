@@ -3,7 +3,7 @@
 
 use crate::cmd::{cargo, heading};
 use aws_sdk_ec2::Client;
-use cordon_testkit::{Estate, MOTO_VERSION, MotoServer, sdk_config};
+use cordon_testkit::{Estate, MOTO_VERSION, MotoServer, import_as_guardduty, sdk_config};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,8 +33,18 @@ async fn demo() -> Result<(), String> {
         "starting the local AWS emulator (moto {MOTO_VERSION}) on 127.0.0.1"
     ));
     let moto = MotoServer::start().map_err(|e| e.to_string())?;
-    let ec2 = Client::new(&sdk_config(&moto.endpoint()).await);
+    let sdk = sdk_config(&moto.endpoint()).await;
+    let ec2 = Client::new(&sdk);
+    let securityhub = aws_sdk_securityhub::Client::new(&sdk);
     println!("listening on {}", moto.endpoint());
+    let topic = aws_sdk_sns::Client::new(&sdk)
+        .create_topic()
+        .name("cordon-incidents")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let topic_arn = topic.topic_arn().unwrap_or_default().to_owned();
+    println!("on-call topic {topic_arn}");
 
     heading(
         "building a small estate: a VPC, a subnet, a web security group, one instance per sample event",
@@ -54,7 +64,13 @@ async fn demo() -> Result<(), String> {
         };
         let file = work.join(source.file_name().unwrap_or_default());
         let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
-        std::fs::write(&file, estate.rewrite(&raw)).map_err(|e| e.to_string())?;
+        let rewritten = estate.rewrite(&raw);
+        std::fs::write(&file, &rewritten).map_err(|e| e.to_string())?;
+        // GuardDuty sends its findings to Security Hub too; cordon annotates them.
+        let event = serde_json::from_str(&rewritten).map_err(|e| e.to_string())?;
+        import_as_guardduty(&securityhub, &event)
+            .await
+            .map_err(|e| e.to_string())?;
         println!(
             "{name}: {} with interfaces {}",
             estate.instance,
@@ -68,7 +84,7 @@ async fn demo() -> Result<(), String> {
         cases.len()
     ));
     let files: Vec<&Path> = cases.iter().map(|c| c.file.as_path()).collect();
-    let replay = cordon_replay(&moto, &["--json"], &files)?;
+    let replay = cordon_replay(&moto, &topic_arn, &["--json"], &files)?;
     let records = parse_records(&replay)?;
     print_summary(&records);
     if !replay.status.success() {
@@ -102,12 +118,12 @@ async fn demo() -> Result<(), String> {
         .find(|r| r["decision"] == "contained")
         .and_then(|r| r["file"].as_str())
         .ok_or("no sample event was contained")?;
-    let again = cordon_replay(&moto, &[], &[Path::new(first_contained)])?;
+    let again = cordon_replay(&moto, &topic_arn, &[], &[Path::new(first_contained)])?;
     print!("{}", String::from_utf8_lossy(&again.stdout));
 
     heading("a malformed event is refused before anything is touched");
     let malformed = crate::cmd::root().join("events/invalid/bad-instance-id.json");
-    let refused = cordon_replay(&moto, &[], &[&malformed])?;
+    let refused = cordon_replay(&moto, &topic_arn, &[], &[&malformed])?;
     print!("{}", String::from_utf8_lossy(&refused.stderr));
     if refused.status.success() {
         problems.push("the malformed event was not refused".into());
@@ -116,6 +132,30 @@ async fn demo() -> Result<(), String> {
         "cordon replay {} (non-zero: the event was rejected)",
         refused.status
     );
+
+    heading("cordon findings: what Security Hub now holds from cordon");
+    let findings = cordon(&moto, &["findings"])
+        .output()
+        .map_err(|e| format!("cannot run cordon findings: {e}"))?;
+    print!("{}", String::from_utf8_lossy(&findings.stdout));
+    if !findings.status.success() {
+        problems.push(format!(
+            "cordon findings failed: {}",
+            String::from_utf8_lossy(&findings.stderr)
+        ));
+    }
+    let published = moto
+        .recorded_calls("sns:Publish")
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{} message(s) published to the on-call topic; the first begins:",
+        published.len()
+    );
+    if let Some(first) = published.first().and_then(|p| p.get("Message")) {
+        for line in first.lines().take(5) {
+            println!("  | {line}");
+        }
+    }
 
     let _ = std::fs::remove_dir_all(&work);
     if problems.is_empty() {
@@ -139,28 +179,35 @@ fn sample_events() -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn cordon_replay(moto: &MotoServer, flags: &[&str], files: &[&Path]) -> Result<Output, String> {
-    let mut command: Command = cargo();
+fn cordon_replay(
+    moto: &MotoServer,
+    topic_arn: &str,
+    flags: &[&str],
+    files: &[&Path],
+) -> Result<Output, String> {
+    let mut command = cordon(moto, &["replay"]);
     command
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "cordon-cli",
-            "--",
-            "replay",
-            "--endpoint",
-        ])
-        .arg(moto.endpoint())
         .args(flags)
         .args(files)
+        .env("CORDON_TOPIC_ARN", topic_arn);
+    command
+        .output()
+        .map_err(|e| format!("cannot run cordon replay: {e}"))
+}
+
+/// `cordon <args> --endpoint <moto>` with the emulator's throwaway credentials.
+fn cordon(moto: &MotoServer, args: &[&str]) -> Command {
+    let mut command: Command = cargo();
+    command
+        .args(["run", "--quiet", "-p", "cordon-cli", "--"])
+        .args(args)
+        .arg("--endpoint")
+        .arg(moto.endpoint())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", cordon_testkit::TEST_REGION)
         .env_remove("AWS_PROFILE");
     command
-        .output()
-        .map_err(|e| format!("cannot run cordon replay: {e}"))
 }
 
 fn parse_records(output: &Output) -> Result<Vec<Value>, String> {
