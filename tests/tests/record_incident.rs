@@ -23,6 +23,13 @@ async fn import_source_finding(world: &World, name: &str) -> String {
         .unwrap()
 }
 
+fn workflow_status(finding: &aws_sdk_securityhub::types::AwsSecurityFinding) -> Option<&str> {
+    finding
+        .workflow()
+        .and_then(|w| w.status())
+        .map(|s| s.as_str())
+}
+
 #[tokio::test]
 async fn a_contained_incident_has_exactly_one_response_finding_pointing_at_its_source() {
     let world = World::new().await;
@@ -48,13 +55,7 @@ async fn a_contained_incident_has_exactly_one_response_finding_pointing_at_its_s
     let severity = finding.severity().unwrap();
     assert_eq!(severity.label(), Some(&SeverityLabel::High));
     assert_eq!(severity.original(), Some("8"));
-    assert_eq!(
-        finding
-            .workflow()
-            .and_then(|w| w.status())
-            .map(|s| s.as_str()),
-        Some("NEW")
-    );
+    assert_eq!(workflow_status(finding), Some("NEW"));
     let related = finding.related_findings();
     assert_eq!(related.len(), 1);
     let source_arn = world.event("backdoor-c2-two-enis.json")["detail"]["arn"]
@@ -122,13 +123,7 @@ async fn the_source_finding_gets_cordons_note_and_is_marked_notified() {
     let note = found[0].note().expect("a note");
     assert_eq!(note.updated_by(), Some("cordon"));
     assert!(note.text().unwrap().contains("contained"), "{note:?}");
-    assert_eq!(
-        found[0]
-            .workflow()
-            .and_then(|w| w.status())
-            .map(|s| s.as_str()),
-        Some("NOTIFIED")
-    );
+    assert_eq!(workflow_status(&found[0]), Some("NOTIFIED"));
     let fields = found[0].user_defined_fields().unwrap();
     assert_eq!(
         fields["cordon/ResponseFindingId"],
@@ -155,13 +150,7 @@ async fn an_observed_finding_is_recorded_as_notified_without_touching_the_instan
         .findings_with_id(&response_id(&world, "port-probe-target.json"))
         .await;
     assert_eq!(found.len(), 1);
-    assert_eq!(
-        found[0]
-            .workflow()
-            .and_then(|w| w.status())
-            .map(|s| s.as_str()),
-        Some("NOTIFIED")
-    );
+    assert_eq!(workflow_status(&found[0]), Some("NOTIFIED"));
     assert!(world.isolation_groups().await.is_empty());
 }
 

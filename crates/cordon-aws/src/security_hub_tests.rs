@@ -29,6 +29,24 @@ fn source() -> SourceFinding {
     )
 }
 
+/// A reply that leaves the one finding unprocessed with `code`.
+fn unprocessed(code: &str) -> BatchUpdateFindingsOutput {
+    BatchUpdateFindingsOutput::builder()
+        .unprocessed_findings(
+            BatchUpdateFindingsUnprocessedFinding::builder()
+                .finding_identifier(
+                    AwsSecurityFindingIdentifier::builder()
+                        .id("f")
+                        .product_arn("p")
+                        .build(),
+                )
+                .error_code(code)
+                .error_message("not processed")
+                .build(),
+        )
+        .build()
+}
+
 #[tokio::test]
 async fn annotates_the_source_finding_with_note_workflow_and_response_id() {
     let rule = mock!(Client::batch_update_findings)
@@ -57,22 +75,7 @@ async fn annotates_the_source_finding_with_note_workflow_and_response_id() {
 
 #[tokio::test]
 async fn a_source_finding_security_hub_does_not_have_is_reported_not_failed() {
-    let rule = mock!(Client::batch_update_findings).then_output(|| {
-        BatchUpdateFindingsOutput::builder()
-            .unprocessed_findings(
-                BatchUpdateFindingsUnprocessedFinding::builder()
-                    .finding_identifier(
-                        AwsSecurityFindingIdentifier::builder()
-                            .id("f")
-                            .product_arn("p")
-                            .build(),
-                    )
-                    .error_code("FindingNotFound")
-                    .error_message("not found")
-                    .build(),
-            )
-            .build()
-    });
+    let rule = mock!(Client::batch_update_findings).then_output(|| unprocessed("FindingNotFound"));
     let recorder = SecurityHubRecorder::new(mocked(&[&rule]));
     let result = recorder.update_source_finding(&source(), "n", "r").await;
     assert_eq!(result, Ok(SourceUpdate::NotInSecurityHub));
@@ -80,22 +83,8 @@ async fn a_source_finding_security_hub_does_not_have_is_reported_not_failed() {
 
 #[tokio::test]
 async fn other_unprocessed_findings_are_errors_with_their_code() {
-    let rule = mock!(Client::batch_update_findings).then_output(|| {
-        BatchUpdateFindingsOutput::builder()
-            .unprocessed_findings(
-                BatchUpdateFindingsUnprocessedFinding::builder()
-                    .finding_identifier(
-                        AwsSecurityFindingIdentifier::builder()
-                            .id("f")
-                            .product_arn("p")
-                            .build(),
-                    )
-                    .error_code("FindingSizeExceeded")
-                    .error_message("too big")
-                    .build(),
-            )
-            .build()
-    });
+    let rule =
+        mock!(Client::batch_update_findings).then_output(|| unprocessed("FindingSizeExceeded"));
     let recorder = SecurityHubRecorder::new(mocked(&[&rule]));
     let err = recorder
         .update_source_finding(&source(), "n", "r")
