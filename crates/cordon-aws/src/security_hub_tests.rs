@@ -92,3 +92,45 @@ async fn other_unprocessed_findings_are_errors_with_their_code() {
         .unwrap_err();
     assert_eq!(err.code.as_deref(), Some("FindingSizeExceeded"));
 }
+
+#[tokio::test]
+async fn an_import_security_hub_refuses_keeps_its_error_code_and_is_not_retried_as_transient() {
+    use aws_sdk_securityhub::error::ErrorMetadata;
+    use aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsError;
+    let rule = mock!(Client::batch_import_findings).then_error(|| {
+        BatchImportFindingsError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("not authorized to perform securityhub:BatchImportFindings")
+                .build(),
+        )
+    });
+    let recorder = SecurityHubRecorder::new(mocked(&[&rule]));
+    let finding = ResponseFinding {
+        id: "cordon/x".into(),
+        product_arn: "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default"
+            .into(),
+        generator_id: "cordon/contain-instance".into(),
+        account_id: "123456789012".into(),
+        region: "us-east-1".into(),
+        types: vec!["TTPs/Command and Control/Backdoor:EC2/C&CActivity.B".into()],
+        severity_label: "HIGH",
+        severity_original: "8".into(),
+        title: "t".into(),
+        description: "d".into(),
+        created_at: "2025-01-01T00:00:00Z".into(),
+        resources: vec![FindingResource::NetworkInterface {
+            arn: "arn:aws:ec2:us-east-1:123456789012:network-interface/eni-0123abcd".into(),
+            interface_id: "eni-0123abcd".into(),
+        }],
+        source: source(),
+        product_fields: Default::default(),
+        workflow_status: "NEW",
+        remediation: "r".into(),
+    };
+    let err = recorder.import_finding(&finding).await.unwrap_err();
+    assert_eq!(err.code.as_deref(), Some("AccessDeniedException"));
+    assert_eq!(err.operation, "securityhub:BatchImportFindings");
+    assert!(!err.transient);
+    assert!(err.to_string().contains("AccessDeniedException"), "{err}");
+}
