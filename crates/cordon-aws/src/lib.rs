@@ -1,6 +1,7 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2/STS and maps their errors.
 
+mod clients;
 mod config;
 mod error;
 mod identity;
@@ -9,6 +10,7 @@ mod isolation_groups;
 mod notifier;
 mod security_hub;
 
+pub use clients::{CallCounter, Clients};
 pub use config::load_sdk_config;
 pub use error::port_error;
 pub use identity::current_account;

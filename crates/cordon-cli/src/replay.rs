@@ -5,7 +5,7 @@ use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
 use cordon_aws::{
-    Ec2Isolation, SecurityHubRecorder, SnsNotifier, current_account, load_sdk_config,
+    Clients, Ec2Isolation, SecurityHubRecorder, SnsNotifier, current_account, load_sdk_config,
 };
 use cordon_contain_instance::{ContainmentClock, InstancePorts};
 use cordon_core::{Decision, Mode, Outcome};
@@ -141,13 +141,11 @@ impl Replayer {
         self.sdk
             .get_or_init(|| async {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
+                let clients = Clients::new(&sdk);
                 let ports = InstancePorts {
-                    isolation: Ec2Isolation::new(aws_sdk_ec2::Client::new(&sdk)),
-                    recorder: SecurityHubRecorder::new(aws_sdk_securityhub::Client::new(&sdk)),
-                    notifier: SnsNotifier::new(
-                        aws_sdk_sns::Client::new(&sdk),
-                        self.config.topic_arn.clone(),
-                    ),
+                    isolation: Ec2Isolation::new(clients.ec2),
+                    recorder: SecurityHubRecorder::new(clients.securityhub),
+                    notifier: SnsNotifier::new(clients.sns, self.config.topic_arn.clone()),
                 };
                 (sdk, ports)
             })

@@ -3,7 +3,7 @@
 // The SDK futures nested in the handler are deeper than rustc's default layout limit.
 #![recursion_limit = "256"]
 
-use cordon_aws::{Ec2Isolation, SecurityHubRecorder, SnsNotifier, load_sdk_config};
+use cordon_aws::{Clients, Ec2Isolation, SecurityHubRecorder, SnsNotifier, load_sdk_config};
 use cordon_contain_instance::{ContainmentClock, FUNCTION_NAME, InstancePorts, handle_event};
 use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
@@ -15,13 +15,13 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = FunctionConfig::from_env()?;
-    let sdk = load_sdk_config(None, None).await;
+    let clients = Clients::new(&load_sdk_config(None, None).await);
     let ports = InstancePorts {
-        isolation: Ec2Isolation::new(aws_sdk_ec2::Client::new(&sdk)),
-        recorder: SecurityHubRecorder::new(aws_sdk_securityhub::Client::new(&sdk)),
-        notifier: SnsNotifier::new(aws_sdk_sns::Client::new(&sdk), config.topic_arn.clone()),
+        isolation: Ec2Isolation::new(clients.ec2.clone()),
+        recorder: SecurityHubRecorder::new(clients.securityhub.clone()),
+        notifier: SnsNotifier::new(clients.sns.clone(), config.topic_arn.clone()),
     };
-    let (config, ports) = (&config, &ports);
+    let (config, ports, calls) = (&config, &ports, &clients.calls);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let account = account_of_function_arn(&event.context.invoked_function_arn)
             .and_then(|a| a.parse::<AccountId>().ok())
@@ -30,6 +30,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
                 error_message: "cannot read the account from the function ARN".into(),
             })?;
         let clock = ContainmentClock::FindingUpdatedAt;
+        let calls_before = calls.count();
         let outcome = match handle_event(event.payload, config, &account, ports, clock).await {
             Ok(outcome) => outcome,
             Err(rejected) => {
@@ -37,7 +38,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
                 Outcome::without_steps(Decision::Ignored, format!("rejected: {rejected}"))
             }
         };
-        emit_metrics(FUNCTION_NAME, &outcome);
+        emit_metrics(FUNCTION_NAME, &outcome, calls.count() - calls_before);
         into_lambda_result(&outcome)
     }))
     .await

@@ -13,6 +13,7 @@ pub fn emf_line(
     outcome: &Outcome,
     time_to_containment_ms: Option<u128>,
     recording_failures: usize,
+    aws_calls: u64,
     timestamp_ms: u128,
 ) -> Value {
     let count = |d: Decision| u8::from(outcome.decision == d);
@@ -27,6 +28,7 @@ pub fn emf_line(
         json!({"Name": "IncidentsFailed", "Unit": "Count"}),
         json!({"Name": "StepsFailed", "Unit": "Count"}),
         json!({"Name": "RecordingFailures", "Unit": "Count"}),
+        json!({"Name": "AwsCalls", "Unit": "Count"}),
     ];
     let mut document = json!({
         "_aws": {
@@ -40,6 +42,7 @@ pub fn emf_line(
         "IncidentsFailed": count(Decision::Failed),
         "StepsFailed": steps_failed,
         "RecordingFailures": recording_failures,
+        "AwsCalls": aws_calls,
     });
     if let Some(ms) = time_to_containment_ms {
         metrics.push(json!({"Name": "TimeToContainmentMs", "Unit": "Milliseconds"}));

@@ -52,12 +52,15 @@ fn a_contained_incident_emits_valid_emf_with_time_to_containment() {
         &outcome,
         Some(1234),
         0,
+        9,
         1_700_000_000_000,
     );
     assert_valid_emf(&doc);
     assert_eq!(doc["IncidentsContained"], 1);
     assert_eq!(doc["IncidentsFailed"], 0);
     assert_eq!(doc["TimeToContainmentMs"], 1234);
+    assert_eq!(doc["AwsCalls"], 9);
+    assert_eq!(doc["AwsCalls"], 9);
     assert_eq!(doc["Function"], "ContainInstanceFunction");
     assert_eq!(doc["Decision"], "contained");
     assert_eq!(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"], NAMESPACE);
@@ -74,7 +77,7 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
         status: StepStatus::Failed,
         detail: "still open".into(),
     });
-    let doc = emf_line("f", &outcome, None, 2, 1);
+    let doc = emf_line("f", &outcome, None, 2, 0, 1);
     assert_valid_emf(&doc);
     assert_eq!(doc["IncidentsFailed"], 1);
     assert_eq!(doc["StepsFailed"], 1);

@@ -21,7 +21,7 @@ pub fn into_lambda_result(outcome: &Outcome) -> Result<Value, Diagnostic> {
 
 /// Writes the outcome's metrics to stdout in Embedded Metric Format, which Lambda
 /// forwards to CloudWatch Logs and CloudWatch turns into metrics.
-pub fn emit_metrics(function: &str, outcome: &Outcome) {
+pub fn emit_metrics(function: &str, outcome: &Outcome, aws_calls: u64) {
     let recording_failures = outcome.record.as_ref().map_or(0, |r| r.failures.len());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -31,6 +31,7 @@ pub fn emit_metrics(function: &str, outcome: &Outcome) {
         outcome,
         outcome.time_to_containment_ms.map(u128::from),
         recording_failures,
+        aws_calls,
         now_ms,
     );
     println!("{line}");
