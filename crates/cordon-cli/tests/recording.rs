@@ -3,26 +3,18 @@
 
 #![recursion_limit = "256"]
 
+mod support;
+
 use cordon_testkit::{Estate, sdk_config, shared_moto, workspace_root};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+use support::cordon_command;
 
-/// The binary with throwaway credentials and nothing inherited that could change it.
+/// The binary as every test here runs it (see `support`), plus `env`.
 fn cordon(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cordon"));
-    for (name, _) in std::env::vars_os() {
-        if let Some(text) = name.to_str()
-            && (text.starts_with("AWS_") || text.starts_with("CORDON_"))
-        {
-            command.env_remove(&name);
-        }
-    }
-    command
+    cordon_command()
         .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
         .envs(env.iter().copied())
         .output()
         .expect("the cordon binary runs")

@@ -7,6 +7,8 @@
 //! just building its estate) would show up in it. The rest share one server, each in
 //! a VPC of its own.
 
+mod support;
+
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::SecurityGroup;
 use cordon_testkit::{Estate, MotoServer, sdk_config, shared_moto, workspace_root};
@@ -14,8 +16,8 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use support::cordon_command;
 
 const FUNCTION: &str = "ContainInstanceFunction";
 const TWO_ENIS: &str = "guardduty/backdoor-c2-two-enis.json";
@@ -67,22 +69,10 @@ impl fmt::Display for Run {
     }
 }
 
-/// Runs the binary with throwaway credentials from the standard AWS environment and
-/// nothing inherited that could change its behaviour (profiles, endpoints, CORDON_*).
+/// Runs the binary as every test here does (see `support`).
 fn cordon(args: &[String]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cordon"));
-    for (name, _) in std::env::vars_os() {
-        if let Some(text) = name.to_str()
-            && (text.starts_with("AWS_") || text.starts_with("CORDON_"))
-        {
-            command.env_remove(&name);
-        }
-    }
-    let output = command
+    let output = cordon_command()
         .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
         .current_dir(workspace_root())
         .output()
         .expect("the cordon binary runs");
