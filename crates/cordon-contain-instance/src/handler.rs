@@ -141,21 +141,15 @@ async fn record_outcome<I, R: FindingRecorder, N: Notifier>(
     outcome: &mut Outcome,
     ports: &InstancePorts<I, R, N>,
 ) {
-    let response = instance_response_finding(
-        incident,
-        &finding.created_at,
-        outcome,
-        outcome.time_to_containment_ms.map(u128::from),
-    );
-    let notification = instance_notification(incident, outcome, &response);
+    let response = instance_response_finding(incident, &finding.created_at, outcome);
     // A contained incident re-delivered changes nothing: people were told the first time.
     let repeat = outcome.decision == Decision::Contained && !outcome.changed_anything();
-    let notification = (!repeat).then_some(&notification);
+    let notification = (!repeat).then(|| instance_notification(incident, outcome, &response));
     let report = Box::pin(record(
         &ports.recorder,
         &ports.notifier,
         &response,
-        notification,
+        notification.as_ref(),
     ))
     .await;
     info!(

@@ -8,14 +8,8 @@ use serde_json::{Value, json};
 pub const NAMESPACE: &str = "cordon";
 
 /// The EMF document for one handled event. `timestamp_ms` is the Unix time in ms.
-pub fn emf_line(
-    function: &str,
-    outcome: &Outcome,
-    time_to_containment_ms: Option<u128>,
-    recording_failures: usize,
-    aws_calls: u64,
-    timestamp_ms: u128,
-) -> Value {
+pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms: u128) -> Value {
+    let recording_failures = outcome.record.as_ref().map_or(0, |r| r.failures.len());
     let count = |d: Decision| u8::from(outcome.decision == d);
     let steps_failed = outcome
         .steps
@@ -44,9 +38,9 @@ pub fn emf_line(
         "RecordingFailures": recording_failures,
         "AwsCalls": aws_calls,
     });
-    if let Some(ms) = time_to_containment_ms {
+    if let Some(ms) = outcome.time_to_containment_ms {
         metrics.push(json!({"Name": "TimeToContainmentMs", "Unit": "Milliseconds"}));
-        document["TimeToContainmentMs"] = json!(ms as u64);
+        document["TimeToContainmentMs"] = json!(ms);
     }
     document["_aws"]["CloudWatchMetrics"] = json!([{
         "Namespace": NAMESPACE,

@@ -46,15 +46,9 @@ fn assert_valid_emf(doc: &Value) {
 
 #[test]
 fn a_contained_incident_emits_valid_emf_with_time_to_containment() {
-    let outcome = Outcome::without_steps(Decision::Contained, "ok");
-    let doc = emf_line(
-        "ContainInstanceFunction",
-        &outcome,
-        Some(1234),
-        0,
-        9,
-        1_700_000_000_000,
-    );
+    let mut outcome = Outcome::without_steps(Decision::Contained, "ok");
+    outcome.time_to_containment_ms = Some(1234);
+    let doc = emf_line("ContainInstanceFunction", &outcome, 9, 1_700_000_000_000);
     assert_valid_emf(&doc);
     assert_eq!(doc["IncidentsContained"], 1);
     assert_eq!(doc["IncidentsFailed"], 0);
@@ -77,7 +71,16 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
         status: StepStatus::Failed,
         detail: "still open".into(),
     });
-    let doc = emf_line("f", &outcome, None, 2, 0, 1);
+    outcome.record = Some(crate::RecordReport {
+        response_finding_id: "cordon/x".into(),
+        source_finding: None,
+        notified: false,
+        failures: vec![
+            "securityhub:BatchImportFindings".into(),
+            "sns:Publish".into(),
+        ],
+    });
+    let doc = emf_line("f", &outcome, 0, 1);
     assert_valid_emf(&doc);
     assert_eq!(doc["IncidentsFailed"], 1);
     assert_eq!(doc["StepsFailed"], 1);

@@ -42,6 +42,17 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    /// The name replay's JSON and the response finding use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Done => "done",
+            Self::AlreadyDone => "already-done",
+            Self::Skipped => "skipped",
+            Self::Failed => "failed",
+        }
+    }
+
     pub fn is_ok(self) -> bool {
         !matches!(self, Self::Failed)
     }

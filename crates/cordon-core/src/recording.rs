@@ -31,8 +31,8 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
             .await
             .map_err(|e| e.to_string()),
     };
-    if let Err(failure) = &imported {
-        failures.push(failure.clone());
+    if let Err(failure) = imported {
+        failures.push(failure);
     }
     let note = format!(
         "cordon: {} — {}. Response finding: {}",

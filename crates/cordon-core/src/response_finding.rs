@@ -2,7 +2,7 @@
 //! was done, and what a human should do next. Pure, so it is tested without AWS; the
 //! adapter maps it onto the AWS Security Finding Format types.
 
-use crate::{Decision, InstanceIncident, Outcome, StepStatus};
+use crate::{Decision, InstanceIncident, Outcome};
 use std::collections::BTreeMap;
 
 /// The playbook that produced a finding; also its `GeneratorId`.
@@ -93,7 +93,6 @@ pub fn instance_response_finding(
     incident: &InstanceIncident,
     created_at: &str,
     outcome: &Outcome,
-    time_to_containment_ms: Option<u128>,
 ) -> ResponseFinding {
     let account = incident.account_id.as_str();
     let region = incident.region.as_str();
@@ -174,18 +173,12 @@ pub fn instance_response_finding(
     );
     product_fields.insert("cordon/Reason".to_owned(), truncate(&outcome.reason, 2048));
     product_fields.insert("cordon/Playbook".to_owned(), INSTANCE_PLAYBOOK.to_owned());
-    if let Some(ms) = time_to_containment_ms {
+    if let Some(ms) = outcome.time_to_containment_ms {
         product_fields.insert("cordon/TimeToContainmentMs".to_owned(), ms.to_string());
     }
     // Security Hub keeps at most 50 product fields; steps come after the summary.
     for (index, step) in outcome.steps.iter().take(40).enumerate() {
-        let status = match step.status {
-            StepStatus::Planned => "planned",
-            StepStatus::Done => "done",
-            StepStatus::AlreadyDone => "already-done",
-            StepStatus::Skipped => "skipped",
-            StepStatus::Failed => "failed",
-        };
+        let status = step.status.as_str();
         product_fields.insert(
             format!("cordon/Step{:02}", index + 1),
             truncate(

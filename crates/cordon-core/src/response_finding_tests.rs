@@ -1,5 +1,5 @@
 use super::*;
-use crate::{StepReport, plan_isolation};
+use crate::{StepReport, StepStatus, plan_isolation};
 use cordon_events::{Event, parse_event};
 
 fn incident() -> InstanceIncident {
@@ -28,14 +28,9 @@ fn contained(incident: &InstanceIncident) -> Outcome {
 #[test]
 fn the_id_is_derived_from_the_source_finding_only() {
     let incident = incident();
-    let a = instance_response_finding(
-        &incident,
-        "2025-01-01T00:00:00Z",
-        &contained(&incident),
-        Some(1),
-    );
+    let a = instance_response_finding(&incident, "2025-01-01T00:00:00Z", &contained(&incident));
     let observed = Outcome::without_steps(Decision::Observed, "victim");
-    let b = instance_response_finding(&incident, "2025-01-01T00:00:00Z", &observed, None);
+    let b = instance_response_finding(&incident, "2025-01-01T00:00:00Z", &observed);
     assert_eq!(a.id, b.id);
     assert!(a.id.contains(&incident.finding_id), "{}", a.id);
     assert!(a.id.starts_with("cordon/contain-instance/123456789012/us-east-1/"));
@@ -44,12 +39,8 @@ fn the_id_is_derived_from_the_source_finding_only() {
 #[test]
 fn a_contained_incident_is_new_with_everything_a_responder_needs() {
     let incident = incident();
-    let finding = instance_response_finding(
-        &incident,
-        "2025-06-13T09:40:00.000Z",
-        &contained(&incident),
-        Some(42),
-    );
+    let finding =
+        instance_response_finding(&incident, "2025-06-13T09:40:00.000Z", &contained(&incident));
     finding.validate().unwrap();
     assert_eq!(
         finding.product_arn,
@@ -90,7 +81,7 @@ fn a_contained_incident_is_new_with_everything_a_responder_needs() {
 fn an_observed_incident_is_notified_and_says_why_nothing_was_done() {
     let incident = incident();
     let observed = Outcome::without_steps(Decision::Observed, "the instance is the TARGET");
-    let finding = instance_response_finding(&incident, "2025-06-13T09:40:00.000Z", &observed, None);
+    let finding = instance_response_finding(&incident, "2025-06-13T09:40:00.000Z", &observed);
     finding.validate().unwrap();
     assert_eq!(finding.workflow_status, "NOTIFIED");
     assert!(finding.remediation.contains("the instance is the TARGET"));
@@ -118,7 +109,7 @@ fn severity_labels_follow_guardduty_bands() {
 #[test]
 fn validation_names_every_missing_or_oversized_field() {
     let incident = incident();
-    let mut finding = instance_response_finding(&incident, "", &contained(&incident), None);
+    let mut finding = instance_response_finding(&incident, "", &contained(&incident));
     finding.title = "x".repeat(300);
     finding.types = vec!["Backdoor".into()];
     finding.resources.clear();
@@ -136,7 +127,7 @@ fn long_reasons_are_cut_to_security_hub_limits_on_a_character_boundary() {
     let incident = incident();
     let mut outcome = contained(&incident);
     outcome.reason = "é".repeat(2000);
-    let finding = instance_response_finding(&incident, "2025-01-01T00:00:00Z", &outcome, None);
+    let finding = instance_response_finding(&incident, "2025-01-01T00:00:00Z", &outcome);
     finding.validate().unwrap();
     assert!(finding.description.len() <= 1024);
     assert!(finding.product_fields["cordon/Reason"].len() <= 2048);

@@ -22,18 +22,10 @@ pub fn into_lambda_result(outcome: &Outcome) -> Result<Value, Diagnostic> {
 /// Writes the outcome's metrics to stdout in Embedded Metric Format, which Lambda
 /// forwards to CloudWatch Logs and CloudWatch turns into metrics.
 pub fn emit_metrics(function: &str, outcome: &Outcome, aws_calls: u64) {
-    let recording_failures = outcome.record.as_ref().map_or(0, |r| r.failures.len());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    let line = cordon_core::metrics::emf_line(
-        function,
-        outcome,
-        outcome.time_to_containment_ms.map(u128::from),
-        recording_failures,
-        aws_calls,
-        now_ms,
-    );
+    let line = cordon_core::metrics::emf_line(function, outcome, aws_calls, now_ms);
     println!("{line}");
 }
 
