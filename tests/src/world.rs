@@ -1,6 +1,6 @@
 use aws_sdk_ec2::types::{NetworkInterface, SecurityGroup};
-use cordon_aws::{Ec2Isolation, SecurityHubRecorder, SnsNotifier};
-use cordon_contain_instance::{ContainmentClock, InstancePorts, handle_event};
+use cordon_aws::{Clients, SecurityHubRecorder};
+use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Outcome;
 use cordon_events::AccountId;
 use cordon_lambda::FunctionConfig;
@@ -13,7 +13,7 @@ pub struct World {
     pub securityhub: aws_sdk_securityhub::Client,
     pub estate: Estate,
     pub topic_arn: String,
-    pub ports: InstancePorts<Ec2Isolation, SecurityHubRecorder, SnsNotifier>,
+    pub ports: AwsInstancePorts,
 }
 
 impl World {
@@ -28,8 +28,9 @@ impl World {
 
     pub async fn with_securityhub_at(endpoint: &str, securityhub_endpoint: &str) -> Self {
         let sdk = sdk_config(endpoint).await;
-        let ec2 = aws_sdk_ec2::Client::new(&sdk);
-        let sns = aws_sdk_sns::Client::new(&sdk);
+        let clients = Clients::new(&sdk);
+        let ec2 = clients.ec2.clone();
+        let sns = clients.sns.clone();
         let estate = Estate::build(&ec2).await.expect("estate");
         let topic = sns
             .create_topic()
@@ -41,12 +42,10 @@ impl World {
         let securityhub = aws_sdk_securityhub::Client::new(&sdk);
         let recorder_hub =
             aws_sdk_securityhub::Client::new(&sdk_config(securityhub_endpoint).await);
+        let mut ports = AwsInstancePorts::on_aws(&clients, Some(topic_arn.clone()));
+        ports.recorder = SecurityHubRecorder::new(recorder_hub);
         Self {
-            ports: InstancePorts {
-                isolation: Ec2Isolation::new(ec2.clone()),
-                recorder: SecurityHubRecorder::new(recorder_hub),
-                notifier: SnsNotifier::new(sns, Some(topic_arn.clone())),
-            },
+            ports,
             ec2,
             securityhub,
             estate,

@@ -41,3 +41,21 @@ where
         transient,
     }
 }
+
+/// Whether the call failed with one of `codes`: the few errors that mean "already done".
+pub(crate) fn has_code<E, R>(err: &SdkError<E, R>, codes: &[&str]) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    err.code().is_some_and(|code| codes.contains(&code))
+}
+
+/// A field the service should always return but did not: a surprise, so an error.
+pub(crate) fn missing(operation: &'static str, what: &str) -> PortError {
+    PortError {
+        operation,
+        code: None,
+        message: format!("the response has no {what}"),
+        transient: false,
+    }
+}

@@ -5,9 +5,11 @@
 use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, NetworkInterface, Tag};
-use cordon_core::plan::ORIGINAL_GROUPS_TAG;
+use cordon_core::plan::{CONNECTION_TRACKING_TAG, ORIGINAL_GROUPS_TAG};
 use cordon_core::ports::PortResult;
-use cordon_core::{IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError};
+use cordon_core::{
+    ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError,
+};
 use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
 
 #[derive(Clone, Debug)]
@@ -116,14 +118,17 @@ impl NetworkIsolation for Ec2Isolation {
         ))
     }
 
-    async fn tag_instance(
+    async fn tag_resources(
         &self,
-        instance: &InstanceId,
+        resources: &[String],
         tags: &[(String, String)],
     ) -> PortResult<()> {
+        if resources.is_empty() {
+            return Ok(());
+        }
         self.client
             .create_tags()
-            .resources(instance.as_str())
+            .set_resources(Some(resources.to_vec()))
             .set_tags(Some(
                 tags.iter()
                     .map(|(k, v)| Tag::builder().key(k).value(v).build())
@@ -133,6 +138,21 @@ impl NetworkIsolation for Ec2Isolation {
             .await
             .map_err(|e| port_error("ec2:CreateTags", e))?;
         Ok(())
+    }
+
+    async fn set_connection_tracking_timeouts(
+        &self,
+        eni: &NetworkInterfaceId,
+        timeouts: &ConnectionTrackingTimeouts,
+    ) -> PortResult<()> {
+        crate::connection_tracking::set(&self.client, eni, timeouts).await
+    }
+
+    async fn connection_tracking_timeouts(
+        &self,
+        eni: &NetworkInterfaceId,
+    ) -> PortResult<Option<ConnectionTrackingTimeouts>> {
+        crate::connection_tracking::read(&self.client, eni).await
     }
 }
 
@@ -159,8 +179,32 @@ fn interface_state(eni: &NetworkInterface) -> PortResult<NetworkInterfaceState> 
     Ok(NetworkInterfaceState {
         id: parse_id(OP, eni.network_interface_id())?,
         groups,
+        private_ips: private_ips(eni),
         recorded_original_groups,
+        connection_tracking_requested: eni
+            .tag_set()
+            .iter()
+            .any(|t| t.key() == Some(CONNECTION_TRACKING_TAG)),
     })
+}
+
+/// Primary first: `PrivateIpAddress` names it even where the list's order does not.
+fn private_ips(eni: &NetworkInterface) -> Vec<String> {
+    let mut ips: Vec<String> = eni
+        .private_ip_address()
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    for ip in eni
+        .private_ip_addresses()
+        .iter()
+        .filter_map(|a| a.private_ip_address())
+    {
+        if !ips.iter().any(|known| known == ip) {
+            ips.push(ip.to_owned());
+        }
+    }
+    ips
 }
 
 /// Ids coming back from AWS are checked like those coming in: a surprise is an error.

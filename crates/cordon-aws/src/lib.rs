@@ -1,19 +1,29 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
-//! decisions live in the domain; this crate only speaks EC2/STS and maps their errors.
+//! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
+//! Security Hub, SNS and STS, and maps their errors.
 
 mod clients;
 mod config;
+mod connection_tracking;
+mod credentials;
 mod error;
+mod evidence;
 mod identity;
 mod isolation;
 mod isolation_groups;
 mod notifier;
+mod rotation;
 mod security_hub;
+mod snapshots;
+mod target_groups;
 
 pub use clients::{CallCounter, Clients};
 pub use config::load_sdk_config;
+pub use credentials::InstanceProfileCredentials;
 pub use error::port_error;
+pub use evidence::Ec2Evidence;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
 pub use notifier::SnsNotifier;
+pub use rotation::AwsServiceRotation;
 pub use security_hub::{FindingSummary, SecurityHubRecorder, list_response_findings};

@@ -4,10 +4,8 @@
 use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
-use cordon_aws::{
-    Clients, Ec2Isolation, SecurityHubRecorder, SnsNotifier, current_account, load_sdk_config,
-};
-use cordon_contain_instance::{ContainmentClock, InstancePorts};
+use cordon_aws::{Clients, current_account, load_sdk_config};
+use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::{Decision, Mode, Outcome};
 use cordon_events::{AccountId, parse_event_value};
 use cordon_lambda::FunctionConfig;
@@ -16,15 +14,13 @@ use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::OnceCell;
 
-type InstanceFunctionPorts = InstancePorts<Ec2Isolation, SecurityHubRecorder, SnsNotifier>;
-
 struct Replayer {
     routes: Routes,
     config: FunctionConfig,
     endpoint: Option<String>,
     region: Option<String>,
     /// Loaded on first use, so a dry-run with an explicit allow-list needs no AWS at all.
-    sdk: OnceCell<(aws_config::SdkConfig, InstanceFunctionPorts)>,
+    sdk: OnceCell<(aws_config::SdkConfig, AwsInstancePorts)>,
     account: OnceCell<AccountId>,
 }
 
@@ -137,16 +133,12 @@ impl Replayer {
         })
     }
 
-    async fn aws(&self) -> &(aws_config::SdkConfig, InstanceFunctionPorts) {
+    async fn aws(&self) -> &(aws_config::SdkConfig, AwsInstancePorts) {
         self.sdk
             .get_or_init(|| async {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
                 let clients = Clients::new(&sdk);
-                let ports = InstancePorts {
-                    isolation: Ec2Isolation::new(clients.ec2),
-                    recorder: SecurityHubRecorder::new(clients.securityhub),
-                    notifier: SnsNotifier::new(clients.sns, self.config.topic_arn.clone()),
-                };
+                let ports = AwsInstancePorts::on_aws(&clients, self.config.topic_arn.clone());
                 (sdk, ports)
             })
             .await

@@ -1,8 +1,8 @@
 use crate::ports::InstancePorts;
 use cordon_core::{
-    Decision, FindingRecorder, InstanceIncident, Mode, NetworkIsolation, Notifier, Outcome,
-    execute_isolation, instance_notification, instance_response_finding, plan_isolation, record,
-    triage,
+    Decision, EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceIncident, Mode,
+    NetworkIsolation, Notifier, Outcome, PlaybookPorts, ServiceRotation, execute_instance_playbook,
+    instance_notification, instance_response_finding, plan_instance_playbook, record, triage,
 };
 use cordon_events::{AccountId, Event, GuardDutyFinding, ParseError, parse_event_value};
 use cordon_lambda::FunctionConfig;
@@ -24,17 +24,20 @@ pub enum ContainmentClock {
 
 /// Handles one EventBridge event end to end: parse, triage, plan, and in enforce mode
 /// execute, verify and record. Malformed input is an error before anything is touched.
-pub async fn handle_event<I, R, N>(
+pub async fn handle_event<N, C, E, S, R, T>(
     event: Value,
     config: &FunctionConfig,
     current_account: &AccountId,
-    ports: &InstancePorts<I, R, N>,
+    ports: &InstancePorts<N, C, E, S, R, T>,
     clock: ContainmentClock,
 ) -> Result<Outcome, ParseError>
 where
-    I: NetworkIsolation,
+    N: NetworkIsolation,
+    C: InstanceCredentials,
+    E: EvidencePreservation,
+    S: ServiceRotation,
     R: FindingRecorder,
-    N: Notifier,
+    T: Notifier,
 {
     let started = Instant::now();
     let (envelope, finding) = match parse_event_value(event)? {
@@ -71,14 +74,18 @@ where
             return Ok(Outcome {
                 decision: Decision::Observed,
                 reason: format!("dry-run: would contain ({})", verdict.reason),
-                steps: plan_isolation(&incident).planned_reports(),
+                steps: plan_instance_playbook(&incident, config.playbook()).planned_reports(),
                 record: None,
                 time_to_containment_ms: None,
             });
         }
         (_, Mode::DryRun) => return Ok(Outcome::without_steps(verdict.decision, verdict.reason)),
         (Decision::Contained, Mode::Enforce) => {
-            Box::pin(contain(&incident, &verdict.reason, &ports.isolation)).await
+            let playbook = Playbook {
+                ports: ports.playbook(),
+                settings: config.playbook(),
+            };
+            Box::pin(contain(&incident, &verdict.reason, &playbook)).await
         }
         (decision, Mode::Enforce) => Outcome::without_steps(decision, verdict.reason),
     };
@@ -91,12 +98,25 @@ where
     Ok(outcome)
 }
 
-async fn contain<I: NetworkIsolation>(
+struct Playbook<'a, N, C, E, S> {
+    ports: PlaybookPorts<'a, N, C, E, S>,
+    settings: cordon_core::PlaybookSettings,
+}
+
+async fn contain<N, C, E, S>(
     incident: &InstanceIncident,
     reason: &str,
-    isolation: &I,
-) -> Outcome {
-    let steps = execute_isolation(isolation, incident, &plan_isolation(incident)).await;
+    playbook: &Playbook<'_, N, C, E, S>,
+) -> Outcome
+where
+    N: NetworkIsolation,
+    C: InstanceCredentials,
+    E: EvidencePreservation,
+    S: ServiceRotation,
+{
+    let plan = plan_instance_playbook(incident, playbook.settings);
+    let now = utc_now();
+    let steps = execute_instance_playbook(&playbook.ports, incident, &plan, &now).await;
     for step in &steps {
         info!(
             finding_id = %incident.finding_id,
@@ -115,7 +135,10 @@ async fn contain<I: NetworkIsolation>(
         .collect();
     let (decision, reason) = if failures.is_empty() {
         info!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, "instance contained and verified");
-        (Decision::Contained, format!("{reason}; isolation verified"))
+        (
+            Decision::Contained,
+            format!("{reason}; isolation and every containment step verified"),
+        )
     } else {
         error!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, failures = ?failures, "containment failed; the event will be retried");
         (
@@ -135,11 +158,11 @@ async fn contain<I: NetworkIsolation>(
 /// Records the outcome in Security Hub and tells people. A recording failure fails
 /// the invocation (so Lambda retries and the DLQ keeps the event), but the
 /// containment it reports has happened and stays in the steps.
-async fn record_outcome<I, R: FindingRecorder, N: Notifier>(
+async fn record_outcome<N, C, E, S, R: FindingRecorder, T: Notifier>(
     incident: &InstanceIncident,
     finding: &GuardDutyFinding,
     outcome: &mut Outcome,
-    ports: &InstancePorts<I, R, N>,
+    ports: &InstancePorts<N, C, E, S, R, T>,
 ) {
     let response = instance_response_finding(incident, &finding.created_at, outcome);
     // A contained incident re-delivered changes nothing: people were told the first time.
@@ -185,4 +208,12 @@ fn elapsed_ms(finding: &GuardDutyFinding, clock: ContainmentClock, started: Inst
         .and_then(|updated| std::time::SystemTime::try_from(updated).ok())
         .and_then(|updated| std::time::SystemTime::now().duration_since(updated).ok())
         .map_or(since_start, |age| age.as_millis() as u64)
+}
+
+/// Now, as IAM's `aws:TokenIssueTime` condition wants it: UTC, to the second.
+fn utc_now() -> String {
+    use aws_sdk_ec2::primitives::{DateTime, DateTimeFormat};
+    let now = DateTime::from_secs(DateTime::from(std::time::SystemTime::now()).secs());
+    now.fmt(DateTimeFormat::DateTime)
+        .expect("the current time is within the formattable range")
 }

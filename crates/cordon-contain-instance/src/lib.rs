@@ -7,4 +7,4 @@ mod handler;
 mod ports;
 
 pub use handler::{ContainmentClock, FUNCTION_NAME, handle_event};
-pub use ports::InstancePorts;
+pub use ports::{AwsInstancePorts, InstancePorts};

@@ -3,8 +3,8 @@
 // The SDK futures nested in the handler are deeper than rustc's default layout limit.
 #![recursion_limit = "256"]
 
-use cordon_aws::{Clients, Ec2Isolation, SecurityHubRecorder, SnsNotifier, load_sdk_config};
-use cordon_contain_instance::{ContainmentClock, FUNCTION_NAME, InstancePorts, handle_event};
+use cordon_aws::{Clients, load_sdk_config};
+use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, FUNCTION_NAME, handle_event};
 use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
 use cordon_lambda::{FunctionConfig, account_of_function_arn, emit_metrics, into_lambda_result};
@@ -16,11 +16,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = FunctionConfig::from_env()?;
     let clients = Clients::new(&load_sdk_config(None, None).await);
-    let ports = InstancePorts {
-        isolation: Ec2Isolation::new(clients.ec2.clone()),
-        recorder: SecurityHubRecorder::new(clients.securityhub.clone()),
-        notifier: SnsNotifier::new(clients.sns.clone(), config.topic_arn.clone()),
-    };
+    let ports = AwsInstancePorts::on_aws(&clients, config.topic_arn.clone());
     let (config, ports, calls) = (&config, &ports, &clients.calls);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let account = account_of_function_arn(&event.context.invoked_function_arn)

@@ -2,7 +2,6 @@
 //! result by reading it back. Interfaces are isolated concurrently; a failure in one
 //! never stops the others, and any failure fails the whole incident.
 
-use crate::plan::{FINDING_TYPE_TAG, INCIDENT_TAG, SEEN_TAG, STATUS_TAG};
 use crate::{
     InstanceIncident, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError,
     Step, StepKind, StepReport, StepStatus,
@@ -11,12 +10,36 @@ use cordon_events::{NetworkInterfaceId, SecurityGroupId};
 use futures_util::future::join_all;
 use std::collections::BTreeSet;
 
-/// Runs every step of `plan` and returns one report per step, in plan order.
+/// What isolation came to, and what the steps after it need to know.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IsolationRun {
+    /// One per isolation step of the plan, in plan order.
+    pub reports: Vec<StepReport>,
+    /// The instance's interfaces as read before isolation (empty if the read failed).
+    pub interfaces: Vec<NetworkInterfaceState>,
+    pub groups: Option<IsolationGroups>,
+    /// Every interface moved and the read-back confirmed it.
+    pub verified: bool,
+}
+
+impl IsolationRun {
+    fn failed(reports: Vec<StepReport>, groups: Option<IsolationGroups>) -> Self {
+        Self {
+            reports,
+            interfaces: Vec::new(),
+            groups,
+            verified: false,
+        }
+    }
+}
+
+/// Runs the isolation steps of `plan` (the others are the playbook's) and proves the
+/// result by reading it back.
 pub async fn execute_isolation<P: NetworkIsolation>(
     port: &P,
     incident: &InstanceIncident,
     plan: &Plan,
-) -> Vec<StepReport> {
+) -> IsolationRun {
     let (groups, live) = futures_util::join!(
         port.ensure_isolation_groups(&incident.vpc_id),
         port.instance_network_interfaces(&incident.instance_id)
@@ -24,18 +47,18 @@ pub async fn execute_isolation<P: NetworkIsolation>(
     let mut reports = Vec::with_capacity(plan.steps.len());
     let groups = match groups {
         Ok(groups) => groups,
-        Err(err) => return fail_all(plan, &err.to_string()),
+        Err(err) => return IsolationRun::failed(fail_all(plan, &err.to_string()), None),
     };
     let live = match live {
         Ok(live) => live,
         Err(err) => {
             reports.push(ensure_report(plan, &groups));
             reports.extend(
-                plan.steps[1..]
-                    .iter()
+                isolation_steps(plan)
+                    .skip(1)
                     .map(|s| s.report(StepStatus::Failed, err.to_string())),
             );
-            return reports;
+            return IsolationRun::failed(reports, Some(groups));
         }
     };
     reports.push(ensure_report(plan, &groups));
@@ -85,26 +108,12 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         }
     };
 
-    let tag = step(plan, StepKind::TagInstance);
-    let status = if verified {
-        "contained"
-    } else {
-        "containment-unverified"
-    };
-    let tags = [
-        (INCIDENT_TAG, incident.finding_id.as_str()),
-        (STATUS_TAG, status),
-        (FINDING_TYPE_TAG, incident.finding_type.as_str()),
-        (SEEN_TAG, incident.updated_at.as_str()),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    reports.push(
-        match port.tag_instance(&incident.instance_id, &tags).await {
-            Ok(()) => tag.report(StepStatus::Done, format!("{STATUS_TAG}={status}")),
-            Err(err) => tag.report(StepStatus::Failed, err.to_string()),
-        },
-    );
-    reports
+    IsolationRun {
+        reports,
+        interfaces: live,
+        groups: Some(groups),
+        verified,
+    }
 }
 
 /// Moves one interface through the open group to the deny-all group, recording its
@@ -256,9 +265,18 @@ fn without_isolation_groups(
         .collect()
 }
 
-fn fail_all(plan: &Plan, message: &str) -> Vec<StepReport> {
-    plan.steps
+/// The isolation steps are the plan's first ones, up to and including the read-back.
+fn isolation_steps(plan: &Plan) -> impl Iterator<Item = &Step> {
+    let end = plan
+        .steps
         .iter()
+        .position(|s| s.kind == StepKind::VerifyIsolation)
+        .map_or(plan.steps.len(), |i| i + 1);
+    plan.steps[..end].iter()
+}
+
+fn fail_all(plan: &Plan, message: &str) -> Vec<StepReport> {
+    isolation_steps(plan)
         .map(|s| s.report(StepStatus::Failed, message.to_owned()))
         .collect()
 }

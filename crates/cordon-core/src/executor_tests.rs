@@ -1,321 +1,35 @@
-use super::*;
-use crate::plan::{ORIGINAL_GROUPS_TAG, plan_isolation};
-use cordon_events::{Event, InstanceId, VpcId, parse_event};
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use crate::fake_cloud::*;
+use crate::plan::{ORIGINAL_GROUPS_TAG, PlaybookSettings, plan_instance_playbook};
+use crate::{
+    InstanceIncident, Plan, PlaybookPorts, StepKind, StepReport, StepStatus,
+    execute_instance_playbook,
+};
 
-const TWO_ENIS: &str = include_str!("../../../events/guardduty/backdoor-c2-two-enis.json");
-const ONE_ENI: &str = include_str!("../../../events/guardduty/backdoor-c2-actor.json");
-
-const INSTANCE: &str = "i-0a1b2c3d4e5f60001";
-const ENI1: &str = "eni-0a1b2c3d4e5f60001";
-const ENI2: &str = "eni-0a1b2c3d4e5f60002";
-/// Attached after the finding was generated.
-const ENI3: &str = "eni-0a1b2c3d4e5f60003";
-const WEB: &str = "sg-0a1b2c3d4e5f60001";
-const ADMIN: &str = "sg-0a1b2c3d4e5f60002";
-const OPEN: &str = "sg-0000aaaa";
-const DENY: &str = "sg-0000dddd";
-
-fn sg(id: &str) -> SecurityGroupId {
-    id.parse().unwrap()
-}
-
-fn sgs(ids: &[&str]) -> Vec<SecurityGroupId> {
-    ids.iter().map(|id| sg(id)).collect()
-}
-
-fn names(groups: &[SecurityGroupId]) -> Vec<String> {
-    groups.iter().map(ToString::to_string).collect()
-}
-
-/// One call the executor made, with its arguments as strings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Call {
-    EnsureGroups(String),
-    ListInterfaces(String),
-    Record(String, Vec<String>),
-    SetGroups(String, Vec<String>),
-    InGroup(String),
-    RuleCounts(String),
-    TagInstance(String, Vec<(String, String)>),
-}
-
-impl Call {
-    fn is_write(&self) -> bool {
+/// The isolation steps and the incident tags: what these tests are about.
+fn isolation_plan(incident: &InstanceIncident) -> Plan {
+    let mut plan = plan_instance_playbook(incident, PlaybookSettings::default());
+    plan.steps.retain(|s| {
         matches!(
-            self,
-            Self::Record(..) | Self::SetGroups(..) | Self::TagInstance(..)
+            s.kind,
+            StepKind::EnsureIsolationGroups
+                | StepKind::IsolateNetworkInterface
+                | StepKind::IsolateOtherNetworkInterfaces
+                | StepKind::VerifyIsolation
+                | StepKind::TagIncidentResources
         )
-    }
-
-    fn eni(&self) -> Option<&str> {
-        match self {
-            Self::Record(eni, _) | Self::SetGroups(eni, _) => Some(eni),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct FakeEni {
-    instance: String,
-    groups: Vec<SecurityGroupId>,
-    tags: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Default)]
-struct State {
-    enis: BTreeMap<String, FakeEni>,
-    rules: BTreeMap<String, (usize, usize)>,
-    instance_tags: BTreeMap<String, BTreeMap<String, String>>,
-    log: Vec<Call>,
-    /// Set once the group pair exists, as the real adapter would find it next time.
-    groups_exist: bool,
-    // Failure injection.
-    fail_ensure: bool,
-    fail_set_groups: Vec<String>,
-    /// Reads of the deny group leave these interfaces out (a lying or stale read).
-    deny_read_omits: Vec<String>,
-    /// Reads of a group add these interfaces (a lying or stale read).
-    extra_members: BTreeMap<String, Vec<String>>,
-}
-
-/// An in-memory EC2: interfaces with their groups and tags, group rule counts, instance
-/// tags, a log of every call, and switchable failures.
-#[derive(Debug, Default)]
-struct FakeCloud {
-    state: Mutex<State>,
-}
-
-impl FakeCloud {
-    fn new() -> Self {
-        Self::default()
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap()
-    }
-
-    fn attach(self, eni: &str, groups: &[&str]) -> Self {
-        self.state().enis.insert(
-            eni.to_owned(),
-            FakeEni {
-                instance: INSTANCE.to_owned(),
-                groups: sgs(groups),
-                tags: BTreeMap::new(),
-            },
-        );
-        self
-    }
-
-    fn tagged(self, eni: &str, key: &str, value: &str) -> Self {
-        self.state()
-            .enis
-            .get_mut(eni)
-            .unwrap()
-            .tags
-            .insert(key.to_owned(), value.to_owned());
-        self
-    }
-
-    fn groups_of(&self, eni: &str) -> Vec<String> {
-        names(&self.state().enis[eni].groups)
-    }
-
-    fn recorded(&self, eni: &str) -> Option<String> {
-        self.state().enis[eni]
-            .tags
-            .get(ORIGINAL_GROUPS_TAG)
-            .cloned()
-    }
-
-    fn instance_tag(&self, key: &str) -> Option<String> {
-        self.state()
-            .instance_tags
-            .get(INSTANCE)
-            .and_then(|tags| tags.get(key))
-            .cloned()
-    }
-
-    fn log(&self) -> Vec<Call> {
-        self.state().log.clone()
-    }
-
-    fn clear_log(&self) {
-        self.state().log.clear();
-    }
-
-    fn writes(&self) -> Vec<Call> {
-        self.log().into_iter().filter(Call::is_write).collect()
-    }
-
-    /// Record and set calls for one interface, in order.
-    fn writes_to(&self, eni: &str) -> Vec<Call> {
-        self.log()
-            .into_iter()
-            .filter(|c| c.eni() == Some(eni))
-            .collect()
-    }
-
-    fn log_call(&self, call: Call) {
-        self.state().log.push(call);
-    }
-}
-
-fn transient(operation: &'static str, message: &str) -> PortError {
-    PortError {
-        operation,
-        code: Some("RequestLimitExceeded".to_owned()),
-        message: message.to_owned(),
-        transient: true,
-    }
-}
-
-fn not_found(operation: &'static str, what: &str) -> PortError {
-    PortError {
-        operation,
-        code: Some("InvalidNetworkInterfaceID.NotFound".to_owned()),
-        message: format!("{what} does not exist"),
-        transient: false,
-    }
-}
-
-impl NetworkIsolation for FakeCloud {
-    async fn ensure_isolation_groups(&self, vpc: &VpcId) -> Result<IsolationGroups, PortError> {
-        self.log_call(Call::EnsureGroups(vpc.to_string()));
-        if self.state().fail_ensure {
-            return Err(transient("CreateSecurityGroup", "throttled"));
-        }
-        let created = !std::mem::replace(&mut self.state().groups_exist, true);
-        Ok(IsolationGroups {
-            open: sg(OPEN),
-            deny: sg(DENY),
-            changed: created,
-        })
-    }
-
-    async fn instance_network_interfaces(
-        &self,
-        instance: &InstanceId,
-    ) -> Result<Vec<NetworkInterfaceState>, PortError> {
-        self.log_call(Call::ListInterfaces(instance.to_string()));
-        let state = self.state();
-        Ok(state
-            .enis
-            .iter()
-            .filter(|(_, eni)| eni.instance == instance.as_str())
-            .map(|(id, eni)| NetworkInterfaceState {
-                id: id.parse().unwrap(),
-                groups: eni.groups.clone(),
-                recorded_original_groups: eni
-                    .tags
-                    .get(ORIGINAL_GROUPS_TAG)
-                    .map(|v| v.split(',').filter(|g| !g.is_empty()).map(sg).collect()),
-            })
-            .collect())
-    }
-
-    async fn record_original_groups(
-        &self,
-        eni: &NetworkInterfaceId,
-        groups: &[SecurityGroupId],
-    ) -> Result<(), PortError> {
-        self.log_call(Call::Record(eni.to_string(), names(groups)));
-        let mut state = self.state();
-        let Some(fake) = state.enis.get_mut(eni.as_str()) else {
-            return Err(not_found("CreateTags", eni.as_str()));
-        };
-        fake.tags
-            .insert(ORIGINAL_GROUPS_TAG.to_owned(), names(groups).join(","));
-        Ok(())
-    }
-
-    async fn set_network_interface_groups(
-        &self,
-        eni: &NetworkInterfaceId,
-        groups: &[SecurityGroupId],
-    ) -> Result<(), PortError> {
-        self.log_call(Call::SetGroups(eni.to_string(), names(groups)));
-        let mut state = self.state();
-        if state.fail_set_groups.iter().any(|e| e == eni.as_str()) {
-            return Err(transient(
-                "ModifyNetworkInterfaceAttribute",
-                "Request limit exceeded.",
-            ));
-        }
-        let Some(fake) = state.enis.get_mut(eni.as_str()) else {
-            return Err(not_found("ModifyNetworkInterfaceAttribute", eni.as_str()));
-        };
-        fake.groups = groups.to_vec();
-        Ok(())
-    }
-
-    async fn instance_interfaces_in_group(
-        &self,
-        instance: &InstanceId,
-        group: &SecurityGroupId,
-    ) -> Result<Vec<NetworkInterfaceId>, PortError> {
-        self.log_call(Call::InGroup(group.to_string()));
-        let state = self.state();
-        let mut held: Vec<String> = state
-            .enis
-            .iter()
-            .filter(|(_, eni)| eni.instance == instance.as_str() && eni.groups.contains(group))
-            .map(|(id, _)| id.clone())
-            .filter(|id| !(group.as_str() == DENY && state.deny_read_omits.contains(id)))
-            .collect();
-        held.extend(
-            state
-                .extra_members
-                .get(group.as_str())
-                .into_iter()
-                .flatten()
-                .cloned(),
-        );
-        Ok(held.iter().map(|id| id.parse().unwrap()).collect())
-    }
-
-    async fn group_rule_counts(
-        &self,
-        group: &SecurityGroupId,
-    ) -> Result<(usize, usize), PortError> {
-        self.log_call(Call::RuleCounts(group.to_string()));
-        Ok(self
-            .state()
-            .rules
-            .get(group.as_str())
-            .copied()
-            .unwrap_or((0, 0)))
-    }
-
-    async fn tag_instance(
-        &self,
-        instance: &InstanceId,
-        tags: &[(String, String)],
-    ) -> Result<(), PortError> {
-        self.log_call(Call::TagInstance(instance.to_string(), tags.to_vec()));
-        self.state()
-            .instance_tags
-            .entry(instance.to_string())
-            .or_default()
-            .extend(tags.iter().cloned());
-        Ok(())
-    }
-}
-
-fn incident(raw: &str) -> InstanceIncident {
-    match parse_event(raw.as_bytes()).expect("fixture parses") {
-        Event::GuardDuty(_, finding) => {
-            InstanceIncident::from_finding(&finding).expect("an instance finding")
-        }
-        other => panic!("expected a GuardDuty finding, got {other:?}"),
-    }
+    });
+    plan
 }
 
 async fn run(cloud: &FakeCloud, incident: &InstanceIncident) -> Vec<StepReport> {
-    let plan = plan_isolation(incident);
-    let reports = execute_isolation(cloud, incident, &plan).await;
+    let plan = isolation_plan(incident);
+    let ports = PlaybookPorts {
+        network: cloud,
+        credentials: cloud,
+        evidence: cloud,
+        rotation: cloud,
+    };
+    let reports = execute_instance_playbook(&ports, incident, &plan, NOW).await;
     let expected: Vec<(&str, String)> = plan
         .steps
         .iter()
@@ -430,10 +144,7 @@ async fn two_interfaces_end_only_in_deny_after_passing_through_open() {
         cloud.instance_tag("cordon:finding-updated-at").as_deref(),
         Some(incident.updated_at.as_str())
     );
-    assert!(
-        matches!(log.last(), Some(Call::TagInstance(..))),
-        "tags last"
-    );
+    assert!(matches!(log.last(), Some(Call::Tag(..))), "tags last");
 }
 
 #[tokio::test]
@@ -443,19 +154,19 @@ async fn a_rerun_on_isolated_state_writes_nothing_and_reports_already_done() {
         .attach(ENI2, &[WEB, ADMIN]);
     let incident = incident(TWO_ENIS);
     run(&cloud, &incident).await;
-    let first_tags = cloud.state().instance_tags.clone();
+    let first_tags = cloud.state().resource_tags.clone();
     let first_writes = cloud.writes();
     cloud.clear_log();
 
     let reports = run(&cloud, &incident).await;
     let writes = cloud.writes();
     assert!(
-        writes.iter().all(|c| matches!(c, Call::TagInstance(..))),
+        writes.iter().all(|c| matches!(c, Call::Tag(..))),
         "only the deterministic instance tags may be rewritten: {writes:#?}"
     );
     // The same incident stamps the same tags again.
     assert_eq!(writes.last(), first_writes.last());
-    assert_eq!(cloud.state().instance_tags, first_tags);
+    assert_eq!(cloud.state().resource_tags, first_tags);
 
     for eni in [ENI1, ENI2] {
         let r = report(&reports, "isolate-network-interface", eni);
@@ -513,12 +224,7 @@ async fn a_rerun_with_an_already_isolated_extra_interface_reports_already_done()
     cloud.clear_log();
 
     let reports = run(&cloud, &incident).await;
-    assert!(
-        cloud
-            .writes()
-            .iter()
-            .all(|c| matches!(c, Call::TagInstance(..)))
-    );
+    assert!(cloud.writes().iter().all(|c| matches!(c, Call::Tag(..))));
     let other = report(&reports, "isolate-other-network-interfaces", INSTANCE);
     assert_eq!(other.status, StepStatus::AlreadyDone, "{other:?}");
 }
@@ -583,7 +289,7 @@ async fn a_failure_on_one_interface_does_not_stop_the_other() {
 
     // The instance is still tagged, as unverified.
     assert_eq!(
-        report(&reports, "tag-instance", INSTANCE).status,
+        report(&reports, "tag-incident-resources", INSTANCE).status,
         StepStatus::Done
     );
     assert_eq!(
@@ -748,17 +454,28 @@ async fn isolation_groups_are_never_recorded_as_originals() {
 }
 
 #[tokio::test]
-async fn failing_to_ensure_the_groups_fails_every_step_and_writes_nothing() {
+async fn failing_to_ensure_the_groups_fails_isolation_moves_nothing_and_marks_the_instance() {
     let cloud = FakeCloud::new().attach(ENI1, &[WEB]);
     cloud.state().fail_ensure = true;
     let reports = run(&cloud, &incident(ONE_ENI)).await;
+    let (isolation, tags) = reports.split_at(reports.len() - 1);
     assert!(
-        reports
+        isolation
             .iter()
             .all(|r| r.status == StepStatus::Failed && r.detail.contains("throttled")),
         "{reports:#?}"
     );
-    assert!(cloud.writes().is_empty(), "{:#?}", cloud.log());
+    assert_eq!(tags[0].status, StepStatus::Done, "{reports:#?}");
+    // Only the instance is marked, so people see it is not contained; no group exists to tag.
+    let writes = cloud.writes();
+    assert!(
+        matches!(writes.as_slice(), [Call::Tag(ids, _)] if ids == &[INSTANCE.to_owned()]),
+        "{writes:#?}"
+    );
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("containment-unverified")
+    );
     assert_eq!(cloud.groups_of(ENI1), [WEB]);
 }
 
@@ -806,12 +523,7 @@ async fn an_instance_with_no_interfaces_left_cannot_be_verified() {
             StepStatus::Skipped
         );
     }
-    assert!(
-        cloud
-            .writes()
-            .iter()
-            .all(|c| matches!(c, Call::TagInstance(..)))
-    );
+    assert!(cloud.writes().iter().all(|c| matches!(c, Call::Tag(..))));
     let verify = report(&reports, "verify-isolation", INSTANCE);
     assert_eq!(verify.status, StepStatus::Failed, "{verify:?}");
     assert!(

@@ -18,6 +18,8 @@ pub struct InstanceIncident {
     pub network_interfaces: Vec<NetworkInterfaceId>,
     /// Groups the finding saw on the instance, in case the live read cannot tell.
     pub security_groups: Vec<SecurityGroupId>,
+    /// The instance profile the finding saw; the live association is read at action time.
+    pub instance_profile_arn: Option<String>,
     /// When GuardDuty last updated the finding: stamps the incident deterministically,
     /// so a re-delivered event writes the same tags.
     pub updated_at: String,
@@ -50,6 +52,7 @@ impl InstanceIncident {
                 .map(|eni| eni.network_interface_id.clone())
                 .collect(),
             security_groups,
+            instance_profile_arn: details.iam_instance_profile.as_ref().map(|p| p.arn.clone()),
             updated_at: finding.updated_at.clone(),
         })
     }

@@ -3,26 +3,34 @@
 //! No AWS SDK here: adapters implement the ports, tests use in-memory ones.
 
 pub mod executor;
+#[cfg(test)]
+mod fake_cloud;
 pub mod incident;
+mod instance_plan;
 pub mod metrics;
 pub mod mode;
 pub mod notification;
 pub mod outcome;
 pub mod plan;
+pub mod playbook;
 pub mod ports;
 pub mod recording;
 pub mod response_finding;
+pub mod session_policy;
 pub mod triage;
 
-pub use executor::execute_isolation;
+pub use executor::{IsolationRun, execute_isolation};
 pub use incident::InstanceIncident;
 pub use mode::Mode;
 pub use notification::{Notification, instance_notification};
 pub use outcome::{Decision, Outcome, StepReport, StepStatus};
-pub use plan::{Plan, Step, StepKind, plan_isolation};
+pub use plan::{Plan, PlaybookSettings, Step, StepKind, plan_instance_playbook, plan_isolation};
+pub use playbook::{PlaybookPorts, execute_instance_playbook};
 pub use ports::{
-    FindingRecorder, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Notifier, PortError,
-    SourceUpdate,
+    AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,
+    FindingRecorder, InstanceCredentials, InstanceProtection, IsolationGroups,
+    NetworkInterfaceState, NetworkIsolation, Notifier, PortError, ProfileAssociation,
+    ProtectionChange, ServiceRotation, Snapshot, SourceUpdate, TargetRegistration,
 };
 pub use recording::{RecordReport, record};
 pub use response_finding::{ResponseFinding, instance_response_finding};

@@ -70,6 +70,7 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
         target: "i-0123abcd".into(),
         status: StepStatus::Failed,
         detail: "still open".into(),
+        resources: Vec::new(),
     });
     outcome.record = Some(crate::RecordReport {
         response_finding_id: "cordon/x".into(),

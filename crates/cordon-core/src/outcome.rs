@@ -64,6 +64,9 @@ pub struct StepReport {
     pub target: String,
     pub status: StepStatus,
     pub detail: String,
+    /// What the step created (snapshot ids), for the response finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -74,18 +77,19 @@ pub struct Outcome {
     /// What was written to Security Hub and who was told; absent when nothing was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<crate::RecordReport>,
-    /// From the finding (or, in replay, from the start of handling) to verified isolation.
+    /// From the finding (or, in replay, from the start of handling) to verified
+    /// containment: isolation and every step after it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_containment_ms: Option<u64>,
 }
 
 impl Outcome {
-    /// Whether handling changed anything, not counting the read-back and the incident
-    /// tags (rewritten with the same values). A re-delivered event changes nothing, so
-    /// people are not told twice.
+    /// Whether handling changed anything, not counting steps that restate (the
+    /// read-back, the incident tags). A re-delivered event changes nothing, so people
+    /// are not told twice.
     pub fn changed_anything(&self) -> bool {
         self.steps.iter().any(|s| {
-            s.status == StepStatus::Done && s.name != "verify-isolation" && s.name != "tag-instance"
+            s.status == StepStatus::Done && !crate::plan::RESTATING_STEPS.contains(&s.name.as_str())
         })
     }
 

@@ -1,12 +1,13 @@
 //! The ordered steps for one incident, as data: dry-run prints them, enforce mode runs
 //! them. Network isolation is the critical path and comes first.
 
-use crate::InstanceIncident;
 use crate::outcome::{StepReport, StepStatus};
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+pub use crate::instance_plan::{PlaybookSettings, plan_instance_playbook, plan_isolation};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum StepKind {
     /// Find or create the VPC's open (allow-all) and deny-all group pair.
     EnsureIsolationGroups,
@@ -16,9 +17,52 @@ pub enum StepKind {
     IsolateOtherNetworkInterfaces,
     /// Read every interface back: only the deny-all group may hold them.
     VerifyIsolation,
-    /// Mark the instance with the incident, for responders and for release.
-    TagInstance,
+    /// Take the instance profile away, so the instance gets no new credentials.
+    DisassociateInstanceProfile,
+    /// Deny the profile's role every session issued before now (stolen credentials).
+    RevokeRoleSessions,
+    /// Termination and stop protection on; an OS shutdown stops instead of terminating.
+    ProtectInstance,
+    /// The EBS volumes survive the instance's termination.
+    KeepVolumes,
+    /// Leave the Auto Scaling group without lowering its desired capacity.
+    DetachFromAutoScalingGroup,
+    /// Out of every target group, by instance id or private IP.
+    DeregisterFromTargetGroups,
+    /// A crash-consistent snapshot of every attached EBS volume, tagged with the incident.
+    SnapshotVolumes,
+    /// The shortest connection-tracking idle timeouts on every interface.
+    ShortenConnectionTracking,
+    /// Mark the instance and the isolation groups with the incident.
+    TagIncidentResources,
 }
+
+impl StepKind {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::EnsureIsolationGroups => "ensure-isolation-groups",
+            Self::IsolateNetworkInterface => "isolate-network-interface",
+            Self::IsolateOtherNetworkInterfaces => "isolate-other-network-interfaces",
+            Self::VerifyIsolation => "verify-isolation",
+            Self::DisassociateInstanceProfile => "disassociate-instance-profile",
+            Self::RevokeRoleSessions => "revoke-role-sessions",
+            Self::ProtectInstance => "protect-instance",
+            Self::KeepVolumes => "keep-volumes",
+            Self::DetachFromAutoScalingGroup => "detach-from-auto-scaling-group",
+            Self::DeregisterFromTargetGroups => "deregister-from-target-groups",
+            Self::SnapshotVolumes => "snapshot-volumes",
+            Self::ShortenConnectionTracking => "shorten-connection-tracking",
+            Self::TagIncidentResources => "tag-incident-resources",
+        }
+    }
+}
+
+/// Steps that only read, or rewrite the same values on every delivery: their `done`
+/// does not mean anything new happened.
+pub const RESTATING_STEPS: &[&str] = &[
+    StepKind::VerifyIsolation.name(),
+    StepKind::TagIncidentResources.name(),
+];
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
@@ -29,21 +73,26 @@ pub struct Step {
 
 impl Step {
     pub fn name(&self) -> &'static str {
-        match self.kind {
-            StepKind::EnsureIsolationGroups => "ensure-isolation-groups",
-            StepKind::IsolateNetworkInterface => "isolate-network-interface",
-            StepKind::IsolateOtherNetworkInterfaces => "isolate-other-network-interfaces",
-            StepKind::VerifyIsolation => "verify-isolation",
-            StepKind::TagInstance => "tag-instance",
-        }
+        self.kind.name()
     }
 
     pub fn report(&self, status: StepStatus, detail: impl Into<String>) -> StepReport {
+        self.report_on(&self.target, status, detail)
+    }
+
+    /// A report naming a target found at run time (the role behind a profile).
+    pub fn report_on(
+        &self,
+        target: &str,
+        status: StepStatus,
+        detail: impl Into<String>,
+    ) -> StepReport {
         StepReport {
             name: self.name().to_owned(),
-            target: self.target.clone(),
+            target: target.to_owned(),
             status,
             detail: detail.into(),
+            resources: Vec::new(),
         }
     }
 }
@@ -61,6 +110,15 @@ impl Plan {
             .map(|s| s.report(StepStatus::Planned, s.detail.clone()))
             .collect()
     }
+
+    /// The plan's step of this kind, if it has one.
+    pub fn step(&self, kind: StepKind) -> Option<&Step> {
+        self.steps.iter().find(|s| s.kind == kind)
+    }
+
+    pub fn has(&self, kind: StepKind) -> bool {
+        self.step(kind).is_some()
+    }
 }
 
 /// Group names are derived from the VPC so that concurrent invocations converge on one
@@ -73,50 +131,25 @@ pub fn deny_group_name(vpc: &str) -> String {
     format!("cordon-isolation-deny-{vpc}")
 }
 
-pub fn plan_isolation(incident: &InstanceIncident) -> Plan {
-    let vpc = incident.vpc_id.as_str();
-    let instance = incident.instance_id.as_str();
-    let mut steps = vec![Step {
-        kind: StepKind::EnsureIsolationGroups,
-        target: vpc.to_owned(),
-        detail: format!(
-            "find or create {} (allows all traffic, so tracked flows become untracked) and {} (no rules at all)",
-            open_group_name(vpc),
-            deny_group_name(vpc)
-        ),
-    }];
-    steps.extend(incident.network_interfaces.iter().map(|eni| Step {
-        kind: StepKind::IsolateNetworkInterface,
-        target: eni.to_string(),
-        detail: format!(
-            "record its groups in tag {ORIGINAL_GROUPS_TAG}, move it to the open group, then to the deny-all group"
-        ),
-    }));
-    steps.push(Step {
-        kind: StepKind::IsolateOtherNetworkInterfaces,
-        target: instance.to_owned(),
-        detail: "the same for any interface attached to the instance since the finding".into(),
-    });
-    steps.push(Step {
-        kind: StepKind::VerifyIsolation,
-        target: instance.to_owned(),
-        detail: "read back: the deny-all group holds every interface of the instance, no other group holds any, and it has no rules".into(),
-    });
-    steps.push(Step {
-        kind: StepKind::TagInstance,
-        target: instance.to_owned(),
-        detail: format!(
-            "tag {INCIDENT_TAG}={}, {STATUS_TAG}=contained, {SEEN_TAG}={}",
-            incident.finding_id, incident.updated_at
-        ),
-    });
-    Plan { steps }
-}
-
 /// Tag on each interface with its groups before isolation, for release.
 pub const ORIGINAL_GROUPS_TAG: &str = "cordon:original-groups";
+/// Tag on each interface once its connection-tracking timeouts were shortened: the
+/// record for release, and for retries where the endpoint cannot report them.
+pub const CONNECTION_TRACKING_TAG: &str = "cordon:connection-tracking";
 /// Tags on the instance.
 pub const INCIDENT_TAG: &str = "cordon:incident";
 pub const STATUS_TAG: &str = "cordon:status";
 pub const SEEN_TAG: &str = "cordon:finding-updated-at";
 pub const FINDING_TYPE_TAG: &str = "cordon:finding-type";
+/// The instance profile cordon disassociated, for release.
+pub const INSTANCE_PROFILE_TAG: &str = "cordon:instance-profile";
+/// The Auto Scaling group cordon detached the instance from, for release.
+pub const AUTO_SCALING_GROUP_TAG: &str = "cordon:auto-scaling-group";
+/// On the isolation groups, which many incidents share: the latest one.
+pub const LAST_INCIDENT_TAG: &str = "cordon:last-incident";
+/// On evidence snapshots, with [`INCIDENT_TAG`] and [`FINDING_TYPE_TAG`].
+pub const INSTANCE_TAG: &str = "cordon:instance";
+pub const VOLUME_TAG: &str = "cordon:volume";
+pub const FINDING_TAG: &str = "cordon:finding";
+/// The inline policy that denies sessions issued before the incident.
+pub const REVOKE_SESSIONS_POLICY: &str = "cordon-revoke-older-sessions";

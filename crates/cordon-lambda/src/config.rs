@@ -1,5 +1,5 @@
-use cordon_core::TriagePolicy;
 use cordon_core::triage::DEFAULT_EXEMPT_TAG;
+use cordon_core::{PlaybookSettings, TriagePolicy};
 use cordon_events::AccountId;
 use thiserror::Error;
 
@@ -29,6 +29,9 @@ pub struct FunctionConfig {
     pub exempt_tag: String,
     /// `CORDON_TOPIC_ARN`: the SNS topic for people; unset means nobody is told.
     pub topic_arn: Option<String>,
+    /// `CORDON_REVOKE_ROLE_SESSIONS` (`true` by default): deny the instance role's
+    /// sessions issued before containment, which hits every holder of the role.
+    pub revoke_role_sessions: bool,
 }
 
 impl FunctionConfig {
@@ -82,13 +85,35 @@ impl FunctionConfig {
                 "expected an SNS topic ARN".into(),
             ));
         }
+        let revoke_role_sessions = match read("CORDON_REVOKE_ROLE_SESSIONS") {
+            None => true,
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(invalid(
+                        "CORDON_REVOKE_ROLE_SESSIONS",
+                        &v,
+                        "expected true or false".into(),
+                    ));
+                }
+            },
+        };
         Ok(Self {
             mode,
             severity_floor,
             allowed_accounts,
             exempt_tag,
             topic_arn,
+            revoke_role_sessions,
         })
+    }
+
+    /// What the instance playbook does, as the operator configured it.
+    pub fn playbook(&self) -> PlaybookSettings {
+        PlaybookSettings {
+            revoke_role_sessions: self.revoke_role_sessions,
+        }
     }
 
     /// The triage policy, with `current_account` standing in for an empty allow-list.
@@ -124,6 +149,7 @@ mod tests {
         let c = config(&[]).unwrap();
         assert_eq!(c.mode, Mode::Enforce);
         assert_eq!(c.severity_floor, 4.0);
+        assert!(c.revoke_role_sessions);
         let own: AccountId = "123456789012".parse().unwrap();
         assert_eq!(c.policy(&own).allowed_accounts, vec![own]);
     }
@@ -135,8 +161,10 @@ mod tests {
             ("CORDON_SEVERITY_FLOOR", "7"),
             ("CORDON_ALLOWED_ACCOUNTS", "111111111111, 222222222222"),
             ("CORDON_EXEMPT_TAG", "ir:exempt"),
+            ("CORDON_REVOKE_ROLE_SESSIONS", "False"),
         ])
         .unwrap();
+        assert!(!c.playbook().revoke_role_sessions);
         assert_eq!(c.mode, Mode::DryRun);
         assert_eq!(c.severity_floor, 7.0);
         assert_eq!(c.allowed_accounts.len(), 2);
@@ -150,6 +178,7 @@ mod tests {
             ("CORDON_SEVERITY_FLOOR", "eleven"),
             ("CORDON_SEVERITY_FLOOR", "11"),
             ("CORDON_ALLOWED_ACCOUNTS", "123"),
+            ("CORDON_REVOKE_ROLE_SESSIONS", "yes"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.contains(name), "{err}");

@@ -1,6 +1,8 @@
 //! A small EC2 estate in the emulator — a VPC, a subnet, a web security group and an
 //! instance with two network interfaces — and the rewriting of sample events to name it.
+//! [`Estate::build_full`] (in `workload.rs`) adds what the instance sits in.
 
+use crate::Workload;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
     InstanceNetworkInterfaceSpecification, InstanceType, ResourceType, Tag, TagSpecification,
@@ -17,6 +19,8 @@ impl Placeholders {
     pub const PRIMARY_ENI: &str = "eni-0a1b2c3d4e5f60001";
     pub const SECOND_ENI: &str = "eni-0a1b2c3d4e5f60002";
     pub const SECURITY_GROUP: &str = "sg-0a1b2c3d4e5f60001";
+    /// The profile the sample findings name (`instanceDetails.iamInstanceProfile.arn`).
+    pub const INSTANCE_PROFILE_ARN: &str = "arn:aws:iam::123456789012:instance-profile/web-server";
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -29,6 +33,11 @@ pub struct Estate {
     pub instance: String,
     /// Primary interface first.
     pub interfaces: Vec<String>,
+    /// The instance's EBS volumes, root volume first. moto gives every instance a root
+    /// volume (`/dev/sda1`, deleted on termination); [`Estate::build_full`] adds a data one.
+    pub volumes: Vec<String>,
+    /// What the instance sits in: only an estate from [`Estate::build_full`] has it.
+    pub workload: Option<Workload>,
 }
 
 impl Estate {
@@ -65,11 +74,14 @@ impl Estate {
             web_group,
             instance: String::new(),
             interfaces: Vec::new(),
+            volumes: Vec::new(),
+            workload: None,
         };
         network.launch_instance(ec2, "web-1").await
     }
 
-    /// Another two-interface instance in the same VPC.
+    /// Another two-interface instance in the same VPC, with only its root volume and
+    /// no [`Workload`] (even when called on a full estate).
     ///
     /// The groups go on the interface specification rather than the instance: moto
     /// reports an attached interface's groups merged with the instance's launch groups
@@ -125,11 +137,15 @@ impl Estate {
             .instance_ids(&instance)
             .send()
             .await?;
-        let primary = described
+        let described = described
             .reservations()
             .iter()
             .flat_map(|r| r.instances())
-            .flat_map(|i| i.network_interfaces())
+            .find(|i| i.instance_id() == Some(instance.as_str()))
+            .ok_or("launched instance not described")?;
+        let primary = described
+            .network_interfaces()
+            .iter()
             .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0))
             .and_then(|n| n.network_interface_id())
             .ok_or("no primary interface")?
@@ -137,13 +153,23 @@ impl Estate {
         Ok(Self {
             instance,
             interfaces: vec![primary, second],
+            volumes: volumes_root_first(described),
+            workload: None,
             ..self.clone()
         })
     }
 
-    /// The event with every placeholder id replaced by this estate's.
-    /// Interface ids go first: the instance placeholder is a suffix of theirs.
+    /// The event with every placeholder id replaced by this estate's; the instance
+    /// profile ARN only when the estate has a [`Workload`].
+    /// Interface ids go first: the instance placeholder is a suffix of theirs. (The
+    /// profile ARN contains no other placeholder, and no replacement produces it.)
     pub fn rewrite(&self, raw_event: &str) -> String {
+        let raw_event = match &self.workload {
+            Some(w) => {
+                raw_event.replace(Placeholders::INSTANCE_PROFILE_ARN, &w.instance_profile_arn)
+            }
+            None => raw_event.to_owned(),
+        };
         raw_event
             .replace(Placeholders::PRIMARY_ENI, &self.interfaces[0])
             .replace(Placeholders::SECOND_ENI, &self.interfaces[1])
@@ -152,4 +178,16 @@ impl Estate {
             .replace(Placeholders::SUBNET, &self.subnet)
             .replace(Placeholders::SECURITY_GROUP, &self.web_group)
     }
+}
+
+/// The EBS volume ids of a described instance, its root device's first.
+fn volumes_root_first(instance: &aws_sdk_ec2::types::Instance) -> Vec<String> {
+    let root = instance.root_device_name();
+    let mut mappings: Vec<_> = instance.block_device_mappings().iter().collect();
+    mappings.sort_by_key(|m| m.device_name() != root);
+    mappings
+        .iter()
+        .filter_map(|m| m.ebs().and_then(|e| e.volume_id()))
+        .map(str::to_owned)
+        .collect()
 }

@@ -1,20 +1,25 @@
 //! Test and demo support: the local AWS emulator (moto, installed and started by the
 //! project itself), SDK configuration pointing at it, and a small EC2 estate that the
-//! sample events in `events/` can be rewritten to name.
+//! sample events in `events/` can be rewritten to name — optionally with the instance
+//! profile, volumes, Auto Scaling group and target groups around the instance.
 
 mod estate;
 mod guardduty;
 mod http;
 mod inspect;
+mod inspect_instance;
 mod moto;
 mod python_env;
 mod sdk;
+mod workload;
 
 pub use estate::{Estate, Placeholders};
 pub use guardduty::import_as_guardduty;
+pub use inspect_instance::{InstanceAttributes, ProfileAssociation, VolumeSnapshot};
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};
 pub use sdk::{TEST_REGION, sdk_config};
+pub use workload::{DESIRED_CAPACITY_AFTER_SETUP, EstateClients, Workload};
 
 /// The repository root, for tests and tools that read `events/` or `template.yaml`.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -1,7 +1,7 @@
 //! moto in server mode: installed once into a cached virtualenv from PyPI (pinned),
 //! started on 127.0.0.1 on a free port, stopped when the handle drops.
 
-use crate::http;
+use crate::http::{self, percent_decode};
 use crate::python_env::{PythonEnvError, ensure_python_env};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -221,33 +221,13 @@ fn recorded_body(line: &str) -> Option<String> {
     }
 }
 
-/// `application/x-www-form-urlencoded` into a map.
+/// `application/x-www-form-urlencoded` into a map; `+` is a space there.
 fn form_params(body: &str) -> BTreeMap<String, String> {
+    let decode = |text: &str| percent_decode(&text.replace('+', " "));
     body.split('&')
         .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (percent_decode(k), percent_decode(v)))
+        .map(|(k, v)| (decode(k), decode(v)))
         .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                Ok(byte) => {
-                    out.push(byte);
-                    i += 2;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

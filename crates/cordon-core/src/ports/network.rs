@@ -1,21 +1,8 @@
-//! The capabilities containment needs from the cloud, as small traits. Adapters
-//! implement them on the AWS SDK; each function sees only the ports it uses.
+//! Moving an instance's network interfaces between security groups, and reading back.
 
+use super::PortResult;
 use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
 use std::future::Future;
-use thiserror::Error;
-
-/// A failed call, classified so the handler can choose retry or refusal on purpose.
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
-#[error("{operation} failed ({}): {message}", code.as_deref().unwrap_or("no error code"))]
-pub struct PortError {
-    pub operation: &'static str,
-    /// The service's error code, kept as is (`InvalidGroup.NotFound`, `Throttling`...).
-    pub code: Option<String>,
-    pub message: String,
-    /// Worth retrying: throttling, timeouts, 5xx, network errors.
-    pub transient: bool,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IsolationGroups {
@@ -31,11 +18,13 @@ pub struct IsolationGroups {
 pub struct NetworkInterfaceState {
     pub id: NetworkInterfaceId,
     pub groups: Vec<SecurityGroupId>,
+    /// Its private IPv4 addresses: IP-type target groups register these.
+    pub private_ips: Vec<String>,
     /// Groups recorded by an earlier containment, if any: they are the real originals.
     pub recorded_original_groups: Option<Vec<SecurityGroupId>>,
+    /// An earlier containment already asked for the shortest connection-tracking timeouts.
+    pub connection_tracking_requested: bool,
 }
-
-pub type PortResult<T> = Result<T, PortError>;
 
 /// Moving an instance's network interfaces between security groups, and reading back.
 pub trait NetworkIsolation: Send + Sync {
@@ -76,43 +65,40 @@ pub trait NetworkIsolation: Send + Sync {
         group: &SecurityGroupId,
     ) -> impl Future<Output = PortResult<(usize, usize)>> + Send;
 
-    fn tag_instance(
+    /// Adds (or overwrites) the same tags on each resource: instances, groups, snapshots.
+    fn tag_resources(
         &self,
-        instance: &InstanceId,
+        resources: &[String],
         tags: &[(String, String)],
     ) -> impl Future<Output = PortResult<()>> + Send;
-}
 
-/// Whether the source finding could be annotated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceUpdate {
-    Updated,
-    /// Security Hub does not (yet) have the source finding: not a containment failure.
-    NotInSecurityHub,
-}
-
-/// Writing cordon's finding to Security Hub and annotating the source finding.
-pub trait FindingRecorder: Send + Sync {
-    /// Imports (creates or updates) the finding; a rejected finding is an error.
-    fn import_finding(
+    /// Sets the interface's connection-tracking idle timeouts.
+    fn set_connection_tracking_timeouts(
         &self,
-        finding: &crate::ResponseFinding,
+        eni: &NetworkInterfaceId,
+        timeouts: &ConnectionTrackingTimeouts,
     ) -> impl Future<Output = PortResult<()>> + Send;
 
-    /// Adds cordon's note to the source finding and marks it `NOTIFIED`.
-    fn update_source_finding(
+    /// The timeouts the interface reports; `None` when the endpoint reports none.
+    fn connection_tracking_timeouts(
         &self,
-        source: &crate::response_finding::SourceFinding,
-        note: &str,
-        response_finding_id: &str,
-    ) -> impl Future<Output = PortResult<SourceUpdate>> + Send;
+        eni: &NetworkInterfaceId,
+    ) -> impl Future<Output = PortResult<Option<ConnectionTrackingTimeouts>>> + Send;
 }
 
-/// Telling people. `Ok(false)` when no destination is configured.
-pub trait Notifier: Send + Sync {
-    fn notify(
-        &self,
-        notification: &crate::Notification,
-    ) -> impl Future<Output = PortResult<bool>> + Send;
+/// Idle timeouts (seconds) after which EC2 forgets a tracked flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionTrackingTimeouts {
+    pub tcp_established: i32,
+    pub udp_stream: i32,
+    pub udp: i32,
+}
+
+impl ConnectionTrackingTimeouts {
+    /// The smallest values EC2 accepts (its defaults are 432000, 180 and 30).
+    pub const MINIMUM: Self = Self {
+        tcp_established: 60,
+        udp_stream: 60,
+        udp: 30,
+    };
 }

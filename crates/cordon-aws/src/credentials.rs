@@ -1,0 +1,241 @@
+//! [`InstanceCredentials`] on EC2 and IAM: the instance-profile association is EC2's,
+//! the profile's role and its inline policies are IAM's.
+
+use crate::error::{has_code, missing};
+use crate::isolation::{filter, parse_id};
+use crate::port_error;
+use aws_sdk_ec2::types::{Filter, IamInstanceProfileAssociation};
+use cordon_core::ports::PortResult;
+use cordon_core::{InstanceCredentials, PortError, ProfileAssociation};
+use cordon_events::InstanceId;
+
+/// Associations that give (or are about to give) the instance credentials; one that is
+/// disassociating is already on its way out.
+const LIVE_STATES: [&str; 2] = ["associating", "associated"];
+
+#[derive(Clone, Debug)]
+pub struct InstanceProfileCredentials {
+    pub(crate) ec2: aws_sdk_ec2::Client,
+    pub(crate) iam: aws_sdk_iam::Client,
+}
+
+impl InstanceProfileCredentials {
+    pub fn new(ec2: aws_sdk_ec2::Client, iam: aws_sdk_iam::Client) -> Self {
+        Self { ec2, iam }
+    }
+
+    /// Live associations matching `filters`, every page.
+    async fn associations(
+        &self,
+        filters: Vec<Filter>,
+    ) -> PortResult<Vec<IamInstanceProfileAssociation>> {
+        let state = Filter::builder()
+            .name("state")
+            .set_values(Some(LIVE_STATES.map(str::to_owned).to_vec()))
+            .build();
+        let pages = self
+            .ec2
+            .describe_iam_instance_profile_associations()
+            .set_filters(Some(filters))
+            .filters(state)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
+        pages
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| port_error("ec2:DescribeIamInstanceProfileAssociations", e))
+    }
+}
+
+impl InstanceCredentials for InstanceProfileCredentials {
+    async fn profile_association(
+        &self,
+        instance: &InstanceId,
+    ) -> PortResult<Option<ProfileAssociation>> {
+        const OP: &str = "ec2:DescribeIamInstanceProfileAssociations";
+        let found = self
+            .associations(vec![filter("instance-id", instance.as_str())])
+            .await?;
+        let Some(association) = found.first() else {
+            return Ok(None);
+        };
+        Ok(Some(ProfileAssociation {
+            association_id: association
+                .association_id()
+                .ok_or_else(|| missing(OP, "AssociationId"))?
+                .to_owned(),
+            profile_arn: association
+                .iam_instance_profile()
+                .and_then(|p| p.arn())
+                .ok_or_else(|| missing(OP, "IamInstanceProfile.Arn"))?
+                .to_owned(),
+        }))
+    }
+
+    async fn disassociate_profile(&self, association_id: &str) -> PortResult<()> {
+        match self
+            .ec2
+            .disassociate_iam_instance_profile()
+            .association_id(association_id)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Already gone: a retry after a disassociation that succeeded.
+            Err(e) if has_code(&e, &["InvalidAssociationID.NotFound"]) => Ok(()),
+            Err(e) => Err(port_error("ec2:DisassociateIamInstanceProfile", e)),
+        }
+    }
+
+    async fn profile_roles(&self, profile_arn: &str) -> PortResult<Vec<String>> {
+        const OP: &str = "iam:GetInstanceProfile";
+        let name = profile_name(profile_arn).ok_or_else(|| PortError {
+            operation: OP,
+            code: None,
+            message: format!("{profile_arn} is not an instance-profile ARN"),
+            transient: false,
+        })?;
+        let found = self
+            .iam
+            .get_instance_profile()
+            .instance_profile_name(name)
+            .send()
+            .await
+            .map_err(|e| port_error(OP, e))?;
+        let profile = found
+            .instance_profile()
+            .ok_or_else(|| missing(OP, "InstanceProfile"))?;
+        Ok(profile
+            .roles()
+            .iter()
+            .map(|r| r.role_name().to_owned())
+            .collect())
+    }
+
+    /// Read from the associations, not from `DescribeInstances` with the
+    /// `iam-instance-profile.arn` filter: moto 5.2.5 does not implement that filter,
+    /// and AWS has no server-side filter by profile on associations, so every live
+    /// association is listed and matched here. A terminated instance's association is
+    /// gone (AWS marks it disassociated, moto deletes it), so it is not counted.
+    async fn instances_using_profile(&self, profile_arn: &str) -> PortResult<Vec<InstanceId>> {
+        const OP: &str = "ec2:DescribeIamInstanceProfileAssociations";
+        let mut instances = self
+            .associations(Vec::new())
+            .await?
+            .iter()
+            .filter(|a| a.iam_instance_profile().and_then(|p| p.arn()) == Some(profile_arn))
+            .map(|a| parse_id(OP, a.instance_id()))
+            .collect::<PortResult<Vec<InstanceId>>>()?;
+        instances.sort();
+        instances.dedup();
+        Ok(instances)
+    }
+
+    async fn role_policy(&self, role: &str, policy_name: &str) -> PortResult<Option<String>> {
+        match self
+            .iam
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(policy_name)
+            .send()
+            .await
+        {
+            Ok(found) => Ok(Some(percent_decode(found.policy_document()))),
+            Err(e) if has_code(&e, &["NoSuchEntity"]) => Ok(None),
+            Err(e) => Err(port_error("iam:GetRolePolicy", e)),
+        }
+    }
+
+    async fn put_role_policy(
+        &self,
+        role: &str,
+        policy_name: &str,
+        document: &str,
+    ) -> PortResult<()> {
+        self.iam
+            .put_role_policy()
+            .role_name(role)
+            .policy_name(policy_name)
+            .policy_document(document)
+            .send()
+            .await
+            .map_err(|e| port_error("iam:PutRolePolicy", e))?;
+        Ok(())
+    }
+}
+
+/// `arn:aws:iam::123456789012:instance-profile/path/name` → `name`: IAM looks profiles
+/// up by name, and the path is not part of it.
+fn profile_name(arn: &str) -> Option<&str> {
+    let (_, path_and_name) = arn.split_once(":instance-profile/")?;
+    path_and_name.rsplit('/').next().filter(|n| !n.is_empty())
+}
+
+/// IAM returns policy documents URL-encoded (RFC 3986; moto does the same). `+` is a
+/// literal there, not a space, and a `%` not followed by two hex digits is kept as is,
+/// so a document that was never encoded comes back unchanged.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{percent_decode, profile_name};
+
+    #[test]
+    fn decodes_an_encoded_policy_document() {
+        assert_eq!(
+            percent_decode(
+                "%7B%22Version%22%3A%20%222012-10-17%22%2C%22Sid%22%3A%22caf%C3%A9%22%7D"
+            ),
+            r#"{"Version": "2012-10-17","Sid":"café"}"#
+        );
+    }
+
+    #[test]
+    fn leaves_plain_text_and_stray_percents_alone() {
+        let plain = r#"{"Version": "2012-10-17", "Statement": []}"#;
+        assert_eq!(percent_decode(plain), plain);
+        assert_eq!(percent_decode("a+b 50% %zz %4"), "a+b 50% %zz %4");
+    }
+
+    #[test]
+    fn the_profile_name_is_the_last_path_segment() {
+        assert_eq!(
+            profile_name("arn:aws:iam::123456789012:instance-profile/path/name"),
+            Some("name")
+        );
+        assert_eq!(
+            profile_name("arn:aws:iam::123456789012:instance-profile/web"),
+            Some("web")
+        );
+        assert_eq!(profile_name("arn:aws:iam::123456789012:role/web"), None);
+        assert_eq!(
+            profile_name("arn:aws:iam::123456789012:instance-profile/"),
+            None
+        );
+    }
+}

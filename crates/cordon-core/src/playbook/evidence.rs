@@ -1,0 +1,173 @@
+//! Keeping the instance and its disks for forensics: protection attributes and volume
+//! settings from one read, snapshots alongside.
+
+use super::{Context, failed, snapshots};
+use crate::{
+    EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, ProtectionChange, Step,
+    StepKind, StepReport, StepStatus,
+};
+use futures_util::future::join_all;
+
+pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
+    evidence: &E,
+    network: &N,
+    cx: &Context<'_>,
+) -> Vec<StepReport> {
+    let protect = cx.plan.step(StepKind::ProtectInstance);
+    let keep = cx.plan.step(StepKind::KeepVolumes);
+    let snapshot = cx.plan.step(StepKind::SnapshotVolumes);
+    let steps: Vec<&Step> = [protect, keep, snapshot].into_iter().flatten().collect();
+    if steps.is_empty() {
+        return Vec::new();
+    }
+    let before = match evidence.protection(&cx.incident.instance_id).await {
+        Ok(before) => before,
+        Err(err) => return steps.iter().map(|s| failed(s, &err)).collect(),
+    };
+    let (protected, kept, snapshotted) = futures_util::join!(
+        optional(protect, |step| protect_instance(
+            evidence, cx, step, &before
+        )),
+        optional(keep, |step| keep_volumes(evidence, cx, step, &before)),
+        optional(snapshot, |step| snapshots::take(
+            evidence, network, cx, step, &before
+        )),
+    );
+    [protected, kept, snapshotted]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+async fn optional<'a, F, Fut>(step: Option<&'a Step>, run: F) -> Option<StepReport>
+where
+    F: FnOnce(&'a Step) -> Fut,
+    Fut: Future<Output = StepReport>,
+{
+    match step {
+        Some(step) => Some(run(step).await),
+        None => None,
+    }
+}
+
+async fn protect_instance<E: EvidencePreservation>(
+    evidence: &E,
+    cx: &Context<'_>,
+    step: &Step,
+    before: &InstanceProtection,
+) -> StepReport {
+    let mut changes = Vec::new();
+    if !before.termination_protection {
+        changes.push(ProtectionChange::TerminationProtection);
+    }
+    if !before.stop_protection {
+        changes.push(ProtectionChange::StopProtection);
+    }
+    if before.shutdown_behavior != "stop" {
+        changes.push(ProtectionChange::ShutdownBehaviorStop);
+    }
+    let was = format!(
+        "termination protection {}, stop protection {}, shutdown behaviour {}",
+        on_off(before.termination_protection),
+        on_off(before.stop_protection),
+        before.shutdown_behavior
+    );
+    if changes.is_empty() {
+        return step.report(StepStatus::AlreadyDone, was);
+    }
+    let after = match apply(evidence, cx, &changes).await {
+        Ok(after) => after,
+        Err(err) => return failed(step, &err),
+    };
+    if after.termination_protection && after.stop_protection && after.shutdown_behavior == "stop" {
+        step.report(
+            StepStatus::Done,
+            format!("was {was}; now both protections on, shutdown behaviour stop"),
+        )
+    } else {
+        step.report(
+            StepStatus::Failed,
+            format!(
+                "read back termination protection {}, stop protection {}, shutdown behaviour {}",
+                on_off(after.termination_protection),
+                on_off(after.stop_protection),
+                after.shutdown_behavior
+            ),
+        )
+    }
+}
+
+async fn keep_volumes<E: EvidencePreservation>(
+    evidence: &E,
+    cx: &Context<'_>,
+    step: &Step,
+    before: &InstanceProtection,
+) -> StepReport {
+    if before.volumes.is_empty() {
+        return step.report(StepStatus::Skipped, "no EBS volumes attached");
+    }
+    let doomed: Vec<_> = before
+        .volumes
+        .iter()
+        .filter(|v| v.delete_on_termination)
+        .collect();
+    if doomed.is_empty() {
+        return step.report(
+            StepStatus::AlreadyDone,
+            "no attached volume is deleted on termination",
+        );
+    }
+    let changes: Vec<ProtectionChange> = doomed
+        .iter()
+        .map(|v| ProtectionChange::KeepVolume {
+            device: v.device.clone(),
+        })
+        .collect();
+    let after = match apply(evidence, cx, &changes).await {
+        Ok(after) => after,
+        Err(err) => return failed(step, &err),
+    };
+    let still: Vec<&str> = after
+        .volumes
+        .iter()
+        .filter(|v| v.delete_on_termination)
+        .map(|v| v.volume_id.as_str())
+        .collect();
+    if still.is_empty() {
+        let kept: Vec<String> = doomed
+            .iter()
+            .map(|v| format!("{} ({})", v.volume_id, v.device))
+            .collect();
+        step.report(
+            StepStatus::Done,
+            format!("DeleteOnTermination off for {}", kept.join(", ")),
+        )
+    } else {
+        step.report(
+            StepStatus::Failed,
+            format!("still deleted on termination: {}", still.join(", ")),
+        )
+    }
+}
+
+/// Applies the changes concurrently (each is its own API call), then reads back.
+async fn apply<E: EvidencePreservation>(
+    evidence: &E,
+    cx: &Context<'_>,
+    changes: &[ProtectionChange],
+) -> Result<InstanceProtection, PortError> {
+    let instance = &cx.incident.instance_id;
+    join_all(
+        changes
+            .iter()
+            .map(|c| evidence.apply_protection(instance, c)),
+    )
+    .await
+    .into_iter()
+    .collect::<Result<Vec<()>, _>>()?;
+    evidence.protection(instance).await
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}

@@ -1,0 +1,89 @@
+//! The whole instance playbook: network isolation first — the critical path — then
+//! every other step at once, each verified by reading back, then the incident tags.
+//! A failed step never stops the others; any failure fails the incident.
+
+mod auto_scaling;
+mod connection_tracking;
+mod credentials;
+mod evidence;
+mod snapshots;
+mod tagging;
+mod target_groups;
+
+use crate::{
+    EvidencePreservation, InstanceCredentials, InstanceIncident, NetworkInterfaceState,
+    NetworkIsolation, Plan, PortError, ServiceRotation, Step, StepReport, StepStatus,
+    execute_isolation,
+};
+
+/// The capabilities the playbook acts through, one field per concern.
+pub struct PlaybookPorts<'a, N, C, E, S> {
+    pub network: &'a N,
+    pub credentials: &'a C,
+    pub evidence: &'a E,
+    pub rotation: &'a S,
+}
+
+/// What every step after isolation knows.
+struct Context<'a> {
+    incident: &'a InstanceIncident,
+    plan: &'a Plan,
+    /// The instance's interfaces as isolation read them.
+    interfaces: &'a [NetworkInterfaceState],
+    /// When this run started (UTC ISO 8601): the session-revocation cutoff.
+    now: &'a str,
+}
+
+/// Runs `plan` and returns one report per step, in plan order.
+pub async fn execute_instance_playbook<N, C, E, S>(
+    ports: &PlaybookPorts<'_, N, C, E, S>,
+    incident: &InstanceIncident,
+    plan: &Plan,
+    now: &str,
+) -> Vec<StepReport>
+where
+    N: NetworkIsolation,
+    C: InstanceCredentials,
+    E: EvidencePreservation,
+    S: ServiceRotation,
+{
+    let isolation = execute_isolation(ports.network, incident, plan).await;
+    let cx = Context {
+        incident,
+        plan,
+        interfaces: &isolation.interfaces,
+        now,
+    };
+    // Everything else starts only now, and all of it at once.
+    let (credentials, evidence, auto_scaling, target_groups, tracking) = futures_util::join!(
+        credentials::contain(ports.credentials, ports.network, &cx),
+        evidence::preserve(ports.evidence, ports.network, &cx),
+        auto_scaling::detach(ports.rotation, ports.network, &cx),
+        target_groups::deregister(ports.rotation, &cx),
+        connection_tracking::shorten(ports.network, &cx),
+    );
+    let mut reports = isolation.reports;
+    reports.extend(credentials);
+    reports.extend(evidence);
+    reports.extend(auto_scaling);
+    reports.extend(target_groups);
+    reports.extend(tracking);
+    let tags = tagging::tag(ports.network, &cx, isolation.groups.as_ref(), &reports).await;
+    reports.extend(tags);
+    // Plan order, whatever order the concurrent steps finished in.
+    reports.sort_by_key(|r| {
+        plan.steps
+            .iter()
+            .position(|s| s.name() == r.name)
+            .unwrap_or(usize::MAX)
+    });
+    reports
+}
+
+fn failed(step: &Step, err: &PortError) -> StepReport {
+    step.report(StepStatus::Failed, err.to_string())
+}
+
+#[cfg(test)]
+#[path = "../playbook_tests.rs"]
+mod tests;

@@ -1,0 +1,460 @@
+use crate::fake_cloud::*;
+use crate::plan::{
+    AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
+    REVOKE_SESSIONS_POLICY, VOLUME_TAG,
+};
+use crate::session_policy::{revoke_sessions_document, revoked_before};
+use crate::{
+    AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, InstanceIncident,
+    InstanceProtection, PlaybookPorts, PlaybookSettings, ProfileAssociation, Snapshot, StepReport,
+    StepStatus, TargetRegistration, execute_instance_playbook, plan_instance_playbook,
+};
+
+const PROFILE: &str = "arn:aws:iam::123456789012:instance-profile/web-server";
+const ROLE: &str = "web-server-role";
+const GROUP: &str = "web-asg";
+const TG_A: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-a/0123456789abcdef";
+const TG_B: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-b/fedcba9876543210";
+
+/// An instance with everything the playbook acts on: a profile and role, two volumes
+/// deleted on termination, no protection, an Auto Scaling group, two target groups.
+fn compromised_instance() -> FakeCloud {
+    let cloud = FakeCloud::new()
+        .attach(ENI1, &[WEB])
+        .attach(ENI2, &[WEB, ADMIN])
+        .tagged(ENI2, "ip", "10.0.1.20");
+    {
+        let mut state = cloud.state();
+        state.association = Some(ProfileAssociation {
+            association_id: "iip-assoc-1".into(),
+            profile_arn: PROFILE.into(),
+        });
+        state
+            .profile_roles
+            .insert(PROFILE.into(), vec![ROLE.into()]);
+        state.protection = Some(InstanceProtection {
+            termination_protection: false,
+            stop_protection: false,
+            shutdown_behavior: "terminate".into(),
+            volumes: vec![
+                volume("/dev/xvda", "vol-root"),
+                volume("/dev/sdf", "vol-data"),
+            ],
+        });
+        state.membership = Some(AutoScalingMembership {
+            group: GROUP.into(),
+            desired_capacity: 2,
+        });
+        state.desired.insert(GROUP.into(), 2);
+        state.registrations = vec![
+            registration(TG_A, INSTANCE),
+            registration(TG_B, "10.0.1.20"),
+        ];
+    }
+    cloud
+}
+
+fn volume(device: &str, id: &str) -> AttachedVolume {
+    AttachedVolume {
+        device: device.into(),
+        volume_id: id.into(),
+        delete_on_termination: true,
+    }
+}
+
+fn registration(group: &str, target: &str) -> TargetRegistration {
+    TargetRegistration {
+        target_group_arn: group.into(),
+        target_id: target.into(),
+        port: Some(80),
+        state: Some("healthy".into()),
+    }
+}
+
+async fn run_with(
+    cloud: &FakeCloud,
+    incident: &InstanceIncident,
+    settings: PlaybookSettings,
+) -> Vec<StepReport> {
+    let plan = plan_instance_playbook(incident, settings);
+    let ports = PlaybookPorts {
+        network: cloud,
+        credentials: cloud,
+        evidence: cloud,
+        rotation: cloud,
+    };
+    let reports = execute_instance_playbook(&ports, incident, &plan, NOW).await;
+    let expected: Vec<&str> = plan.steps.iter().map(|s| s.name()).collect();
+    let got: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(got, expected, "one report per step, in plan order");
+    reports
+}
+
+async fn run(cloud: &FakeCloud) -> Vec<StepReport> {
+    run_with(cloud, &incident(TWO_ENIS), PlaybookSettings::default()).await
+}
+
+fn step<'a>(reports: &'a [StepReport], name: &str) -> &'a StepReport {
+    reports
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {reports:#?}"))
+}
+
+fn status(reports: &[StepReport], name: &str) -> StepStatus {
+    step(reports, name).status
+}
+
+fn tag_of(cloud: &FakeCloud, resource: &str, key: &str) -> Option<String> {
+    cloud
+        .state()
+        .resource_tags
+        .get(resource)
+        .and_then(|tags| tags.get(key))
+        .cloned()
+}
+
+/// Which step a call belongs to; `None` for isolation's own calls.
+fn family(call: &Call) -> Option<&'static str> {
+    Some(match call {
+        Call::ReadAssociation
+        | Call::Disassociate(_)
+        | Call::ProfileRoles
+        | Call::InstancesUsingProfile
+        | Call::ReadRolePolicy(_)
+        | Call::PutRolePolicy(..) => "credentials",
+        Call::ReadProtection
+        | Call::Protect(_)
+        | Call::ReadSnapshots
+        | Call::SnapshotInstance
+        | Call::SnapshotVolume(_) => "evidence",
+        Call::ReadMembership | Call::ReadDesired | Call::Detach(_) => "auto-scaling",
+        Call::ReadRegistrations | Call::Deregister(_) => "target-groups",
+        Call::ReadTimeouts(_) | Call::SetTimeouts(_) => "connection-tracking",
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn isolation_finishes_before_any_other_step_starts_and_the_others_overlap() {
+    let cloud = compromised_instance();
+    cloud.state().yield_on_calls = true;
+    run(&cloud).await;
+    let log = cloud.log();
+
+    let last_isolation_call = log
+        .iter()
+        .rposition(|c| {
+            matches!(
+                c,
+                Call::EnsureGroups(_)
+                    | Call::ListInterfaces(_)
+                    | Call::Record(..)
+                    | Call::SetGroups(..)
+                    | Call::InGroup(_)
+                    | Call::RuleCounts(_)
+            )
+        })
+        .unwrap();
+    let families = [
+        "credentials",
+        "evidence",
+        "auto-scaling",
+        "target-groups",
+        "connection-tracking",
+    ];
+    let span = |name: &str| {
+        let first = log.iter().position(|c| family(c) == Some(name));
+        let last = log.iter().rposition(|c| family(c) == Some(name));
+        first
+            .zip(last)
+            .unwrap_or_else(|| panic!("{name} never ran: {log:#?}"))
+    };
+    let spans: Vec<(usize, usize)> = families.iter().map(|f| span(f)).collect();
+    for ((first, _), name) in spans.iter().zip(families) {
+        assert!(
+            *first > last_isolation_call,
+            "{name} started before isolation finished: {log:#?}"
+        );
+    }
+    // Every step had started before any of them finished: they ran at the same time.
+    let latest_start = spans.iter().map(|(first, _)| *first).max().unwrap();
+    let earliest_end = spans.iter().map(|(_, last)| *last).min().unwrap();
+    assert!(
+        latest_start < earliest_end,
+        "the steps after isolation ran one after another: {log:#?}"
+    );
+    // The incident tags come last, once every step has reported.
+    let last_step_call = log.iter().rposition(|c| family(c).is_some()).unwrap();
+    let status_tag = log
+        .iter()
+        .rposition(|c| matches!(c, Call::Tag(ids, _) if ids == &[INSTANCE.to_owned()]))
+        .unwrap();
+    assert!(status_tag > last_step_call);
+}
+
+#[tokio::test]
+async fn every_step_changes_and_verifies_the_compromised_instance() {
+    let cloud = compromised_instance();
+    let reports = run(&cloud).await;
+    for report in &reports {
+        let expected = match report.name.as_str() {
+            "isolate-other-network-interfaces" => StepStatus::AlreadyDone,
+            _ => StepStatus::Done,
+        };
+        assert_eq!(report.status, expected, "{report:#?}");
+    }
+    let state = cloud.state();
+
+    // Credentials: no profile, the role denies sessions issued before now.
+    assert_eq!(state.association, None);
+    let document = &state.role_policies[&(ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned())];
+    assert_eq!(revoked_before(document).as_deref(), Some(NOW));
+    let revoke = step(&reports, "revoke-role-sessions");
+    assert_eq!(revoke.target, ROLE);
+    assert!(
+        revoke.detail.contains("no other instance uses"),
+        "{revoke:?}"
+    );
+
+    // Kept alive with its disks.
+    let protection = state.protection.clone().unwrap();
+    assert!(protection.termination_protection && protection.stop_protection);
+    assert_eq!(protection.shutdown_behavior, "stop");
+    assert!(protection.volumes.iter().all(|v| !v.delete_on_termination));
+
+    // Out of rotation, with the group's capacity untouched.
+    assert_eq!(state.membership, None);
+    assert_eq!(state.desired[GROUP], 2);
+    assert!(
+        state
+            .registrations
+            .iter()
+            .all(|r| r.state.as_deref() == Some("draining"))
+    );
+
+    // Evidence: one multi-volume call, each snapshot tagged with the incident and its volume.
+    let snapshots = &state.snapshots;
+    assert_eq!(snapshots.len(), 2);
+    assert_eq!(
+        state
+            .log
+            .iter()
+            .filter(|c| matches!(c, Call::SnapshotInstance))
+            .count(),
+        1
+    );
+    let incident = incident(TWO_ENIS);
+    for snapshot in snapshots {
+        let tags = &state.resource_tags[&snapshot.snapshot_id];
+        assert_eq!(tags[INCIDENT_TAG], incident.finding_id);
+        assert_eq!(tags[VOLUME_TAG], snapshot.volume_id);
+    }
+    let evidence = step(&reports, "snapshot-volumes");
+    assert_eq!(evidence.resources, ["snap-0001", "snap-0002"]);
+
+    // Connection tracking at the minimum on both interfaces.
+    for eni in [ENI1, ENI2] {
+        assert_eq!(
+            state.timeouts[eni],
+            ConnectionTrackingTimeouts::MINIMUM,
+            "{eni}"
+        );
+    }
+    drop(state);
+
+    // Pre-state recorded for release; the groups carry the incident.
+    assert_eq!(
+        tag_of(&cloud, INSTANCE, INSTANCE_PROFILE_TAG).as_deref(),
+        Some(PROFILE)
+    );
+    assert_eq!(
+        tag_of(&cloud, INSTANCE, AUTO_SCALING_GROUP_TAG).as_deref(),
+        Some(GROUP)
+    );
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("contained")
+    );
+    for group in [OPEN, DENY] {
+        assert_eq!(
+            tag_of(&cloud, group, LAST_INCIDENT_TAG).as_deref(),
+            Some(incident.finding_id.as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_second_delivery_takes_no_snapshot_writes_no_policy_and_detaches_nothing() {
+    let cloud = compromised_instance();
+    run(&cloud).await;
+    cloud.clear_log();
+    let reports = run(&cloud).await;
+
+    let writes = cloud.writes();
+    assert!(
+        writes.iter().all(|c| matches!(c, Call::Tag(..))),
+        "only the deterministic incident tags may be rewritten: {writes:#?}"
+    );
+    assert_eq!(cloud.state().snapshots.len(), 2);
+    for name in [
+        "disassociate-instance-profile",
+        "revoke-role-sessions",
+        "protect-instance",
+        "keep-volumes",
+        "deregister-from-target-groups",
+        "snapshot-volumes",
+        "shorten-connection-tracking",
+    ] {
+        assert_eq!(status(&reports, name), StepStatus::AlreadyDone, "{name}");
+    }
+    // Detached: the group no longer lists it, which is all a retry can see.
+    assert_eq!(
+        status(&reports, "detach-from-auto-scaling-group"),
+        StepStatus::Skipped
+    );
+    assert_eq!(
+        step(&reports, "snapshot-volumes").resources,
+        ["snap-0001", "snap-0002"]
+    );
+}
+
+#[tokio::test]
+async fn other_instances_with_the_same_profile_are_named_as_the_blast_radius() {
+    let cloud = compromised_instance();
+    cloud.state().profile_users.insert(
+        PROFILE.into(),
+        vec!["i-0bbbbbbbbbbbbbbb1".into(), "i-0bbbbbbbbbbbbbbb2".into()],
+    );
+    let reports = run(&cloud).await;
+    let revoke = step(&reports, "revoke-role-sessions");
+    assert!(
+        revoke.detail.contains("2 other instance(s)")
+            && revoke.detail.contains("i-0bbbbbbbbbbbbbbb1"),
+        "{revoke:?}"
+    );
+}
+
+#[tokio::test]
+async fn with_session_revocation_off_the_role_is_left_alone() {
+    let cloud = compromised_instance();
+    let settings = PlaybookSettings {
+        revoke_role_sessions: false,
+    };
+    let reports = run_with(&cloud, &incident(TWO_ENIS), settings).await;
+    assert!(reports.iter().all(|r| r.name != "revoke-role-sessions"));
+    assert!(cloud.state().role_policies.is_empty());
+    assert_eq!(
+        status(&reports, "disassociate-instance-profile"),
+        StepStatus::Done
+    );
+}
+
+#[tokio::test]
+async fn an_older_revocation_is_moved_forward_to_now() {
+    let cloud = compromised_instance();
+    cloud.state().role_policies.insert(
+        (ROLE.into(), REVOKE_SESSIONS_POLICY.into()),
+        revoke_sessions_document("2024-01-01T00:00:00Z"),
+    );
+    let reports = run(&cloud).await;
+    assert_eq!(status(&reports, "revoke-role-sessions"), StepStatus::Done);
+    let document =
+        cloud.state().role_policies[&(ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned())].clone();
+    assert_eq!(revoked_before(&document).as_deref(), Some(NOW));
+}
+
+#[tokio::test]
+async fn a_retry_snapshots_only_the_volumes_an_earlier_run_missed() {
+    let cloud = compromised_instance();
+    cloud.state().snapshots.push(Snapshot {
+        snapshot_id: "snap-earlier".into(),
+        volume_id: "vol-root".into(),
+        state: "completed".into(),
+    });
+    let reports = run(&cloud).await;
+    let log = cloud.log();
+    assert!(!log.contains(&Call::SnapshotInstance), "{log:#?}");
+    assert!(log.contains(&Call::SnapshotVolume("vol-data".into())));
+    assert!(!log.contains(&Call::SnapshotVolume("vol-root".into())));
+    let evidence = step(&reports, "snapshot-volumes");
+    assert_eq!(evidence.status, StepStatus::Done);
+    assert_eq!(evidence.resources, ["snap-earlier", "snap-0002"]);
+}
+
+#[tokio::test]
+async fn an_endpoint_that_cannot_show_connection_tracking_skips_that_step_only() {
+    let cloud = compromised_instance();
+    cloud.state().timeouts_unreported = true;
+    let reports = run(&cloud).await;
+    let tracking = step(&reports, "shorten-connection-tracking");
+    assert_eq!(tracking.status, StepStatus::Skipped, "{tracking:?}");
+    assert!(
+        tracking.detail.contains("cannot be verified"),
+        "{tracking:?}"
+    );
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("contained")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_step_does_not_stop_the_others_but_the_incident_is_unverified() {
+    let cloud = compromised_instance();
+    cloud.state().fail_disassociate = true;
+    cloud.state().fail_snapshots = true;
+    let reports = run(&cloud).await;
+    assert_eq!(
+        status(&reports, "disassociate-instance-profile"),
+        StepStatus::Failed
+    );
+    assert_eq!(status(&reports, "snapshot-volumes"), StepStatus::Failed);
+    for name in [
+        "revoke-role-sessions",
+        "protect-instance",
+        "keep-volumes",
+        "detach-from-auto-scaling-group",
+        "deregister-from-target-groups",
+        "shorten-connection-tracking",
+    ] {
+        assert_eq!(status(&reports, name), StepStatus::Done, "{name}");
+    }
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("containment-unverified")
+    );
+}
+
+#[tokio::test]
+async fn a_group_that_keeps_the_instance_fails_the_detach_step() {
+    let cloud = compromised_instance();
+    cloud.state().detach_ignored = true;
+    let reports = run(&cloud).await;
+    let detach = step(&reports, "detach-from-auto-scaling-group");
+    assert_eq!(detach.status, StepStatus::Failed, "{detach:?}");
+    assert!(detach.detail.contains("still a member"), "{detach:?}");
+}
+
+#[tokio::test]
+async fn an_instance_with_nothing_beyond_its_network_is_still_contained() {
+    let cloud = FakeCloud::new().attach(ENI1, &[WEB]).attach(ENI2, &[WEB]);
+    let mut bare = incident(TWO_ENIS);
+    bare.instance_profile_arn = None;
+    let reports = run_with(&cloud, &bare, PlaybookSettings::default()).await;
+    for name in [
+        "disassociate-instance-profile",
+        "revoke-role-sessions",
+        "detach-from-auto-scaling-group",
+        "deregister-from-target-groups",
+    ] {
+        assert_eq!(status(&reports, name), StepStatus::Skipped, "{name}");
+    }
+    assert!(reports.iter().all(|r| r.status.is_ok()), "{reports:#?}");
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("contained")
+    );
+}

@@ -1,0 +1,67 @@
+//! The capabilities containment needs from the cloud, as small traits. Adapters
+//! implement them on the AWS SDK; each function sees only the ports it uses.
+
+mod credentials;
+mod evidence;
+mod network;
+mod rotation;
+
+pub use credentials::{InstanceCredentials, ProfileAssociation};
+pub use evidence::{
+    AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
+};
+pub use network::{
+    ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation,
+};
+pub use rotation::{AutoScalingMembership, ServiceRotation, TargetRegistration};
+
+use std::future::Future;
+use thiserror::Error;
+
+/// A failed call, classified so the handler can choose retry or refusal on purpose.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("{operation} failed ({}): {message}", code.as_deref().unwrap_or("no error code"))]
+pub struct PortError {
+    pub operation: &'static str,
+    /// The service's error code, kept as is (`InvalidGroup.NotFound`, `Throttling`...).
+    pub code: Option<String>,
+    pub message: String,
+    /// Worth retrying: throttling, timeouts, 5xx, network errors.
+    pub transient: bool,
+}
+
+pub type PortResult<T> = Result<T, PortError>;
+
+/// Whether the source finding could be annotated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceUpdate {
+    Updated,
+    /// Security Hub does not (yet) have the source finding: not a containment failure.
+    NotInSecurityHub,
+}
+
+/// Writing cordon's finding to Security Hub and annotating the source finding.
+pub trait FindingRecorder: Send + Sync {
+    /// Imports (creates or updates) the finding; a rejected finding is an error.
+    fn import_finding(
+        &self,
+        finding: &crate::ResponseFinding,
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Adds cordon's note to the source finding and marks it `NOTIFIED`.
+    fn update_source_finding(
+        &self,
+        source: &crate::response_finding::SourceFinding,
+        note: &str,
+        response_finding_id: &str,
+    ) -> impl Future<Output = PortResult<SourceUpdate>> + Send;
+}
+
+/// Telling people. `Ok(false)` when no destination is configured.
+pub trait Notifier: Send + Sync {
+    fn notify(
+        &self,
+        notification: &crate::Notification,
+    ) -> impl Future<Output = PortResult<bool>> + Send;
+}
