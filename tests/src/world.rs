@@ -4,7 +4,9 @@ use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Outcome;
 use cordon_events::AccountId;
 use cordon_lambda::FunctionConfig;
-use cordon_testkit::{Estate, Placeholders, sdk_config, shared_moto, workspace_root};
+use cordon_testkit::{
+    Estate, EstateClients, Placeholders, sdk_config, shared_moto, workspace_root,
+};
 use std::collections::BTreeSet;
 
 /// A fresh VPC, instance and SNS topic per test, so tests share one emulator safely.
@@ -14,11 +16,20 @@ pub struct World {
     pub estate: Estate,
     pub topic_arn: String,
     pub ports: AwsInstancePorts,
+    /// Clients for reading the estate back.
+    pub clients: EstateClients,
 }
 
 impl World {
     pub async fn new() -> Self {
         Self::at(&shared_moto().endpoint()).await
+    }
+
+    /// The instance also has a profile and role, a data volume, an Auto Scaling group
+    /// and two target groups: everything the playbook acts on.
+    pub async fn with_workload() -> Self {
+        let endpoint = shared_moto().endpoint();
+        Self::build(&endpoint, &endpoint, true).await
     }
 
     /// Every adapter at `endpoint`; `securityhub_endpoint` lets a test break one.
@@ -27,11 +38,21 @@ impl World {
     }
 
     pub async fn with_securityhub_at(endpoint: &str, securityhub_endpoint: &str) -> Self {
+        Self::build(endpoint, securityhub_endpoint, false).await
+    }
+
+    async fn build(endpoint: &str, securityhub_endpoint: &str, workload: bool) -> Self {
         let sdk = sdk_config(endpoint).await;
         let clients = Clients::new(&sdk);
         let ec2 = clients.ec2.clone();
         let sns = clients.sns.clone();
-        let estate = Estate::build(&ec2).await.expect("estate");
+        let estate_clients = EstateClients::new(&sdk);
+        let estate = if workload {
+            Estate::build_full(&estate_clients).await
+        } else {
+            Estate::build(&ec2).await
+        }
+        .expect("estate");
         let topic = sns
             .create_topic()
             .name(format!("cordon-{}", estate.instance))
@@ -46,6 +67,7 @@ impl World {
         ports.recorder = SecurityHubRecorder::new(recorder_hub);
         Self {
             ports,
+            clients: estate_clients,
             ec2,
             securityhub,
             estate,

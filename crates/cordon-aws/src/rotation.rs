@@ -36,11 +36,12 @@ impl ServiceRotation for AwsServiceRotation {
             .send()
             .await
             .map_err(|e| port_error(OP, e))?;
-        let Some(member) = found
-            .auto_scaling_instances()
-            .iter()
-            .find(|i| i.instance_id() == Some(instance.as_str()))
-        else {
+        // After DetachInstances AWS lists the instance as Detaching for a while: it is
+        // on its way out and the group no longer counts it.
+        let Some(member) = found.auto_scaling_instances().iter().find(|i| {
+            i.instance_id() == Some(instance.as_str())
+                && !matches!(i.lifecycle_state(), Some("Detaching" | "Detached"))
+        }) else {
             return Ok(None);
         };
         let group = member

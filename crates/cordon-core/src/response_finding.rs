@@ -128,9 +128,10 @@ pub fn instance_response_finding(
             format!("cordon isolated {instance}: {}", incident.finding_type),
             "NEW",
             format!(
-                "{instance} is cut off the network and verified isolated. Next: capture memory and disk \
-                 evidence, investigate how it was compromised ({}), rotate any credentials it held, then \
-                 rebuild it or release it with the original groups recorded in the tag cordon:original-groups.",
+                "{instance} is cut off the network, its profile taken and its role's older sessions denied, \
+                 its disks snapshotted (see cordon/Snapshots) and it is out of service but kept. Next: capture \
+                 memory, investigate how it was compromised ({}), check the other holders of its role, then \
+                 rebuild it or release it (the pre-containment state is in its cordon:* tags).",
                 incident.finding_type
             ),
         ),
@@ -175,6 +176,18 @@ pub fn instance_response_finding(
     product_fields.insert("cordon/Playbook".to_owned(), INSTANCE_PLAYBOOK.to_owned());
     if let Some(ms) = outcome.time_to_containment_ms {
         product_fields.insert("cordon/TimeToContainmentMs".to_owned(), ms.to_string());
+    }
+    let snapshots: Vec<&str> = outcome
+        .steps
+        .iter()
+        .flat_map(|s| s.resources.iter().map(String::as_str))
+        .filter(|r| r.starts_with("snap-"))
+        .collect();
+    if !snapshots.is_empty() {
+        product_fields.insert(
+            "cordon/Snapshots".to_owned(),
+            truncate(&snapshots.join(", "), 2048),
+        );
     }
     // Security Hub keeps at most 50 product fields; steps come after the summary.
     for (index, step) in outcome.steps.iter().take(40).enumerate() {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::{StepReport, StepStatus, plan_isolation};
+use crate::{PlaybookSettings, StepReport, StepStatus, plan_instance_playbook};
 use cordon_events::{Event, parse_event};
 
 fn incident() -> InstanceIncident {
@@ -11,7 +11,7 @@ fn incident() -> InstanceIncident {
 }
 
 fn contained(incident: &InstanceIncident) -> Outcome {
-    let steps = plan_isolation(incident)
+    let steps = plan_instance_playbook(incident, PlaybookSettings::default())
         .steps
         .iter()
         .map(|s| s.report(StepStatus::Done, "ok"))
@@ -131,4 +131,25 @@ fn long_reasons_are_cut_to_security_hub_limits_on_a_character_boundary() {
     finding.validate().unwrap();
     assert!(finding.description.len() <= 1024);
     assert!(finding.product_fields["cordon/Reason"].len() <= 2048);
+}
+
+#[test]
+fn the_snapshots_taken_are_listed_for_responders() {
+    let incident = incident();
+    let mut outcome = contained(&incident);
+    let evidence = outcome
+        .steps
+        .iter_mut()
+        .find(|s| s.name == "snapshot-volumes")
+        .unwrap();
+    evidence.resources = vec!["snap-0aaa".into(), "snap-0bbb".into()];
+    let finding = instance_response_finding(&incident, "2025-01-01T00:00:00Z", &outcome);
+    assert_eq!(
+        finding.product_fields["cordon/Snapshots"],
+        "snap-0aaa, snap-0bbb"
+    );
+    finding.validate().unwrap();
+    let without =
+        instance_response_finding(&incident, "2025-01-01T00:00:00Z", &contained(&incident));
+    assert!(!without.product_fields.contains_key("cordon/Snapshots"));
 }
