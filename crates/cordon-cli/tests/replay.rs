@@ -398,7 +398,17 @@ async fn observed_ignored_invalid_and_dry_run_events_touch_nothing() {
     for name in [
         "ensure-isolation-groups",
         "isolate-network-interface",
+        "isolate-other-network-interfaces",
         "verify-isolation",
+        "disassociate-instance-profile",
+        "revoke-role-sessions",
+        "protect-instance",
+        "keep-volumes",
+        "detach-from-auto-scaling-group",
+        "deregister-from-target-groups",
+        "snapshot-volumes",
+        "shorten-connection-tracking",
+        "tag-incident-resources",
     ] {
         assert!(names.contains(name), "no {name} step\n{run}");
     }

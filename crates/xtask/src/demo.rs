@@ -3,7 +3,9 @@
 
 use crate::cmd::{cargo, heading};
 use aws_sdk_ec2::Client;
-use cordon_testkit::{Estate, MOTO_VERSION, MotoServer, import_as_guardduty, sdk_config};
+use cordon_testkit::{
+    Estate, EstateClients, MOTO_VERSION, MotoServer, import_as_guardduty, sdk_config,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -47,9 +49,12 @@ async fn demo() -> Result<(), String> {
     println!("on-call topic {topic_arn}");
 
     heading(
-        "building a small estate: a VPC, a subnet, a web security group, one instance per sample event",
+        "building a small estate: a VPC, a subnet, a web security group, one instance per sample event; \
+         web-1 also has an instance profile, a data volume, an Auto Scaling group and two target groups",
     );
-    let network = Estate::build(&ec2).await.map_err(|e| e.to_string())?;
+    let network = Estate::build_full(&EstateClients::new(&sdk))
+        .await
+        .map_err(|e| e.to_string())?;
     let work = std::env::temp_dir().join(format!("cordon-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let mut cases = Vec::new();
@@ -87,6 +92,7 @@ async fn demo() -> Result<(), String> {
     let replay = cordon_replay(&moto, &topic_arn, &["--json"], &files)?;
     let records = parse_records(&replay)?;
     print_summary(&records);
+    print_playbook(&records, &cases[0]);
     if !replay.status.success() {
         return Err(format!(
             "cordon replay failed: {}",
@@ -239,6 +245,27 @@ fn print_summary(records: &[Value]) {
         count("ignored"),
         count("failed")
     );
+}
+
+/// Every step cordon took on web-1, the instance with the whole workload around it.
+fn print_playbook(records: &[Value], case: &Case) {
+    let name = file_name(&case.file);
+    let Some(record) = records
+        .iter()
+        .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(&name)))
+    else {
+        return;
+    };
+    heading(&format!("the playbook on web-1 ({})", case.estate.instance));
+    for step in record["steps"].as_array().into_iter().flatten() {
+        let detail = step["detail"].as_str().unwrap_or("");
+        let detail: String = detail.chars().take(110).collect();
+        println!(
+            "{:<34} {:<13} {detail}",
+            step["name"].as_str().unwrap_or("?"),
+            step["status"].as_str().unwrap_or("?"),
+        );
+    }
 }
 
 /// Reads the instance's interfaces back with exact group filters.
