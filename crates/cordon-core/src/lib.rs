@@ -2,6 +2,12 @@
 //! (plan), and how to carry the plan out and prove it held (executor) through ports.
 //! No AWS SDK here: adapters implement the ports, tests use in-memory ones.
 
+pub mod credential_incident;
+pub mod credential_plan;
+pub mod credential_playbook;
+#[cfg(test)]
+mod credential_tests;
+mod credential_triage;
 pub mod executor;
 #[cfg(test)]
 mod fake_cloud;
@@ -16,9 +22,14 @@ pub mod playbook;
 pub mod ports;
 pub mod recording;
 pub mod response_finding;
+mod revocation;
 pub mod session_policy;
 pub mod triage;
 
+pub use credential_incident::{CredentialIncident, UserType};
+pub use credential_plan::{CredentialSettings, plan_credential_playbook};
+pub use credential_playbook::{CredentialRun, Exemption, execute_credential_playbook};
+pub use credential_triage::triage_credential;
 pub use executor::{IsolationRun, execute_isolation};
 pub use incident::InstanceIncident;
 pub use mode::Mode;
@@ -27,10 +38,11 @@ pub use outcome::{Decision, Outcome, StepReport, StepStatus};
 pub use plan::{Plan, PlaybookSettings, Step, StepKind, plan_instance_playbook, plan_isolation};
 pub use playbook::{PlaybookPorts, execute_instance_playbook};
 pub use ports::{
-    AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,
-    FindingRecorder, InstanceCredentials, InstanceProtection, IsolationGroups,
-    NetworkInterfaceState, NetworkIsolation, Notifier, PortError, ProfileAssociation,
-    ProtectionChange, ServiceRotation, Snapshot, SourceUpdate, TargetRegistration,
+    AccessKeyState, AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts,
+    EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceProtection,
+    IsolationGroups, NetworkInterfaceState, NetworkIsolation, Notifier, PortError, Principal,
+    PrincipalCredentials, ProfileAssociation, ProtectionChange, RoleUsage, ServiceRotation,
+    Snapshot, SourceUpdate, TargetRegistration,
 };
 pub use recording::{RecordReport, record};
 pub use response_finding::{ResponseFinding, instance_response_finding};

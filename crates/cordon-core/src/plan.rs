@@ -35,6 +35,18 @@ pub enum StepKind {
     ShortenConnectionTracking,
     /// Mark the instance and the isolation groups with the incident.
     TagIncidentResources,
+    /// Read the principal's tags live: an exempt principal is never touched.
+    CheckExemption,
+    /// `UpdateAccessKey Inactive` on exactly the key in the finding.
+    DeactivateAccessKey,
+    /// A temporary key cannot be deactivated: say so, and rely on the session deny.
+    TemporaryCredential,
+    /// Deny the user every session issued before now.
+    RevokeUserSessions,
+    /// No more console sign-in with the user's password.
+    DeleteLoginProfile,
+    /// Mark the user or role with the incident.
+    TagPrincipal,
 }
 
 impl StepKind {
@@ -53,6 +65,12 @@ impl StepKind {
             Self::SnapshotVolumes => "snapshot-volumes",
             Self::ShortenConnectionTracking => "shorten-connection-tracking",
             Self::TagIncidentResources => "tag-incident-resources",
+            Self::CheckExemption => "check-exemption",
+            Self::DeactivateAccessKey => "deactivate-access-key",
+            Self::TemporaryCredential => "temporary-credential",
+            Self::RevokeUserSessions => "revoke-user-sessions",
+            Self::DeleteLoginProfile => "delete-login-profile",
+            Self::TagPrincipal => "tag-principal",
         }
     }
 }
@@ -62,6 +80,8 @@ impl StepKind {
 pub const RESTATING_STEPS: &[&str] = &[
     StepKind::VerifyIsolation.name(),
     StepKind::TagIncidentResources.name(),
+    StepKind::CheckExemption.name(),
+    StepKind::TagPrincipal.name(),
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -36,7 +36,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn new(decision: Decision, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(decision: Decision, reason: impl Into<String>) -> Self {
         Self {
             decision,
             reason: reason.into(),

@@ -36,6 +36,8 @@ pub struct Resource {
     pub resource_type: String,
     #[serde(default)]
     pub instance_details: Option<InstanceDetails>,
+    #[serde(default)]
+    pub access_key_details: Option<crate::AccessKeyDetails>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

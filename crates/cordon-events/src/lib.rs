@@ -2,6 +2,7 @@
 //! EventBridge JSON into them. A malformed event is a [`ParseError`] naming the field;
 //! nothing downstream ever sees half-parsed input.
 
+mod access_key;
 mod cloudtrail;
 mod envelope;
 mod error;
@@ -9,6 +10,7 @@ mod guardduty;
 mod ids;
 mod parse;
 
+pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
 pub use cloudtrail::CloudTrailApiCall;
 pub use envelope::Envelope;
 pub use error::ParseError;

@@ -3,7 +3,7 @@
 
 use super::{Context, failed};
 use crate::plan::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
-use crate::session_policy::{cutoff_covers, revoke_sessions_document, revoked_before};
+use crate::revocation::revoke_older_sessions;
 use crate::{
     InstanceCredentials, NetworkIsolation, PortError, ProfileAssociation, Step, StepKind,
     StepReport, StepStatus,
@@ -126,44 +126,19 @@ async fn revoke_sessions<C: InstanceCredentials>(
     let Some(role) = role else {
         return step.report(StepStatus::Skipped, format!("{profile} has no role"));
     };
-    let existing = match credentials.role_policy(&role, REVOKE_SESSIONS_POLICY).await {
-        Ok(document) => document.as_deref().and_then(revoked_before),
-        Err(err) => return step.report_on(&role, StepStatus::Failed, err.to_string()),
-    };
-    if let Some(cutoff) = existing.filter(|c| cutoff_covers(c, &cx.incident.updated_at)) {
-        return step.report_on(
-            &role,
-            StepStatus::AlreadyDone,
-            format!(
-                "sessions issued before {cutoff} were already denied ({REVOKE_SESSIONS_POLICY})"
-            ),
-        );
-    }
-    let document = revoke_sessions_document(cx.now);
-    let written = async {
-        credentials
-            .put_role_policy(&role, REVOKE_SESSIONS_POLICY, &document)
-            .await?;
-        credentials.role_policy(&role, REVOKE_SESSIONS_POLICY).await
-    }
+    let role = role.as_str();
+    let (status, detail) = revoke_older_sessions(
+        || credentials.role_policy(role, REVOKE_SESSIONS_POLICY),
+        |document| async move {
+            credentials
+                .put_role_policy(role, REVOKE_SESSIONS_POLICY, &document)
+                .await
+        },
+        &cx.incident.updated_at,
+        cx.now,
+    )
     .await;
-    match written.map(|d| d.as_deref().and_then(revoked_before)) {
-        Ok(Some(cutoff)) if cutoff == cx.now => step.report_on(
-            &role,
-            StepStatus::Done,
-            format!("{REVOKE_SESSIONS_POLICY} denies every session issued before {cutoff}"),
-        ),
-        Ok(other) => step.report_on(
-            &role,
-            StepStatus::Failed,
-            format!(
-                "read back {REVOKE_SESSIONS_POLICY} with cutoff {}, expected {}",
-                other.as_deref().unwrap_or("none"),
-                cx.now
-            ),
-        ),
-        Err(err) => step.report_on(&role, StepStatus::Failed, err.to_string()),
-    }
+    step.report_on(role, status, detail)
 }
 
 /// The blast radius in words: other instances with the same profile hold the same role.

@@ -4,6 +4,7 @@
 mod credentials;
 mod evidence;
 mod network;
+mod principals;
 mod rotation;
 
 pub use credentials::{InstanceCredentials, ProfileAssociation};
@@ -13,6 +14,7 @@ pub use evidence::{
 pub use network::{
     ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation,
 };
+pub use principals::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
 pub use rotation::{AutoScalingMembership, ServiceRotation, TargetRegistration};
 
 use std::future::Future;

@@ -1,0 +1,408 @@
+//! The credential playbook and its triage, against an in-memory IAM.
+
+use crate::plan::REVOKE_SESSIONS_POLICY;
+use crate::ports::PortResult;
+use crate::session_policy::revoked_before;
+use crate::{
+    AccessKeyState, CredentialIncident, CredentialSettings, Decision, Exemption, PortError,
+    Principal, PrincipalCredentials, RoleUsage, StepReport, StepStatus, TriagePolicy,
+    execute_credential_playbook, plan_credential_playbook, triage_credential,
+};
+use cordon_events::GuardDutyFinding;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+const NOW: &str = "2026-11-23T10:00:00Z";
+const KEY_A: &str = "AKIAEXAMPLEKEY000001";
+const KEY_B: &str = "AKIAEXAMPLEKEY000002";
+
+fn finding(user_type: &str, user: &str, key: &str, kind: &str, severity: f64) -> GuardDutyFinding {
+    serde_json::from_value(json!({
+        "schemaVersion": "2.0",
+        "accountId": "123456789012",
+        "region": "us-east-1",
+        "id": "0123456789abcdef0123456789abcdef",
+        "arn": "arn:aws:guardduty:us-east-1:123456789012:detector/d/finding/0123456789abcdef0123456789abcdef",
+        "type": kind,
+        "severity": severity,
+        "createdAt": "2025-06-13T09:46:02.731Z",
+        "updatedAt": "2025-06-13T09:46:02.731Z",
+        "resource": {
+            "resourceType": "AccessKey",
+            "accessKeyDetails": {
+                "accessKeyId": key,
+                "principalId": "AIDAEXAMPLEUSER00001",
+                "userName": user,
+                "userType": user_type
+            }
+        },
+        "service": { "serviceName": "guardduty" }
+    }))
+    .unwrap()
+}
+
+fn exfiltration() -> GuardDutyFinding {
+    finding(
+        "IAMUser",
+        "alice",
+        KEY_A,
+        "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+        8.0,
+    )
+}
+
+fn policy() -> TriagePolicy {
+    TriagePolicy {
+        severity_floor: 4.0,
+        allowed_accounts: vec!["123456789012".parse().unwrap()],
+        exempt_tag: "cordon:exempt".into(),
+    }
+}
+
+fn settings() -> CredentialSettings {
+    CredentialSettings {
+        exempt_tag: "cordon:exempt".into(),
+        delete_login_profile: false,
+    }
+}
+
+#[derive(Debug, Default)]
+struct FakeIam {
+    keys: Mutex<BTreeMap<String, String>>,
+    policies: Mutex<BTreeMap<String, String>>,
+    tags: Mutex<Vec<(String, String)>>,
+    login_profile: Mutex<bool>,
+    writes: Mutex<Vec<String>>,
+    tags_unreadable: bool,
+}
+
+impl FakeIam {
+    fn with_user() -> Self {
+        let fake = Self::default();
+        fake.keys.lock().unwrap().extend([
+            (KEY_A.to_owned(), "Active".to_owned()),
+            (KEY_B.to_owned(), "Active".to_owned()),
+        ]);
+        *fake.login_profile.lock().unwrap() = true;
+        fake
+    }
+
+    fn write(&self, what: String) {
+        self.writes.lock().unwrap().push(what);
+    }
+
+    fn writes(&self) -> Vec<String> {
+        self.writes.lock().unwrap().clone()
+    }
+}
+
+impl PrincipalCredentials for FakeIam {
+    async fn principal_tags(&self, _: &Principal) -> PortResult<Vec<(String, String)>> {
+        if self.tags_unreadable {
+            return Err(PortError {
+                operation: "iam:ListUserTags",
+                code: Some("AccessDenied".into()),
+                message: "not allowed".into(),
+                transient: false,
+            });
+        }
+        Ok(self.tags.lock().unwrap().clone())
+    }
+
+    async fn access_keys(&self, _: &str) -> PortResult<Vec<AccessKeyState>> {
+        Ok(self
+            .keys
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(id, status)| AccessKeyState {
+                access_key_id: id.clone(),
+                status: status.clone(),
+            })
+            .collect())
+    }
+
+    async fn deactivate_access_key(&self, _: &str, key: &str) -> PortResult<()> {
+        self.write(format!("deactivate {key}"));
+        self.keys
+            .lock()
+            .unwrap()
+            .insert(key.to_owned(), "Inactive".to_owned());
+        Ok(())
+    }
+
+    async fn principal_policy(
+        &self,
+        principal: &Principal,
+        name: &str,
+    ) -> PortResult<Option<String>> {
+        Ok(self
+            .policies
+            .lock()
+            .unwrap()
+            .get(&format!("{principal}/{name}"))
+            .cloned())
+    }
+
+    async fn put_principal_policy(
+        &self,
+        principal: &Principal,
+        name: &str,
+        document: &str,
+    ) -> PortResult<()> {
+        self.write(format!("policy {principal}"));
+        self.policies
+            .lock()
+            .unwrap()
+            .insert(format!("{principal}/{name}"), document.to_owned());
+        Ok(())
+    }
+
+    async fn has_login_profile(&self, _: &str) -> PortResult<bool> {
+        Ok(*self.login_profile.lock().unwrap())
+    }
+
+    async fn delete_login_profile(&self, _: &str) -> PortResult<()> {
+        self.write("delete login profile".into());
+        *self.login_profile.lock().unwrap() = false;
+        Ok(())
+    }
+
+    async fn tag_principal(
+        &self,
+        principal: &Principal,
+        tags: &[(String, String)],
+    ) -> PortResult<()> {
+        self.write(format!("tag {principal}"));
+        self.tags.lock().unwrap().extend(tags.iter().cloned());
+        Ok(())
+    }
+
+    async fn role_usage(&self, _: &str) -> PortResult<RoleUsage> {
+        Ok(RoleUsage {
+            instance_profiles: vec!["web-server".into()],
+            trusted: vec!["ec2.amazonaws.com".into()],
+        })
+    }
+}
+
+async fn run(
+    iam: &FakeIam,
+    finding: &GuardDutyFinding,
+    settings: &CredentialSettings,
+) -> (Vec<StepReport>, Exemption) {
+    let incident = CredentialIncident::from_finding(finding).unwrap();
+    let plan = plan_credential_playbook(&incident, settings).expect("a plan");
+    let run = execute_credential_playbook(iam, &incident, &plan, settings, NOW).await;
+    let names: Vec<&str> = plan.steps.iter().map(|s| s.name()).collect();
+    let got: Vec<&str> = run.reports.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(got, names, "one report per step, in plan order");
+    (run.reports, run.exemption)
+}
+
+fn status(reports: &[StepReport], name: &str) -> StepStatus {
+    reports
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no {name}: {reports:#?}"))
+        .status
+}
+
+#[test]
+fn triage_contains_users_and_roles_and_leaves_the_rest_to_people() {
+    let policy = policy();
+    let verdict =
+        |f: &GuardDutyFinding| triage_credential(f, &policy, &["break-glass-admin".into()]);
+    assert_eq!(verdict(&exfiltration()).decision, Decision::Contained);
+    let role = finding(
+        "AssumedRole",
+        "web-server-role",
+        "ASIAEXAMPLEKEY000001",
+        "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        8.0,
+    );
+    assert_eq!(verdict(&role).decision, Decision::Contained);
+
+    let root = finding(
+        "Root",
+        "Root",
+        "ASIAEXAMPLEKEY000003",
+        "Policy:IAMUser/RootCredentialUsage",
+        2.0,
+    );
+    let root_verdict = verdict(&root);
+    assert_eq!(root_verdict.decision, Decision::Observed);
+    assert!(
+        root_verdict.reason.contains("no API can disable root"),
+        "{root_verdict:?}"
+    );
+
+    let federated = finding(
+        "FederatedUser",
+        "bob",
+        "ASIAEXAMPLEKEY000004",
+        "Exfiltration:IAMUser/AnomalousBehavior",
+        8.0,
+    );
+    assert_eq!(verdict(&federated).decision, Decision::Observed);
+
+    let glass = finding(
+        "IAMUser",
+        "break-glass-admin",
+        KEY_B,
+        "UnauthorizedAccess:IAMUser/TorIPCaller",
+        8.0,
+    );
+    let glass_verdict = verdict(&glass);
+    assert_eq!(glass_verdict.decision, Decision::Observed);
+    assert!(
+        glass_verdict.reason.contains("break-glass"),
+        "{glass_verdict:?}"
+    );
+
+    let low = finding(
+        "IAMUser",
+        "alice",
+        KEY_A,
+        "UnauthorizedAccess:IAMUser/TorIPCaller",
+        2.0,
+    );
+    assert_eq!(verdict(&low).decision, Decision::Observed);
+
+    let other_family = finding(
+        "IAMUser",
+        "alice",
+        KEY_A,
+        "Discovery:IAMUser/AnomalousBehavior",
+        8.0,
+    );
+    assert_eq!(verdict(&other_family).decision, Decision::Observed);
+
+    let mut elsewhere = exfiltration();
+    elsewhere.account_id = "210987654321".parse().unwrap();
+    assert_eq!(verdict(&elsewhere).decision, Decision::Ignored);
+}
+
+#[tokio::test]
+async fn a_stolen_user_key_is_deactivated_alone_and_the_users_sessions_denied() {
+    let iam = FakeIam::with_user();
+    let (reports, exemption) = run(&iam, &exfiltration(), &settings()).await;
+    assert_eq!(exemption, Exemption::NotExempt);
+    for report in &reports {
+        assert_eq!(report.status, StepStatus::Done, "{report:#?}");
+    }
+    let keys = iam.keys.lock().unwrap().clone();
+    assert_eq!(keys[KEY_A], "Inactive");
+    assert_eq!(keys[KEY_B], "Active");
+    let document =
+        iam.policies.lock().unwrap()[&format!("user alice/{REVOKE_SESSIONS_POLICY}")].clone();
+    assert_eq!(revoked_before(&document).as_deref(), Some(NOW));
+    assert!(
+        *iam.login_profile.lock().unwrap(),
+        "the password stays unless configured"
+    );
+    assert!(
+        iam.tags
+            .lock()
+            .unwrap()
+            .contains(&("cordon:status".into(), "contained".into()))
+    );
+
+    // A second delivery finds everything done.
+    let before = iam.writes().len();
+    let (again, _) = run(&iam, &exfiltration(), &settings()).await;
+    assert_eq!(
+        status(&again, "deactivate-access-key"),
+        StepStatus::AlreadyDone
+    );
+    assert_eq!(
+        status(&again, "revoke-user-sessions"),
+        StepStatus::AlreadyDone
+    );
+    let writes = iam.writes();
+    assert_eq!(
+        writes[before..],
+        ["tag user alice".to_owned()],
+        "{writes:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_assumed_role_gets_its_sessions_denied_and_no_key_is_touched() {
+    let iam = FakeIam::with_user();
+    let role = finding(
+        "AssumedRole",
+        "web-server-role",
+        "ASIAEXAMPLEKEY000001",
+        "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        8.0,
+    );
+    let (reports, _) = run(&iam, &role, &settings()).await;
+    assert_eq!(
+        status(&reports, "temporary-credential"),
+        StepStatus::Skipped
+    );
+    let revoke = reports
+        .iter()
+        .find(|r| r.name == "revoke-role-sessions")
+        .unwrap();
+    assert_eq!(revoke.status, StepStatus::Done);
+    assert!(
+        revoke.detail.contains("web-server") && revoke.detail.contains("ec2.amazonaws.com"),
+        "{revoke:?}"
+    );
+    assert!(iam.writes().iter().all(|w| !w.starts_with("deactivate")));
+    assert!(
+        iam.policies
+            .lock()
+            .unwrap()
+            .contains_key(&format!("role web-server-role/{REVOKE_SESSIONS_POLICY}"))
+    );
+}
+
+#[tokio::test]
+async fn an_exempt_user_is_untouched() {
+    let iam = FakeIam::with_user();
+    iam.tags
+        .lock()
+        .unwrap()
+        .push(("cordon:exempt".into(), "incident-team".into()));
+    let (reports, exemption) = run(&iam, &exfiltration(), &settings()).await;
+    assert_eq!(
+        exemption,
+        Exemption::Exempt("cordon:exempt=incident-team".into())
+    );
+    assert!(iam.writes().is_empty(), "{:?}", iam.writes());
+    assert!(
+        reports[1..].iter().all(|r| r.status == StepStatus::Skipped),
+        "{reports:#?}"
+    );
+}
+
+#[tokio::test]
+async fn unreadable_tags_mean_no_action() {
+    let iam = FakeIam {
+        tags_unreadable: true,
+        ..FakeIam::with_user()
+    };
+    let (reports, exemption) = run(&iam, &exfiltration(), &settings()).await;
+    assert!(
+        matches!(exemption, Exemption::Unknown(ref e) if e.contains("AccessDenied")),
+        "{exemption:?}"
+    );
+    assert_eq!(status(&reports, "check-exemption"), StepStatus::Failed);
+    assert!(iam.writes().is_empty(), "{:?}", iam.writes());
+}
+
+#[tokio::test]
+async fn the_console_password_goes_only_when_configured() {
+    let iam = FakeIam::with_user();
+    let settings = CredentialSettings {
+        delete_login_profile: true,
+        ..settings()
+    };
+    let (reports, _) = run(&iam, &exfiltration(), &settings).await;
+    assert_eq!(status(&reports, "delete-login-profile"), StepStatus::Done);
+    assert!(!*iam.login_profile.lock().unwrap());
+}

@@ -1,0 +1,119 @@
+//! Whether to contain a stolen credential, only observe, or ignore the finding. Pure.
+//! The exemption tag is not decided here: it is read live from IAM at action time.
+
+use crate::credential_incident::{CredentialIncident, UserType};
+use crate::{Decision, TriagePolicy, Verdict};
+use cordon_events::GuardDutyFinding;
+
+/// Finding types about a credential being abused, per GuardDuty's IAM finding types.
+const CONTAINED_FAMILIES: &[&str] = &[
+    "UnauthorizedAccess:IAMUser/",
+    "CredentialAccess:IAMUser/",
+    "Exfiltration:IAMUser/",
+    "Impact:IAMUser/",
+    "Persistence:IAMUser/",
+    "PenTest:IAMUser/",
+    "Policy:IAMUser/RootCredentialUsage",
+];
+
+/// Decides what to do with an access-key finding; `break_glass` names principals (by
+/// name or ARN) that must never be touched automatically.
+pub fn triage_credential(
+    finding: &GuardDutyFinding,
+    policy: &TriagePolicy,
+    break_glass: &[String],
+) -> Verdict {
+    use Decision::{Contained, Ignored, Observed};
+    let kind = &finding.finding_type;
+    let Some(incident) = CredentialIncident::from_finding(finding) else {
+        return Verdict::new(
+            Ignored,
+            format!(
+                "resource type {} is not an access key",
+                finding.resource.resource_type
+            ),
+        );
+    };
+    if !policy.allowed_accounts.contains(&finding.account_id) {
+        return Verdict::new(
+            Ignored,
+            format!(
+                "finding is in account {}, which cordon may not act in",
+                finding.account_id
+            ),
+        );
+    }
+    if finding.is_sample() {
+        return Verdict::new(
+            Observed,
+            "GuardDuty sample finding: nothing real to contain",
+        );
+    }
+    if finding.service.archived == Some(true) {
+        return Verdict::new(Observed, "finding is archived");
+    }
+    if !CONTAINED_FAMILIES.iter().any(|f| kind.starts_with(f)) {
+        return Verdict::new(
+            Observed,
+            format!("{kind} is not a finding type cordon contains"),
+        );
+    }
+    // Before the severity floor: root use is LOW in GuardDuty but always worth a human.
+    match &incident.user_type {
+        UserType::Root => {
+            return Verdict::new(
+                Observed,
+                "root credentials were used: no API can disable root, so people must act \
+                 (rotate the root password and any root keys, enable MFA, review the activity)",
+            );
+        }
+        UserType::FederatedUser | UserType::Other(_) => {
+            return Verdict::new(
+                Observed,
+                format!(
+                    "user type {:?} has no IAM credential cordon can disable without guessing",
+                    incident.user_type
+                ),
+            );
+        }
+        UserType::IamUser | UserType::AssumedRole => {}
+    }
+    if finding.severity < policy.severity_floor {
+        return Verdict::new(
+            Observed,
+            format!(
+                "severity {} is below the containment floor {}",
+                finding.severity, policy.severity_floor
+            ),
+        );
+    }
+    let Some(principal) = incident.principal() else {
+        return Verdict::new(Observed, "the finding names no user or role to act on");
+    };
+    let arn_kind = match principal {
+        crate::Principal::User(_) => "user",
+        crate::Principal::Role(_) => "role",
+    };
+    let arn = format!(
+        "arn:aws:iam::{}:{arn_kind}/{}",
+        finding.account_id,
+        principal.name()
+    );
+    if break_glass
+        .iter()
+        .any(|p| p == principal.name() || *p == arn)
+    {
+        return Verdict::new(
+            Observed,
+            format!("{principal} is a break-glass principal: never contained automatically"),
+        );
+    }
+    Verdict::new(
+        Contained,
+        format!(
+            "{kind}: {} at severity {}",
+            incident.describe(),
+            finding.severity
+        ),
+    )
+}
