@@ -1,12 +1,13 @@
 //! [`InstanceCredentials`] on EC2 and IAM: the instance-profile association is EC2's,
 //! the profile's role and its inline policies are IAM's.
 
-use crate::error::{has_code, missing};
+use crate::error::{has_code, invalid, missing};
+use crate::iam_policy;
 use crate::isolation::{filter, parse_id};
 use crate::port_error;
 use aws_sdk_ec2::types::{Filter, IamInstanceProfileAssociation};
 use cordon_core::ports::PortResult;
-use cordon_core::{InstanceCredentials, PortError, ProfileAssociation};
+use cordon_core::{InstanceCredentials, Principal, ProfileAssociation};
 use cordon_events::InstanceId;
 
 /// Associations that give (or are about to give) the instance credentials; one that is
@@ -92,12 +93,8 @@ impl InstanceCredentials for InstanceProfileCredentials {
 
     async fn profile_roles(&self, profile_arn: &str) -> PortResult<Vec<String>> {
         const OP: &str = "iam:GetInstanceProfile";
-        let name = profile_name(profile_arn).ok_or_else(|| PortError {
-            operation: OP,
-            code: None,
-            message: format!("{profile_arn} is not an instance-profile ARN"),
-            transient: false,
-        })?;
+        let name = profile_name(profile_arn)
+            .ok_or_else(|| invalid(OP, format!("{profile_arn} is not an instance-profile ARN")))?;
         let found = self
             .iam
             .get_instance_profile()
@@ -135,18 +132,7 @@ impl InstanceCredentials for InstanceProfileCredentials {
     }
 
     async fn role_policy(&self, role: &str, policy_name: &str) -> PortResult<Option<String>> {
-        match self
-            .iam
-            .get_role_policy()
-            .role_name(role)
-            .policy_name(policy_name)
-            .send()
-            .await
-        {
-            Ok(found) => Ok(Some(percent_decode(found.policy_document()))),
-            Err(e) if has_code(&e, &["NoSuchEntity"]) => Ok(None),
-            Err(e) => Err(port_error("iam:GetRolePolicy", e)),
-        }
+        iam_policy::get(&self.iam, &Principal::Role(role.to_owned()), policy_name).await
     }
 
     async fn put_role_policy(
@@ -155,15 +141,8 @@ impl InstanceCredentials for InstanceProfileCredentials {
         policy_name: &str,
         document: &str,
     ) -> PortResult<()> {
-        self.iam
-            .put_role_policy()
-            .role_name(role)
-            .policy_name(policy_name)
-            .policy_document(document)
-            .send()
-            .await
-            .map_err(|e| port_error("iam:PutRolePolicy", e))?;
-        Ok(())
+        let role = Principal::Role(role.to_owned());
+        iam_policy::put(&self.iam, &role, policy_name, document).await
     }
 }
 
@@ -174,53 +153,9 @@ fn profile_name(arn: &str) -> Option<&str> {
     path_and_name.rsplit('/').next().filter(|n| !n.is_empty())
 }
 
-/// IAM returns policy documents URL-encoded (RFC 3986; moto does the same). `+` is a
-/// literal there, not a space, and a `%` not followed by two hex digits is kept as is,
-/// so a document that was never encoded comes back unchanged.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{percent_decode, profile_name};
-
-    #[test]
-    fn decodes_an_encoded_policy_document() {
-        assert_eq!(
-            percent_decode(
-                "%7B%22Version%22%3A%20%222012-10-17%22%2C%22Sid%22%3A%22caf%C3%A9%22%7D"
-            ),
-            r#"{"Version": "2012-10-17","Sid":"café"}"#
-        );
-    }
-
-    #[test]
-    fn leaves_plain_text_and_stray_percents_alone() {
-        let plain = r#"{"Version": "2012-10-17", "Statement": []}"#;
-        assert_eq!(percent_decode(plain), plain);
-        assert_eq!(percent_decode("a+b 50% %zz %4"), "a+b 50% %zz %4");
-    }
+    use super::profile_name;
 
     #[test]
     fn the_profile_name_is_the_last_path_segment() {

@@ -52,10 +52,16 @@ where
 
 /// A field the service should always return but did not: a surprise, so an error.
 pub(crate) fn missing(operation: &'static str, what: &str) -> PortError {
+    invalid(operation, format!("the response has no {what}"))
+}
+
+/// A request or response cordon cannot make sense of: not the service's error, and a
+/// retry would not help.
+pub(crate) fn invalid(operation: &'static str, message: String) -> PortError {
     PortError {
         operation,
         code: None,
-        message: format!("the response has no {what}"),
+        message,
         transient: false,
     }
 }

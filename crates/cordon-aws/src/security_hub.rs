@@ -6,9 +6,9 @@ use crate::port_error;
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::types::{
     AwsEc2InstanceDetails, AwsEc2InstanceNetworkInterfacesDetails, AwsEc2NetworkInterfaceDetails,
-    AwsSecurityFinding, AwsSecurityFindingIdentifier, NoteUpdate, Recommendation, RelatedFinding,
-    Remediation, Resource, ResourceDetails, Severity, SeverityLabel, Workflow, WorkflowStatus,
-    WorkflowUpdate,
+    AwsIamAccessKeyDetails, AwsIamRoleDetails, AwsIamUserDetails, AwsSecurityFinding,
+    AwsSecurityFindingIdentifier, NoteUpdate, Recommendation, RelatedFinding, Remediation,
+    Resource, ResourceDetails, Severity, SeverityLabel, Workflow, WorkflowStatus, WorkflowUpdate,
 };
 use cordon_core::ports::PortResult;
 use cordon_core::response_finding::{FindingResource, SourceFinding};
@@ -200,6 +200,48 @@ fn to_resource(resource: &FindingResource, region: &str) -> Resource {
                             .network_interface_id(interface_id)
                             .build(),
                     )
+                    .build(),
+            )
+            .build(),
+        FindingResource::AccessKey {
+            access_key_id,
+            principal_id,
+            principal_name,
+            principal_type,
+        } => Resource::builder()
+            .r#type("AwsIamAccessKey")
+            // The form GuardDuty's own findings use in Security Hub.
+            .id(format!("AWS::IAM::AccessKey:{access_key_id}"))
+            .region(region)
+            .details(
+                ResourceDetails::builder()
+                    .aws_iam_access_key(
+                        AwsIamAccessKeyDetails::builder()
+                            .set_principal_id(principal_id.clone())
+                            .set_principal_name(principal_name.clone())
+                            .principal_type(principal_type)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build(),
+        FindingResource::IamUser { arn, name } => Resource::builder()
+            .r#type("AwsIamUser")
+            .id(arn)
+            .region(region)
+            .details(
+                ResourceDetails::builder()
+                    .aws_iam_user(AwsIamUserDetails::builder().user_name(name).build())
+                    .build(),
+            )
+            .build(),
+        FindingResource::IamRole { arn, name } => Resource::builder()
+            .r#type("AwsIamRole")
+            .id(arn)
+            .region(region)
+            .details(
+                ResourceDetails::builder()
+                    .aws_iam_role(AwsIamRoleDetails::builder().role_name(name).build())
                     .build(),
             )
             .build(),

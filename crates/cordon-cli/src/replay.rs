@@ -5,6 +5,7 @@ use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
 use cordon_aws::{Clients, current_account, load_sdk_config};
+use cordon_contain_credentials::AwsCredentialPorts;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::{Decision, Mode, Outcome};
 use cordon_events::{AccountId, parse_event_value};
@@ -14,13 +15,20 @@ use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::OnceCell;
 
+/// Every function's ports on one set of clients.
+struct Aws {
+    sdk: aws_config::SdkConfig,
+    instance: AwsInstancePorts,
+    credentials: AwsCredentialPorts,
+}
+
 struct Replayer {
     routes: Routes,
     config: FunctionConfig,
     endpoint: Option<String>,
     region: Option<String>,
     /// Loaded on first use, so a dry-run with an explicit allow-list needs no AWS at all.
-    sdk: OnceCell<(aws_config::SdkConfig, AwsInstancePorts)>,
+    sdk: OnceCell<Aws>,
     account: OnceCell<AccountId>,
 }
 
@@ -114,9 +122,15 @@ impl Replayer {
         };
         let result = match function {
             cordon_contain_instance::FUNCTION_NAME => {
-                let (_, ports) = self.aws().await;
+                let ports = &self.aws().await.instance;
                 let clock = ContainmentClock::HandlingStart;
                 cordon_contain_instance::handle_event(event, &self.config, account, ports, clock)
+                    .await
+            }
+            cordon_contain_credentials::FUNCTION_NAME => {
+                let ports = &self.aws().await.credentials;
+                let clock = ContainmentClock::HandlingStart;
+                cordon_contain_credentials::handle_event(event, &self.config, account, ports, clock)
                     .await
             }
             other => {
@@ -133,13 +147,17 @@ impl Replayer {
         })
     }
 
-    async fn aws(&self) -> &(aws_config::SdkConfig, AwsInstancePorts) {
+    async fn aws(&self) -> &Aws {
         self.sdk
             .get_or_init(|| async {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
                 let clients = Clients::new(&sdk);
-                let ports = AwsInstancePorts::on_aws(&clients, self.config.topic_arn.clone());
-                (sdk, ports)
+                let topic = self.config.topic_arn.clone();
+                Aws {
+                    instance: AwsInstancePorts::on_aws(&clients, topic.clone()),
+                    credentials: AwsCredentialPorts::on_aws(&clients, topic),
+                    sdk,
+                }
             })
             .await
     }
@@ -151,7 +169,7 @@ impl Replayer {
             .get_or_try_init(|| async {
                 match self.config.allowed_accounts.first() {
                     Some(first) => Ok(first.clone()),
-                    None => current_account(&self.aws().await.0)
+                    None => current_account(&self.aws().await.sdk)
                         .await
                         .map_err(|e| format!("cannot determine the current AWS account: {e}")),
                 }

@@ -6,5 +6,6 @@
 mod handler;
 mod ports;
 
-pub use handler::{ContainmentClock, FUNCTION_NAME, handle_event};
+pub use cordon_lambda::ContainmentClock;
+pub use handler::{FUNCTION_NAME, handle_event};
 pub use ports::{AwsInstancePorts, InstancePorts};

@@ -16,6 +16,8 @@ pub enum Exemption {
     Exempt(String),
     /// The tags could not be read: cordon does not act (fail closed).
     Unknown(String),
+    /// IAM has no such user or role (deleted since): nothing left to contain.
+    PrincipalMissing,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +47,7 @@ pub async fn execute_credential_playbook<P: PrincipalCredentials>(
             .map_or(Exemption::NotExempt, |(k, v)| {
                 Exemption::Exempt(format!("{k}={v}"))
             }),
+        Err(err) if err.code.as_deref() == Some("NoSuchEntity") => Exemption::PrincipalMissing,
         Err(err) => Exemption::Unknown(err.to_string()),
     };
     let check = |status, detail: String| {
@@ -72,6 +75,13 @@ pub async fn execute_credential_playbook<P: PrincipalCredentials>(
             let reports = check(StepStatus::Failed, detail)
                 .into_iter()
                 .chain(untouched("not attempted: exemption unknown"))
+                .collect();
+            return CredentialRun { reports, exemption };
+        }
+        Exemption::PrincipalMissing => {
+            let reports = check(StepStatus::Skipped, format!("IAM has no {principal}"))
+                .into_iter()
+                .chain(untouched("not attempted: the principal no longer exists"))
                 .collect();
             return CredentialRun { reports, exemption };
         }

@@ -75,6 +75,7 @@ struct FakeIam {
     login_profile: Mutex<bool>,
     writes: Mutex<Vec<String>>,
     tags_unreadable: bool,
+    missing: bool,
 }
 
 impl FakeIam {
@@ -99,6 +100,14 @@ impl FakeIam {
 
 impl PrincipalCredentials for FakeIam {
     async fn principal_tags(&self, _: &Principal) -> PortResult<Vec<(String, String)>> {
+        if self.missing {
+            return Err(PortError {
+                operation: "iam:ListUserTags",
+                code: Some("NoSuchEntity".into()),
+                message: "The user with name alice cannot be found.".into(),
+                transient: false,
+            });
+        }
         if self.tags_unreadable {
             return Err(PortError {
                 operation: "iam:ListUserTags",
@@ -405,4 +414,19 @@ async fn the_console_password_goes_only_when_configured() {
     let (reports, _) = run(&iam, &exfiltration(), &settings).await;
     assert_eq!(status(&reports, "delete-login-profile"), StepStatus::Done);
     assert!(!*iam.login_profile.lock().unwrap());
+}
+
+#[tokio::test]
+async fn a_principal_deleted_since_is_left_to_people() {
+    let iam = FakeIam {
+        missing: true,
+        ..FakeIam::with_user()
+    };
+    let (reports, exemption) = run(&iam, &exfiltration(), &settings()).await;
+    assert_eq!(exemption, Exemption::PrincipalMissing);
+    assert!(
+        reports.iter().all(|r| r.status == StepStatus::Skipped),
+        "{reports:#?}"
+    );
+    assert!(iam.writes().is_empty());
 }

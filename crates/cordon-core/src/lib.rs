@@ -5,6 +5,7 @@
 pub mod credential_incident;
 pub mod credential_plan;
 pub mod credential_playbook;
+pub mod credential_response;
 #[cfg(test)]
 mod credential_tests;
 mod credential_triage;
@@ -29,6 +30,7 @@ pub mod triage;
 pub use credential_incident::{CredentialIncident, UserType};
 pub use credential_plan::{CredentialSettings, plan_credential_playbook};
 pub use credential_playbook::{CredentialRun, Exemption, execute_credential_playbook};
+pub use credential_response::{credential_notification, credential_response_finding};
 pub use credential_triage::triage_credential;
 pub use executor::{IsolationRun, execute_isolation};
 pub use incident::InstanceIncident;

@@ -93,6 +93,17 @@ impl Outcome {
         })
     }
 
+    /// A dry-run: what containment would do, nothing done.
+    pub fn dry_run(reason: &str, steps: Vec<StepReport>) -> Self {
+        Self {
+            decision: Decision::Observed,
+            reason: format!("dry-run: would contain ({reason})"),
+            steps,
+            record: None,
+            time_to_containment_ms: None,
+        }
+    }
+
     pub fn without_steps(decision: Decision, reason: impl Into<String>) -> Self {
         Self {
             decision,

@@ -42,6 +42,20 @@ pub enum FindingResource {
         arn: String,
         interface_id: String,
     },
+    AccessKey {
+        access_key_id: String,
+        principal_id: Option<String>,
+        principal_name: Option<String>,
+        principal_type: String,
+    },
+    IamUser {
+        arn: String,
+        name: String,
+    },
+    IamRole {
+        arn: String,
+        name: String,
+    },
 }
 
 /// The GuardDuty finding as Security Hub knows it.
@@ -83,6 +97,11 @@ pub fn asff_types(finding_type: &str) -> Vec<String> {
         "UnauthorizedAccess" => "TTPs/Initial Access",
         "Recon" => "TTPs/Discovery",
         "Impact" => "Effects/Denial of Service",
+        "CredentialAccess" => "TTPs/Credential Access",
+        "Exfiltration" => "Effects/Data Exfiltration",
+        "Persistence" => "TTPs/Persistence",
+        "PenTest" => "TTPs/Discovery",
+        "Policy" => "Software and Configuration Checks/AWS Security Best Practices",
         _ => "Unusual Behaviors/VM",
     };
     vec![format!("{category}/{finding_type}")]
@@ -167,13 +186,43 @@ pub fn instance_response_finding(
         1024,
     );
 
+    let product_fields = outcome_product_fields(outcome, INSTANCE_PLAYBOOK);
+
+    ResponseFinding {
+        id: format!(
+            "{INSTANCE_PLAYBOOK}/{account}/{region}/{}",
+            incident.finding_id
+        ),
+        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
+        generator_id: INSTANCE_PLAYBOOK.to_owned(),
+        account_id: account.to_owned(),
+        region: region.to_owned(),
+        types: asff_types(&incident.finding_type),
+        severity_label: severity_label(incident.severity),
+        severity_original: incident.severity.to_string(),
+        title: truncate(&title, 256),
+        description,
+        created_at: created_at.to_owned(),
+        resources,
+        source: SourceFinding::guardduty(&incident.finding_arn, region),
+        product_fields,
+        workflow_status,
+        remediation: truncate(&remediation, 512),
+    }
+}
+
+/// cordon's summary and every step, as ProductFields (Security Hub keeps at most 50).
+pub(crate) fn outcome_product_fields(
+    outcome: &Outcome,
+    playbook: &str,
+) -> BTreeMap<String, String> {
     let mut product_fields = BTreeMap::new();
     product_fields.insert(
         "cordon/Decision".to_owned(),
         outcome.decision.as_str().to_owned(),
     );
     product_fields.insert("cordon/Reason".to_owned(), truncate(&outcome.reason, 2048));
-    product_fields.insert("cordon/Playbook".to_owned(), INSTANCE_PLAYBOOK.to_owned());
+    product_fields.insert("cordon/Playbook".to_owned(), playbook.to_owned());
     if let Some(ms) = outcome.time_to_containment_ms {
         product_fields.insert("cordon/TimeToContainmentMs".to_owned(), ms.to_string());
     }
@@ -201,27 +250,7 @@ pub fn instance_response_finding(
         );
     }
 
-    ResponseFinding {
-        id: format!(
-            "{INSTANCE_PLAYBOOK}/{account}/{region}/{}",
-            incident.finding_id
-        ),
-        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
-        generator_id: INSTANCE_PLAYBOOK.to_owned(),
-        account_id: account.to_owned(),
-        region: region.to_owned(),
-        types: asff_types(&incident.finding_type),
-        severity_label: severity_label(incident.severity),
-        severity_original: incident.severity.to_string(),
-        title: truncate(&title, 256),
-        description,
-        created_at: created_at.to_owned(),
-        resources,
-        source: SourceFinding::guardduty(&incident.finding_arn, region),
-        product_fields,
-        workflow_status,
-        remediation: truncate(&remediation, 512),
-    }
+    product_fields
 }
 
 /// ASFF namespaces a `Types` entry may start with.
@@ -292,7 +321,7 @@ impl ResponseFinding {
     }
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }

@@ -59,7 +59,57 @@ const EXPECTED: &[(&str, &str, Decision, &str)] = &[
         Decision::Observed,
         "below the containment floor 4",
     ),
+    // Access-key (IAM) findings name a credential, not an instance: the instance triage
+    // leaves them alone, whatever their type, severity or sample flag.
+    expect(
+        fixture!("iam-user-credential-exfiltration"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-tor-caller"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-pentest-kali"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("instance-credential-exfiltration"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("instance-credential-exfiltration-inside"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("root-credential-usage"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("federated-user-anomalous"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-exempt"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-sample-finding"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
 ];
+
+/// The instance triage's reason for every access-key finding.
+const NOT_AN_INSTANCE: &str = "resource type AccessKey is not an EC2 instance";
 
 const fn expect(
     (name, raw): (&'static str, &'static str),
@@ -147,6 +197,11 @@ fn a_finding_in_an_account_not_allowed_is_ignored_whatever_else_it_says() {
             "{name}: {}",
             verdict.reason
         );
+        if finding.resource.resource_type != "Instance" {
+            // Not an instance comes first: the account is never looked at.
+            assert_eq!(verdict.reason, NOT_AN_INSTANCE, "{name}");
+            continue;
+        }
         assert_eq!(
             verdict.reason,
             format!(
@@ -154,6 +209,39 @@ fn a_finding_in_an_account_not_allowed_is_ignored_whatever_else_it_says() {
             ),
             "{name}"
         );
+    }
+}
+
+#[test]
+fn access_key_findings_are_ignored_by_the_instance_triage() {
+    let access_keys: Vec<&str> = EXPECTED
+        .iter()
+        .filter(|(_, raw, ..)| {
+            let value: Value = serde_json::from_str(raw).unwrap();
+            value["detail"]["resource"]["resourceType"] == "AccessKey"
+        })
+        .map(|(name, ..)| *name)
+        .collect();
+    assert_eq!(access_keys.len(), 9, "{access_keys:?}");
+    for name in access_keys {
+        let finding = parsed(name);
+        assert!(finding.resource.instance_details.is_none(), "{name}");
+        // Ignored exactly, not merely observed: not even with every other check passing.
+        let verdict = triage(&finding, &policy());
+        assert_eq!(
+            verdict,
+            Verdict {
+                decision: Decision::Ignored,
+                reason: NOT_AN_INSTANCE.to_owned(),
+            },
+            "{name}"
+        );
+        let actor = mutated(name, |v| {
+            v["detail"]["service"]["resourceRole"] = json!("ACTOR");
+            v["detail"]["severity"] = json!(8);
+            v["detail"]["type"] = json!("Backdoor:EC2/C&CActivity.B");
+        });
+        assert_eq!(triage(&actor, &policy()), verdict, "{name}");
     }
 }
 

@@ -4,7 +4,8 @@
 //! fixture without an expectation, fails the walk so no file goes untested.
 
 use cordon_events::{
-    Event, GuardDutyFinding, ParseError, ResourceRole, parse_event, parse_event_value,
+    AccessKeyId, AccessKeyKind, Event, GuardDutyFinding, ParseError, ResourceRole, parse_event,
+    parse_event_value,
 };
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -127,13 +128,190 @@ fn every_event_file_has_a_test_and_passes_it() {
     );
 }
 
+/// What each access-key (IAM) fixture must say about the credential it is about.
+struct AccessKeyFixture {
+    file: &'static str,
+    finding_type: &'static str,
+    user_type: &'static str,
+    user_name: &'static str,
+    access_key_id: &'static str,
+    kind: AccessKeyKind,
+    principal_id: &'static str,
+    /// A GuardDuty-generated sample finding.
+    sample: bool,
+}
+
+const ACCESS_KEY_FIXTURES: &[AccessKeyFixture] = &[
+    AccessKeyFixture {
+        file: "iam-user-credential-exfiltration.json",
+        finding_type: "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-tor-caller.json",
+        finding_type: "UnauthorizedAccess:IAMUser/TorIPCaller",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-pentest-kali.json",
+        finding_type: "PenTest:IAMUser/KaliLinux",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-exempt.json",
+        finding_type: "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+        user_type: "IAMUser",
+        user_name: "break-glass-admin",
+        access_key_id: "AKIAEXAMPLEKEY000009",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00009",
+        sample: false,
+    },
+    // For an assumed role GuardDuty names the role in userName; the session name (for
+    // an instance profile, the instance id) is the part of principalId after the colon.
+    AccessKeyFixture {
+        file: "instance-credential-exfiltration.json",
+        finding_type: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        user_type: "AssumedRole",
+        user_name: "web-server-role",
+        access_key_id: "ASIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::Temporary,
+        principal_id: "AROAEXAMPLEROLE00001:i-0a1b2c3d4e5f60001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "instance-credential-exfiltration-inside.json",
+        finding_type: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS",
+        user_type: "AssumedRole",
+        user_name: "web-server-role",
+        access_key_id: "ASIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::Temporary,
+        principal_id: "AROAEXAMPLEROLE00001:i-0a1b2c3d4e5f60001",
+        sample: false,
+    },
+    // Root: the principal id is the account id; userName is "Root" (or the account alias).
+    AccessKeyFixture {
+        file: "root-credential-usage.json",
+        finding_type: "Policy:IAMUser/RootCredentialUsage",
+        user_type: "Root",
+        user_name: "Root",
+        access_key_id: "ASIAEXAMPLEKEY000002",
+        kind: AccessKeyKind::Temporary,
+        principal_id: "123456789012",
+        sample: false,
+    },
+    // GetFederationToken: the principal id is `account:federated-name`.
+    AccessKeyFixture {
+        file: "federated-user-anomalous.json",
+        finding_type: "Exfiltration:IAMUser/AnomalousBehavior",
+        user_type: "FederatedUser",
+        user_name: "dana",
+        access_key_id: "ASIAEXAMPLEKEY000003",
+        kind: AccessKeyKind::Temporary,
+        principal_id: "123456789012:dana",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-sample-finding.json",
+        finding_type: "UnauthorizedAccess:IAMUser/TorIPCaller",
+        user_type: "IAMUser",
+        user_name: "GeneratedFindingUserName",
+        access_key_id: "GeneratedFindingAccessKeyId",
+        kind: AccessKeyKind::Unknown,
+        principal_id: "GeneratedFindingPrincipalId",
+        sample: true,
+    },
+];
+
+#[test]
+fn access_key_fixtures_name_the_credential() {
+    for expected in ACCESS_KEY_FIXTURES {
+        let name = expected.file;
+        let raw = std::fs::read(format!("{EVENTS_DIR}/guardduty/{name}"))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (_, finding) = guardduty(parse_event(&raw).unwrap_or_else(|e| panic!("{name}: {e}")));
+        assert_eq!(finding.finding_type, expected.finding_type, "{name}");
+        assert_eq!(finding.resource.resource_type, "AccessKey", "{name}");
+        assert_eq!(finding.resource.instance_details, None, "{name}");
+        let details = finding
+            .resource
+            .access_key_details
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: access key details"));
+        assert_eq!(
+            details.user_type.as_deref(),
+            Some(expected.user_type),
+            "{name}"
+        );
+        assert_eq!(
+            details.user_name.as_deref(),
+            Some(expected.user_name),
+            "{name}"
+        );
+        assert_eq!(
+            details.principal_id.as_deref(),
+            Some(expected.principal_id),
+            "{name}"
+        );
+        let key = details
+            .access_key_id
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: access key id"));
+        assert_eq!(key.as_str(), expected.access_key_id, "{name}");
+        assert_eq!(key.kind(), expected.kind, "{name}");
+        // GuardDuty reports the credential as the TARGET of the activity.
+        assert_eq!(
+            finding.service.resource_role,
+            Some(ResourceRole::Target),
+            "{name}"
+        );
+        assert_eq!(finding.is_sample(), expected.sample, "{name}");
+    }
+}
+
+#[test]
+fn every_access_key_fixture_has_expectations() {
+    let mut on_disk: Vec<String> = files_under(&Path::new(EVENTS_DIR).join("guardduty"))
+        .into_iter()
+        .filter(|file| {
+            let json: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+            json["detail"]["resource"]["resourceType"] == "AccessKey"
+        })
+        .map(|file| file_name(&file).to_owned())
+        .collect();
+    on_disk.sort();
+    let mut in_table: Vec<String> = ACCESS_KEY_FIXTURES
+        .iter()
+        .map(|f| f.file.to_owned())
+        .collect();
+    in_table.sort();
+    assert_eq!(
+        on_disk, in_table,
+        "add the new access-key fixture to ACCESS_KEY_FIXTURES"
+    );
+}
+
 fn check_valid_guardduty(file: &Path, raw: &[u8]) {
     let name = file.display();
     let json: Value = serde_json::from_slice(raw).unwrap_or_else(|e| panic!("{name}: {e}"));
     let event = parse_event(raw).unwrap_or_else(|e| panic!("{name}: {e}"));
     let (envelope, finding) = guardduty(event);
     let detail = &json["detail"];
-    let instance = &detail["resource"]["instanceDetails"];
 
     assert_eq!(envelope.id, json["id"].as_str().unwrap(), "{name}");
     assert_eq!(
@@ -158,7 +336,46 @@ fn check_valid_guardduty(file: &Path, raw: &[u8]) {
         detail["severity"].as_f64(),
         "{name}"
     );
+    assert_eq!(
+        finding.resource.resource_type,
+        detail["resource"]["resourceType"].as_str().unwrap(),
+        "{name}"
+    );
 
+    match finding.resource.resource_type.as_str() {
+        "Instance" => check_instance_resource(&name.to_string(), &finding, detail),
+        "AccessKey" => check_access_key_resource(&name.to_string(), &finding, detail),
+        other => panic!("{name}: resource type {other} has no checks in this test: add them"),
+    }
+
+    let role = match detail["service"]["resourceRole"].as_str() {
+        Some("ACTOR") => Some(ResourceRole::Actor),
+        Some("TARGET") => Some(ResourceRole::Target),
+        Some(_) => Some(ResourceRole::Unknown),
+        None => None,
+    };
+    assert_eq!(finding.service.resource_role, role, "{name}");
+    let raw_sample = detail["service"]["additionalInfo"]["sample"].as_bool() == Some(true);
+    assert_eq!(finding.is_sample(), raw_sample, "{name}");
+
+    // The typed finding survives its own serialisation unchanged.
+    let reserialised = serde_json::to_value(&finding).expect("serialises");
+    assert_eq!(
+        reserialised["resource"]["resourceType"], detail["resource"]["resourceType"],
+        "{name}"
+    );
+    assert_eq!(
+        reserialised["severity"].as_f64(),
+        detail["severity"].as_f64(),
+        "{name}"
+    );
+    let back: GuardDutyFinding =
+        serde_json::from_value(reserialised).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(back, finding, "{name}");
+}
+
+fn check_instance_resource(name: &str, finding: &GuardDutyFinding, detail: &Value) {
+    let instance = &detail["resource"]["instanceDetails"];
     let details = finding
         .resource
         .instance_details
@@ -205,31 +422,56 @@ fn check_valid_guardduty(file: &Path, raw: &[u8]) {
             .collect();
         assert_eq!(groups, raw_groups, "{name}");
     }
-
-    let role = match detail["service"]["resourceRole"].as_str() {
-        Some("ACTOR") => Some(ResourceRole::Actor),
-        Some("TARGET") => Some(ResourceRole::Target),
-        Some(_) => Some(ResourceRole::Unknown),
-        None => None,
-    };
-    assert_eq!(finding.service.resource_role, role, "{name}");
-    let raw_sample = detail["service"]["additionalInfo"]["sample"].as_bool() == Some(true);
-    assert_eq!(finding.is_sample(), raw_sample, "{name}");
-
-    // The typed finding survives its own serialisation unchanged.
-    let reserialised = serde_json::to_value(&finding).expect("serialises");
+    let reserialised = serde_json::to_value(finding).expect("serialises");
     assert_eq!(
         reserialised["resource"]["instanceDetails"]["instanceId"], instance["instanceId"],
         "{name}"
     );
+}
+
+/// Every field of `accessKeyDetails` is carried over as given; an access-key finding
+/// names no instance.
+fn check_access_key_resource(name: &str, finding: &GuardDutyFinding, detail: &Value) {
+    let raw = &detail["resource"]["accessKeyDetails"];
+    assert!(raw.is_object(), "{name}: accessKeyDetails");
+    let details = finding
+        .resource
+        .access_key_details
+        .as_ref()
+        .unwrap_or_else(|| panic!("{name}: access key details"));
     assert_eq!(
-        reserialised["severity"].as_f64(),
-        detail["severity"].as_f64(),
+        details.access_key_id.as_ref().map(AccessKeyId::as_str),
+        raw["accessKeyId"].as_str(),
         "{name}"
     );
-    let back: GuardDutyFinding =
-        serde_json::from_value(reserialised).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(back, finding, "{name}");
+    assert_eq!(
+        details.principal_id.as_deref(),
+        raw["principalId"].as_str(),
+        "{name}"
+    );
+    assert_eq!(
+        details.user_name.as_deref(),
+        raw["userName"].as_str(),
+        "{name}"
+    );
+    assert_eq!(
+        details.user_type.as_deref(),
+        raw["userType"].as_str(),
+        "{name}"
+    );
+    assert_eq!(finding.resource.instance_details, None, "{name}");
+    assert_eq!(
+        detail["service"]["action"]["actionType"].as_str(),
+        Some("AWS_API_CALL"),
+        "{name}: an access-key finding is about an API call"
+    );
+    let reserialised = serde_json::to_value(finding).expect("serialises");
+    for field in ["accessKeyId", "principalId", "userName", "userType"] {
+        assert_eq!(
+            reserialised["resource"]["accessKeyDetails"][field], raw[field],
+            "{name}: {field}"
+        );
+    }
 }
 
 fn check_invalid(file: &Path, raw: &[u8]) {

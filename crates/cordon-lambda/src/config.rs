@@ -1,5 +1,5 @@
 use cordon_core::triage::DEFAULT_EXEMPT_TAG;
-use cordon_core::{PlaybookSettings, TriagePolicy};
+use cordon_core::{CredentialSettings, PlaybookSettings, TriagePolicy};
 use cordon_events::AccountId;
 use thiserror::Error;
 
@@ -32,6 +32,12 @@ pub struct FunctionConfig {
     /// `CORDON_REVOKE_ROLE_SESSIONS` (`true` by default): deny the instance role's
     /// sessions issued before containment, which hits every holder of the role.
     pub revoke_role_sessions: bool,
+    /// `CORDON_BREAK_GLASS_PRINCIPALS` (comma-separated user/role names or ARNs): never
+    /// contained automatically.
+    pub break_glass_principals: Vec<String>,
+    /// `CORDON_DELETE_LOGIN_PROFILE` (`false` by default): also delete a contained
+    /// user's console password.
+    pub delete_login_profile: bool,
 }
 
 impl FunctionConfig {
@@ -85,20 +91,24 @@ impl FunctionConfig {
                 "expected an SNS topic ARN".into(),
             ));
         }
-        let revoke_role_sessions = match read("CORDON_REVOKE_ROLE_SESSIONS") {
-            None => true,
+        let flag = |name: &'static str, default: bool| match read(name) {
+            None => Ok(default),
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-                "true" => true,
-                "false" => false,
-                _ => {
-                    return Err(invalid(
-                        "CORDON_REVOKE_ROLE_SESSIONS",
-                        &v,
-                        "expected true or false".into(),
-                    ));
-                }
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(invalid(name, &v, "expected true or false".into())),
             },
         };
+        let revoke_role_sessions = flag("CORDON_REVOKE_ROLE_SESSIONS", true)?;
+        let delete_login_profile = flag("CORDON_DELETE_LOGIN_PROFILE", false)?;
+        let break_glass_principals = read("CORDON_BREAK_GLASS_PRINCIPALS")
+            .map(|v| {
+                v.split(',')
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Self {
             mode,
             severity_floor,
@@ -106,7 +116,17 @@ impl FunctionConfig {
             exempt_tag,
             topic_arn,
             revoke_role_sessions,
+            break_glass_principals,
+            delete_login_profile,
         })
+    }
+
+    /// What the credential playbook does, as the operator configured it.
+    pub fn credentials(&self) -> CredentialSettings {
+        CredentialSettings {
+            exempt_tag: self.exempt_tag.clone(),
+            delete_login_profile: self.delete_login_profile,
+        }
     }
 
     /// What the instance playbook does, as the operator configured it.
@@ -162,8 +182,15 @@ mod tests {
             ("CORDON_ALLOWED_ACCOUNTS", "111111111111, 222222222222"),
             ("CORDON_EXEMPT_TAG", "ir:exempt"),
             ("CORDON_REVOKE_ROLE_SESSIONS", "False"),
+            (
+                "CORDON_BREAK_GLASS_PRINCIPALS",
+                "break-glass-admin, arn:aws:iam::123456789012:role/Admin",
+            ),
+            ("CORDON_DELETE_LOGIN_PROFILE", "true"),
         ])
         .unwrap();
+        assert_eq!(c.break_glass_principals.len(), 2);
+        assert!(c.credentials().delete_login_profile);
         assert!(!c.playbook().revoke_role_sessions);
         assert_eq!(c.mode, Mode::DryRun);
         assert_eq!(c.severity_floor, 7.0);
@@ -179,6 +206,7 @@ mod tests {
             ("CORDON_SEVERITY_FLOOR", "11"),
             ("CORDON_ALLOWED_ACCOUNTS", "123"),
             ("CORDON_REVOKE_ROLE_SESSIONS", "yes"),
+            ("CORDON_DELETE_LOGIN_PROFILE", "1"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.contains(name), "{err}");

@@ -1,8 +1,16 @@
 //! Runtime glue shared by every cordon function: typed configuration from the
 //! environment, and the mapping from a handled event to a Lambda outcome.
 
+mod clock;
 mod config;
+mod intake;
+mod recording;
 mod response;
+mod serve;
 
+pub use clock::{ContainmentClock, utc_now};
 pub use config::{ConfigError, FunctionConfig, Mode};
+pub use intake::{Intake, guardduty_finding, log_triage};
+pub use recording::record_outcome;
 pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};
+pub use serve::serve;

@@ -6,6 +6,7 @@
 mod estate;
 mod guardduty;
 mod http;
+mod identities;
 mod inspect;
 mod inspect_instance;
 mod moto;
@@ -15,6 +16,10 @@ mod workload;
 
 pub use estate::{Estate, Placeholders};
 pub use guardduty::import_as_guardduty;
+pub use identities::{
+    IamUserWithKeys, access_key_statuses, create_role, has_login_profile, inline_policy, role_tags,
+    user_tags,
+};
 pub use inspect_instance::{InstanceAttributes, ProfileAssociation, VolumeSnapshot};
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};

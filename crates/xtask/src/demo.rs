@@ -2,6 +2,7 @@
 //! through the real `cordon replay` — then the emulator's own state as the proof.
 
 use crate::cmd::{cargo, heading};
+use crate::demo_identities::DemoIdentities;
 use aws_sdk_ec2::Client;
 use cordon_testkit::{
     Estate, EstateClients, MOTO_VERSION, MotoServer, import_as_guardduty, sdk_config,
@@ -18,10 +19,11 @@ pub fn run() -> Result<(), String> {
         .block_on(demo())
 }
 
-/// One sample event, rewritten to name an instance of its own.
+/// One sample event, rewritten to name an instance of its own, or the demo's IAM
+/// identities when it is about an access key.
 struct Case {
     file: PathBuf,
-    estate: Estate,
+    estate: Option<Estate>,
 }
 
 async fn demo() -> Result<(), String> {
@@ -55,11 +57,25 @@ async fn demo() -> Result<(), String> {
     let network = Estate::build_full(&EstateClients::new(&sdk))
         .await
         .map_err(|e| e.to_string())?;
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    let identities = DemoIdentities::build(&iam).await?;
     let work = std::env::temp_dir().join(format!("cordon-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let mut cases = Vec::new();
     for (index, source) in sample_events()?.into_iter().enumerate() {
         let name = format!("web-{}", index + 1);
+        let file = work.join(source.file_name().unwrap_or_default());
+        let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
+        if raw.contains("\"accessKeyDetails\"") {
+            let rewritten = identities.rewrite(&raw);
+            std::fs::write(&file, &rewritten).map_err(|e| e.to_string())?;
+            let event = serde_json::from_str(&rewritten).map_err(|e| e.to_string())?;
+            import_as_guardduty(&securityhub, &event)
+                .await
+                .map_err(|e| e.to_string())?;
+            cases.push(Case { file, estate: None });
+            continue;
+        }
         let estate = match index {
             0 => network.clone(),
             _ => network
@@ -67,8 +83,6 @@ async fn demo() -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?,
         };
-        let file = work.join(source.file_name().unwrap_or_default());
-        let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
         let rewritten = estate.rewrite(&raw);
         std::fs::write(&file, &rewritten).map_err(|e| e.to_string())?;
         // GuardDuty sends its findings to Security Hub too; cordon annotates them.
@@ -81,7 +95,10 @@ async fn demo() -> Result<(), String> {
             estate.instance,
             estate.interfaces.join(", ")
         );
-        cases.push(Case { file, estate });
+        cases.push(Case {
+            file,
+            estate: Some(estate),
+        });
     }
 
     heading(&format!(
@@ -93,6 +110,12 @@ async fn demo() -> Result<(), String> {
     let records = parse_records(&replay)?;
     print_summary(&records);
     print_playbook(&records, &cases[0]);
+    if let Some(stolen_key) = cases
+        .iter()
+        .find(|c| file_name(&c.file) == "iam-user-credential-exfiltration.json")
+    {
+        print_playbook(&records, stolen_key);
+    }
     if !replay.status.success() {
         return Err(format!(
             "cordon replay failed: {}",
@@ -109,7 +132,11 @@ async fn demo() -> Result<(), String> {
             .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(&name)))
             .and_then(|r| r["decision"].as_str())
             .unwrap_or("missing");
-        match check_instance(&ec2, &case.estate, decision == "contained").await {
+        let state = match &case.estate {
+            Some(estate) => check_instance(&ec2, estate, decision == "contained").await,
+            None => identities.state(&iam, &name).await,
+        };
+        match state {
             Ok(line) => println!("{:<32} {line}", name),
             Err(problem) => {
                 println!("{:<32} PROBLEM: {problem}", name);
@@ -256,7 +283,13 @@ fn print_playbook(records: &[Value], case: &Case) {
     else {
         return;
     };
-    heading(&format!("the playbook on web-1 ({})", case.estate.instance));
+    let subject = case
+        .estate
+        .as_ref()
+        .map_or("a stolen access key".to_owned(), |e| {
+            format!("web-1 ({})", e.instance)
+        });
+    heading(&format!("the playbook on {subject}"));
     for step in record["steps"].as_array().into_iter().flatten() {
         let detail = step["detail"].as_str().unwrap_or("");
         let detail: String = detail.chars().take(110).collect();

@@ -1,0 +1,56 @@
+use cordon_aws::Clients;
+use cordon_contain_credentials::{AwsCredentialPorts, ContainmentClock, handle_event};
+use cordon_core::Outcome;
+use cordon_events::AccountId;
+use cordon_lambda::FunctionConfig;
+use cordon_testkit::{Placeholders, sdk_config, workspace_root};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The credential function's real adapters against an emulator, and a name unique to
+/// this world so tests can share the emulator.
+pub struct IdentityWorld {
+    pub iam: aws_sdk_iam::Client,
+    pub securityhub: aws_sdk_securityhub::Client,
+    pub ports: AwsCredentialPorts,
+    pub suffix: String,
+}
+
+impl IdentityWorld {
+    pub async fn at(endpoint: &str) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let sdk = sdk_config(endpoint).await;
+        let clients = Clients::new(&sdk);
+        Self {
+            iam: clients.iam.clone(),
+            securityhub: clients.securityhub.clone(),
+            ports: AwsCredentialPorts::on_aws(&clients, None),
+            suffix: format!(
+                "{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ),
+        }
+    }
+
+    /// `events/guardduty/<name>` with each `(placeholder, real)` pair replaced.
+    pub fn event(&self, name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
+        let path = workspace_root().join("events/guardduty").join(name);
+        let mut raw = std::fs::read_to_string(&path).unwrap();
+        for (placeholder, real) in replacements {
+            raw = raw.replace(placeholder, real);
+        }
+        serde_json::from_str(&raw).unwrap()
+    }
+
+    pub async fn replay(&self, event: serde_json::Value) -> Outcome {
+        let config = FunctionConfig::from_lookup(|name| {
+            (name == "CORDON_BREAK_GLASS_PRINCIPALS").then(|| "cordon-break-glass".to_owned())
+        })
+        .unwrap();
+        let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+        let clock = ContainmentClock::HandlingStart;
+        handle_event(event, &config, &account, &self.ports, clock)
+            .await
+            .expect("well-formed event")
+    }
+}
