@@ -102,6 +102,15 @@ impl ServiceRotation for AwsServiceRotation {
         crate::target_groups::registrations(&self.elbv2, targets).await
     }
 
+    async fn registrations_in(
+        &self,
+        target_groups: &[String],
+        targets: &[String],
+    ) -> PortResult<Vec<TargetRegistration>> {
+        crate::target_groups::registrations_in_groups(&self.elbv2, target_groups.to_vec(), targets)
+            .await
+    }
+
     async fn deregister_target(&self, registration: &TargetRegistration) -> PortResult<()> {
         let sent = self
             .elbv2

@@ -22,6 +22,15 @@ pub(crate) async fn registrations(
         return Ok(Vec::new());
     }
     let groups = target_groups(client).await?;
+    registrations_in_groups(client, groups, targets).await
+}
+
+/// The registrations of `targets` in the given groups, a few groups at a time.
+pub(crate) async fn registrations_in_groups(
+    client: &Client,
+    groups: Vec<String>,
+    targets: &[String],
+) -> PortResult<Vec<TargetRegistration>> {
     let mut found: Vec<TargetRegistration> = stream::iter(groups)
         .map(|arn| registrations_in(client, arn, targets))
         .buffer_unordered(CONCURRENCY)

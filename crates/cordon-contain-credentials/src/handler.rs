@@ -3,7 +3,7 @@ use cordon_core::credential_playbook::CredentialRun;
 use cordon_core::{
     CredentialIncident, Decision, Exemption, FindingRecorder, Mode, Notifier, Outcome,
     PrincipalCredentials, credential_notification, credential_response_finding,
-    execute_credential_playbook, plan_credential_playbook, triage_credential,
+    execute_credential_playbook, plan_credential_playbook, step_failures, triage_credential,
 };
 use cordon_events::{AccountId, ParseError};
 use cordon_lambda::{
@@ -97,12 +97,7 @@ fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> 
             "containment step"
         );
     }
-    let failures: Vec<String> = run
-        .reports
-        .iter()
-        .filter(|s| !s.status.is_ok())
-        .map(|s| format!("{} {}: {}", s.name, s.target, s.detail))
-        .collect();
+    let failures = step_failures(&run.reports);
     let (decision, reason) = match &run.exemption {
         Exemption::Exempt(tag) => (
             Decision::Observed,

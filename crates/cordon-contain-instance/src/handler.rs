@@ -2,7 +2,8 @@ use crate::ports::InstancePorts;
 use cordon_core::{
     Decision, EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceIncident, Mode,
     NetworkIsolation, Notifier, Outcome, PlaybookPorts, ServiceRotation, execute_instance_playbook,
-    instance_notification, instance_response_finding, plan_instance_playbook, triage,
+    instance_notification, instance_response_finding, plan_instance_playbook, step_failures,
+    triage,
 };
 use cordon_events::{AccountId, ParseError};
 use cordon_lambda::{
@@ -108,11 +109,7 @@ where
             "containment step"
         );
     }
-    let failures: Vec<String> = steps
-        .iter()
-        .filter(|s| !s.status.is_ok())
-        .map(|s| format!("{} {}: {}", s.name, s.target, s.detail))
-        .collect();
+    let failures = step_failures(&steps);
     let (decision, reason) = if failures.is_empty() {
         info!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, "instance contained and verified");
         (

@@ -4,7 +4,7 @@
 
 use crate::credential_incident::CredentialIncident;
 use crate::credential_plan::CredentialSettings;
-use crate::plan::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
+use crate::plan::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG, if_planned};
 use crate::revocation::revoke_older_sessions;
 use crate::{Plan, Principal, PrincipalCredentials, Step, StepKind, StepReport, StepStatus};
 
@@ -95,17 +95,17 @@ pub async fn execute_credential_playbook<P: PrincipalCredentials>(
     .into_iter()
     .collect();
     let (key, temporary, user_sessions, role_sessions, login) = futures_util::join!(
-        optional(
+        if_planned(
             plan.step(StepKind::DeactivateAccessKey),
             |s| deactivate_key(port, &principal, s)
         ),
-        optional(plan.step(StepKind::TemporaryCredential), |s| async move {
+        if_planned(plan.step(StepKind::TemporaryCredential), |s| async move {
             s.report(StepStatus::Skipped, s.detail.clone())
         }),
-        optional(plan.step(StepKind::RevokeUserSessions), |s| revoke(
+        if_planned(plan.step(StepKind::RevokeUserSessions), |s| revoke(
             port, &principal, incident, s, now
         )),
-        optional(plan.step(StepKind::RevokeRoleSessions), |s| async {
+        if_planned(plan.step(StepKind::RevokeRoleSessions), |s| async {
             let mut report = revoke(port, &principal, incident, s, now).await;
             if report.status.is_ok() {
                 report.detail = format!(
@@ -116,7 +116,7 @@ pub async fn execute_credential_playbook<P: PrincipalCredentials>(
             }
             report
         }),
-        optional(plan.step(StepKind::DeleteLoginProfile), |s| {
+        if_planned(plan.step(StepKind::DeleteLoginProfile), |s| {
             delete_login_profile(port, &principal, s)
         }),
     );
@@ -130,17 +130,6 @@ pub async fn execute_credential_playbook<P: PrincipalCredentials>(
     }
     reports.sort_by_key(|r| plan.steps.iter().position(|s| s.name() == r.name));
     CredentialRun { reports, exemption }
-}
-
-async fn optional<'a, F, Fut>(step: Option<&'a Step>, run: F) -> Option<StepReport>
-where
-    F: FnOnce(&'a Step) -> Fut,
-    Fut: Future<Output = StepReport>,
-{
-    match step {
-        Some(step) => Some(run(step).await),
-        None => None,
-    }
 }
 
 async fn deactivate_key<P: PrincipalCredentials>(

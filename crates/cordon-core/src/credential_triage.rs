@@ -2,6 +2,7 @@
 //! The exemption tag is not decided here: it is read live from IAM at action time.
 
 use crate::credential_incident::{CredentialIncident, UserType};
+use crate::triage::screen;
 use crate::{Decision, TriagePolicy, Verdict};
 use cordon_events::GuardDutyFinding;
 
@@ -34,29 +35,8 @@ pub fn triage_credential(
             ),
         );
     };
-    if !policy.allowed_accounts.contains(&finding.account_id) {
-        return Verdict::new(
-            Ignored,
-            format!(
-                "finding is in account {}, which cordon may not act in",
-                finding.account_id
-            ),
-        );
-    }
-    if finding.is_sample() {
-        return Verdict::new(
-            Observed,
-            "GuardDuty sample finding: nothing real to contain",
-        );
-    }
-    if finding.service.archived == Some(true) {
-        return Verdict::new(Observed, "finding is archived");
-    }
-    if !CONTAINED_FAMILIES.iter().any(|f| kind.starts_with(f)) {
-        return Verdict::new(
-            Observed,
-            format!("{kind} is not a finding type cordon contains"),
-        );
+    if let Some(verdict) = screen(finding, policy, CONTAINED_FAMILIES) {
+        return verdict;
     }
     // Before the severity floor: root use is LOW in GuardDuty but always worth a human.
     match &incident.user_type {

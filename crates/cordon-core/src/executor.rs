@@ -18,8 +18,6 @@ pub struct IsolationRun {
     /// The instance's interfaces as read before isolation (empty if the read failed).
     pub interfaces: Vec<NetworkInterfaceState>,
     pub groups: Option<IsolationGroups>,
-    /// Every interface moved and the read-back confirmed it.
-    pub verified: bool,
 }
 
 impl IsolationRun {
@@ -28,7 +26,6 @@ impl IsolationRun {
             reports,
             interfaces: Vec::new(),
             groups,
-            verified: false,
         }
     }
 }
@@ -94,25 +91,19 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         unlisted_results,
     ));
 
-    let isolated = reports.iter().all(|r| r.status.is_ok());
     let originals = original_groups(&live, &groups);
     let verify = step(plan, StepKind::VerifyIsolation);
-    let verified = match verify_isolation(port, incident, &groups, &originals).await {
-        Ok(detail) => {
-            reports.push(verify.report(StepStatus::Done, detail));
-            isolated
-        }
-        Err(problem) => {
-            reports.push(verify.report(StepStatus::Failed, problem));
-            false
-        }
-    };
+    reports.push(
+        match verify_isolation(port, incident, &groups, &originals).await {
+            Ok(detail) => verify.report(StepStatus::Done, detail),
+            Err(problem) => verify.report(StepStatus::Failed, problem),
+        },
+    );
 
     IsolationRun {
         reports,
         interfaces: live,
         groups: Some(groups),
-        verified,
     }
 }
 

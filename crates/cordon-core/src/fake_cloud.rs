@@ -636,6 +636,22 @@ impl ServiceRotation for FakeCloud {
             .collect())
     }
 
+    async fn registrations_in(
+        &self,
+        target_groups: &[String],
+        targets: &[String],
+    ) -> PortResult<Vec<TargetRegistration>> {
+        self.call(Call::ReadRegistrations).await;
+        Ok(self
+            .state()
+            .registrations
+            .iter()
+            .filter(|r| targets.contains(&r.target_id))
+            .filter(|r| target_groups.contains(&r.target_group_arn))
+            .cloned()
+            .collect())
+    }
+
     async fn deregister_target(&self, registration: &TargetRegistration) -> PortResult<()> {
         self.call(Call::Deregister(registration.target_group_arn.clone()))
             .await;

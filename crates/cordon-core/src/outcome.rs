@@ -69,6 +69,15 @@ pub struct StepReport {
     pub resources: Vec<String>,
 }
 
+/// Every step that did not hold, as `name target: detail`, for the outcome's reason.
+pub fn step_failures(steps: &[StepReport]) -> Vec<String> {
+    steps
+        .iter()
+        .filter(|s| !s.status.is_ok())
+        .map(|s| format!("{} {}: {}", s.name, s.target, s.detail))
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Outcome {
     pub decision: Decision,

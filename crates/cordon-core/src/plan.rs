@@ -135,9 +135,17 @@ impl Plan {
     pub fn step(&self, kind: StepKind) -> Option<&Step> {
         self.steps.iter().find(|s| s.kind == kind)
     }
+}
 
-    pub fn has(&self, kind: StepKind) -> bool {
-        self.step(kind).is_some()
+/// Runs `run` on the step when the plan has it: steps a setting left out report nothing.
+pub(crate) async fn if_planned<'a, F, Fut>(step: Option<&'a Step>, run: F) -> Option<StepReport>
+where
+    F: FnOnce(&'a Step) -> Fut,
+    Fut: std::future::Future<Output = StepReport>,
+{
+    match step {
+        Some(step) => Some(run(step).await),
+        None => None,
     }
 }
 

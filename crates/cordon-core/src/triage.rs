@@ -58,30 +58,8 @@ pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
             ),
         );
     }
-    if !policy.allowed_accounts.contains(&finding.account_id) {
-        return Verdict::new(
-            Ignored,
-            format!(
-                "finding is in account {}, which cordon may not act in (allowed: {})",
-                finding.account_id,
-                join(&policy.allowed_accounts)
-            ),
-        );
-    }
-    if finding.is_sample() {
-        return Verdict::new(
-            Observed,
-            "GuardDuty sample finding: nothing real to contain",
-        );
-    }
-    if finding.service.archived == Some(true) {
-        return Verdict::new(Observed, "finding is archived");
-    }
-    if !CONTAINED_FAMILIES.iter().any(|f| kind.starts_with(f)) {
-        return Verdict::new(
-            Observed,
-            format!("{kind} is not a finding type cordon contains"),
-        );
+    if let Some(verdict) = screen(finding, policy, CONTAINED_FAMILIES) {
+        return verdict;
     }
     match finding.service.resource_role {
         Some(ResourceRole::Actor) => {}
@@ -120,6 +98,43 @@ pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
             finding.severity
         ),
     )
+}
+
+/// The checks every triage makes once the resource is its kind, from "not ours" to
+/// "ours but not worth acting on": account, sample, archived, finding family.
+pub(crate) fn screen(
+    finding: &GuardDutyFinding,
+    policy: &TriagePolicy,
+    families: &[&str],
+) -> Option<Verdict> {
+    use Decision::{Ignored, Observed};
+    let kind = &finding.finding_type;
+    if !policy.allowed_accounts.contains(&finding.account_id) {
+        return Some(Verdict::new(
+            Ignored,
+            format!(
+                "finding is in account {}, which cordon may not act in (allowed: {})",
+                finding.account_id,
+                join(&policy.allowed_accounts)
+            ),
+        ));
+    }
+    if finding.is_sample() {
+        return Some(Verdict::new(
+            Observed,
+            "GuardDuty sample finding: nothing real to contain",
+        ));
+    }
+    if finding.service.archived == Some(true) {
+        return Some(Verdict::new(Observed, "finding is archived"));
+    }
+    if !families.iter().any(|f| kind.starts_with(f)) {
+        return Some(Verdict::new(
+            Observed,
+            format!("{kind} is not a finding type cordon contains"),
+        ));
+    }
+    None
 }
 
 fn exemption(finding: &GuardDutyFinding, key: &str) -> Option<String> {

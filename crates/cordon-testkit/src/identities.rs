@@ -195,3 +195,20 @@ where
         .map_err(|e| format!("policy document {document:?}: {e}"))?;
     Ok(Some(json))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::policy_json;
+    use aws_sdk_iam::error::SdkError;
+    use aws_sdk_iam::operation::get_role_policy::GetRolePolicyError;
+
+    #[test]
+    fn decodes_url_encoded_and_plain_policy_documents() {
+        type Answer = Result<String, SdkError<GetRolePolicyError, ()>>;
+        let expected = serde_json::json!({"Statement": [{"Effect": "Deny", "Action": "*"}]});
+        let encoded = "%7B%22Statement%22%3A%20%5B%7B%22Effect%22%3A%20%22Deny%22%2C%20%22Action%22%3A%20%22%2A%22%7D%5D%7D";
+        let decode = |document: String| policy_json(Answer::Ok(document)).unwrap().unwrap();
+        assert_eq!(decode(encoded.to_owned()), expected);
+        assert_eq!(decode(expected.to_string()), expected);
+    }
+}

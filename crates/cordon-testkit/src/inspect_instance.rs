@@ -3,8 +3,8 @@
 //! membership, snapshots — as plain data for assertions.
 
 use crate::Estate;
-use crate::http::percent_decode;
 use aws_sdk_ec2::types::{Filter, InstanceAttributeName};
+use cordon_core::Principal;
 use std::collections::BTreeMap;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -70,31 +70,14 @@ impl Estate {
 
     /// The estate role's inline policy `policy_name` as JSON, if the role has it.
     ///
-    /// IAM returns policy documents URL-encoded (RFC 3986), and so does moto; the SDK
-    /// does not decode them. A document that already reads as JSON is taken as is.
+    /// Decoded as [`crate::inline_policy`] decodes every inline policy.
     pub async fn role_policy(
         &self,
         iam: &aws_sdk_iam::Client,
         policy_name: &str,
     ) -> Result<Option<serde_json::Value>, BoxError> {
         let role = &self.workload_for("role_policy")?.role_name;
-        let found = iam
-            .get_role_policy()
-            .role_name(role)
-            .policy_name(policy_name)
-            .send()
-            .await;
-        let document = match found {
-            Ok(found) => found.policy_document().to_owned(),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_no_such_entity_exception()) =>
-            {
-                return Ok(None);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        Ok(Some(decode_policy_document(&document)?))
+        crate::inline_policy(iam, &Principal::Role(role.clone()), policy_name).await
     }
 
     /// The names of the estate role's inline policies.
@@ -281,15 +264,6 @@ impl Estate {
 }
 
 /// A policy document as IAM returns it: URL-encoded JSON (or plain JSON).
-fn decode_policy_document(document: &str) -> Result<serde_json::Value, BoxError> {
-    let json = if document.trim_start().starts_with('{') {
-        document.to_owned()
-    } else {
-        percent_decode(document)
-    };
-    serde_json::from_str(&json).map_err(|e| format!("policy document {json:?}: {e}").into())
-}
-
 fn filter<I, S>(name: &str, values: I) -> Filter
 where
     I: IntoIterator<Item = S>,
@@ -299,20 +273,4 @@ where
         .into_iter()
         .fold(Filter::builder().name(name), |f, v| f.values(v))
         .build()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decode_policy_document;
-
-    #[test]
-    fn decodes_url_encoded_and_plain_policy_documents() {
-        let expected = serde_json::json!({"Statement": [{"Effect": "Deny", "Action": "*"}]});
-        let encoded = "%7B%22Statement%22%3A%20%5B%7B%22Effect%22%3A%20%22Deny%22%2C%20%22Action%22%3A%20%22%2A%22%7D%5D%7D";
-        assert_eq!(decode_policy_document(encoded).unwrap(), expected);
-        assert_eq!(
-            decode_policy_document(&expected.to_string()).unwrap(),
-            expected
-        );
-    }
 }

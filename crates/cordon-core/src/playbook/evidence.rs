@@ -2,6 +2,7 @@
 //! settings from one read, snapshots alongside.
 
 use super::{Context, failed, snapshots};
+use crate::plan::if_planned;
 use crate::{
     EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, ProtectionChange, Step,
     StepKind, StepReport, StepStatus,
@@ -25,11 +26,11 @@ pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
         Err(err) => return steps.iter().map(|s| failed(s, &err)).collect(),
     };
     let (protected, kept, snapshotted) = futures_util::join!(
-        optional(protect, |step| protect_instance(
+        if_planned(protect, |step| protect_instance(
             evidence, cx, step, &before
         )),
-        optional(keep, |step| keep_volumes(evidence, cx, step, &before)),
-        optional(snapshot, |step| snapshots::take(
+        if_planned(keep, |step| keep_volumes(evidence, cx, step, &before)),
+        if_planned(snapshot, |step| snapshots::take(
             evidence, network, cx, step, &before
         )),
     );
@@ -37,17 +38,6 @@ pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
         .into_iter()
         .flatten()
         .collect()
-}
-
-async fn optional<'a, F, Fut>(step: Option<&'a Step>, run: F) -> Option<StepReport>
-where
-    F: FnOnce(&'a Step) -> Fut,
-    Fut: Future<Output = StepReport>,
-{
-    match step {
-        Some(step) => Some(run(step).await),
-        None => None,
-    }
 }
 
 async fn protect_instance<E: EvidencePreservation>(

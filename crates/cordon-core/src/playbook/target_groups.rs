@@ -39,7 +39,10 @@ pub(super) async fn deregister<S: ServiceRotation>(
     if let Some(err) = results.into_iter().find_map(Result::err) {
         return vec![failed(step, &err)];
     }
-    let after = match rotation.target_registrations(&targets).await {
+    let mut groups: Vec<String> = serving.iter().map(|r| r.target_group_arn.clone()).collect();
+    groups.sort();
+    groups.dedup();
+    let after = match rotation.registrations_in(&groups, &targets).await {
         Ok(after) => after,
         Err(err) => return vec![failed(step, &err)],
     };

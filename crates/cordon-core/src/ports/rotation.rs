@@ -50,6 +50,14 @@ pub trait ServiceRotation: Send + Sync {
         targets: &[String],
     ) -> impl Future<Output = PortResult<Vec<TargetRegistration>>> + Send;
 
+    /// The registrations of `targets` in these target groups only: the read-back after
+    /// deregistering, without listing every group again.
+    fn registrations_in(
+        &self,
+        target_groups: &[String],
+        targets: &[String],
+    ) -> impl Future<Output = PortResult<Vec<TargetRegistration>>> + Send;
+
     fn deregister_target(
         &self,
         registration: &TargetRegistration,
