@@ -42,6 +42,8 @@ pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub securityhub: aws_sdk_securityhub::Client,
     pub sns: aws_sdk_sns::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub config: aws_sdk_config::Client,
     pub calls: CallCounter,
 }
 
@@ -76,6 +78,16 @@ impl Clients {
             ),
             sns: aws_sdk_sns::Client::from_conf(
                 aws_sdk_sns::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
+                aws_sdk_cloudtrail::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            config: aws_sdk_config::Client::from_conf(
+                aws_sdk_config::config::Builder::from(sdk)
                     .interceptor(calls.clone())
                     .build(),
             ),

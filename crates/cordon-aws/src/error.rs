@@ -1,5 +1,6 @@
 use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use cordon_core::PortError;
+use cordon_core::ports::PortResult;
 
 /// Error codes AWS uses for "slow down" or "try again": the call may succeed on retry.
 const TRANSIENT_CODES: &[&str] = &[
@@ -64,4 +65,19 @@ pub(crate) fn invalid(operation: &'static str, message: String) -> PortError {
         message,
         transient: false,
     }
+}
+
+/// Every item of a paginated listing, or the first error.
+pub(crate) fn every<T, E, R>(
+    operation: &'static str,
+    items: Vec<Result<T, SdkError<E, R>>>,
+) -> PortResult<Vec<T>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    items
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| port_error(operation, e))
 }

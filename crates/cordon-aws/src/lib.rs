@@ -1,7 +1,8 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
-//! Security Hub, SNS and STS, and maps their errors.
+//! Security Hub, SNS, STS, CloudTrail and Config, and maps their errors.
 
+mod audit;
 mod clients;
 mod config;
 mod connection_tracking;
@@ -15,10 +16,12 @@ mod isolation_groups;
 mod notifier;
 mod principals;
 mod rotation;
+mod security_groups;
 mod security_hub;
 mod snapshots;
 mod target_groups;
 
+pub use audit::AwsAuditLogging;
 pub use clients::{CallCounter, Clients};
 pub use config::load_sdk_config;
 pub use credentials::InstanceProfileCredentials;
@@ -29,4 +32,5 @@ pub use isolation::Ec2Isolation;
 pub use notifier::SnsNotifier;
 pub use principals::IamPrincipals;
 pub use rotation::AwsServiceRotation;
+pub use security_groups::Ec2SecurityGroupRules;
 pub use security_hub::{FindingSummary, SecurityHubRecorder, list_response_findings};

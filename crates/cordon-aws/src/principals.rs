@@ -2,10 +2,9 @@
 //! and tags of a user or role whose credentials were stolen, and who else relies on a
 //! role before its sessions are revoked.
 
-use crate::error::{has_code, invalid, missing};
+use crate::error::{every, has_code, invalid, missing};
 use crate::iam_policy;
 use crate::port_error;
-use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::{StatusType, Tag};
 use cordon_core::ports::PortResult;
 use cordon_core::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
@@ -160,19 +159,4 @@ impl PrincipalCredentials for IamPrincipals {
             trusted: iam_policy::trusted_principals(GET_ROLE, trust_policy)?,
         })
     }
-}
-
-/// Every item of a paginated listing, or the first error.
-fn every<T, E, R>(
-    operation: &'static str,
-    items: Vec<Result<T, SdkError<E, R>>>,
-) -> PortResult<Vec<T>>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    items
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| port_error(operation, e))
 }

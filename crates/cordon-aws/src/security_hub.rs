@@ -138,12 +138,14 @@ pub(crate) fn to_asff(finding: &ResponseFinding, updated_at: &str) -> AwsSecurit
                 .map(|r| to_resource(r, &finding.region))
                 .collect(),
         ))
-        .related_findings(
-            RelatedFinding::builder()
-                .product_arn(&finding.source.product_arn)
-                .id(&finding.source.id)
-                .build(),
-        )
+        .set_related_findings(finding.source.as_ref().map(|source| {
+            vec![
+                RelatedFinding::builder()
+                    .product_arn(&source.product_arn)
+                    .id(&source.id)
+                    .build(),
+            ]
+        }))
         .set_product_fields(Some(finding.product_fields.clone().into_iter().collect()))
         .workflow(
             Workflow::builder()
@@ -234,6 +236,11 @@ fn to_resource(resource: &FindingResource, region: &str) -> Resource {
                     .aws_iam_user(AwsIamUserDetails::builder().user_name(name).build())
                     .build(),
             )
+            .build(),
+        FindingResource::Named { resource_type, id } => Resource::builder()
+            .r#type(*resource_type)
+            .id(id)
+            .region(region)
             .build(),
         FindingResource::IamRole { arn, name } => Resource::builder()
             .r#type("AwsIamRole")

@@ -123,7 +123,7 @@ async fn an_import_security_hub_refuses_keeps_its_error_code_and_is_not_retried_
             arn: "arn:aws:ec2:us-east-1:123456789012:network-interface/eni-0123abcd".into(),
             interface_id: "eni-0123abcd".into(),
         }],
-        source: source(),
+        source: Some(source()),
         product_fields: Default::default(),
         workflow_status: "NEW",
         remediation: "r".into(),

@@ -10,6 +10,7 @@ use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::{Decision, Mode, Outcome};
 use cordon_events::{AccountId, parse_event_value};
 use cordon_lambda::FunctionConfig;
+use cordon_respond_cloudtrail::AwsTrailPorts;
 use cordon_rules::Routes;
 use std::path::Path;
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ struct Aws {
     sdk: aws_config::SdkConfig,
     instance: AwsInstancePorts,
     credentials: AwsCredentialPorts,
+    cloudtrail: AwsTrailPorts,
 }
 
 struct Replayer {
@@ -133,6 +135,12 @@ impl Replayer {
                 cordon_contain_credentials::handle_event(event, &self.config, account, ports, clock)
                     .await
             }
+            cordon_respond_cloudtrail::FUNCTION_NAME => {
+                let ports = &self.aws().await.cloudtrail;
+                let clock = ContainmentClock::HandlingStart;
+                cordon_respond_cloudtrail::handle_event(event, &self.config, account, ports, clock)
+                    .await
+            }
             other => {
                 return Outcome::without_steps(
                     Decision::Failed,
@@ -155,7 +163,8 @@ impl Replayer {
                 let topic = self.config.topic_arn.clone();
                 Aws {
                     instance: AwsInstancePorts::on_aws(&clients, topic.clone()),
-                    credentials: AwsCredentialPorts::on_aws(&clients, topic),
+                    credentials: AwsCredentialPorts::on_aws(&clients, topic.clone()),
+                    cloudtrail: AwsTrailPorts::on_aws(&clients, topic),
                     sdk,
                 }
             })

@@ -104,7 +104,7 @@ pub fn credential_response_finding(
         description,
         created_at: created_at.to_owned(),
         resources,
-        source: SourceFinding::guardduty(&incident.finding_arn, region),
+        source: Some(SourceFinding::guardduty(&incident.finding_arn, region)),
         product_fields: outcome_product_fields(outcome, CREDENTIAL_PLAYBOOK),
         workflow_status,
         remediation: truncate(&remediation, 512),

@@ -1,21 +1,16 @@
 //! The credential playbook and its triage, against an in-memory IAM.
 
+use crate::fake_iam::{FakeIam, KEY_A, KEY_B};
 use crate::plan::REVOKE_SESSIONS_POLICY;
-use crate::ports::PortResult;
 use crate::session_policy::revoked_before;
 use crate::{
-    AccessKeyState, CredentialIncident, CredentialSettings, Decision, Exemption, PortError,
-    Principal, PrincipalCredentials, RoleUsage, StepReport, StepStatus, TriagePolicy,
-    execute_credential_playbook, plan_credential_playbook, triage_credential,
+    CredentialIncident, CredentialSettings, Decision, Exemption, StepReport, StepStatus,
+    TriagePolicy, execute_credential_playbook, plan_credential_playbook, triage_credential,
 };
 use cordon_events::GuardDutyFinding;
 use serde_json::json;
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
-const KEY_A: &str = "AKIAEXAMPLEKEY000001";
-const KEY_B: &str = "AKIAEXAMPLEKEY000002";
 
 fn finding(user_type: &str, user: &str, key: &str, kind: &str, severity: f64) -> GuardDutyFinding {
     serde_json::from_value(json!({
@@ -64,135 +59,6 @@ fn settings() -> CredentialSettings {
     CredentialSettings {
         exempt_tag: "cordon:exempt".into(),
         delete_login_profile: false,
-    }
-}
-
-#[derive(Debug, Default)]
-struct FakeIam {
-    keys: Mutex<BTreeMap<String, String>>,
-    policies: Mutex<BTreeMap<String, String>>,
-    tags: Mutex<Vec<(String, String)>>,
-    login_profile: Mutex<bool>,
-    writes: Mutex<Vec<String>>,
-    tags_unreadable: bool,
-    missing: bool,
-}
-
-impl FakeIam {
-    fn with_user() -> Self {
-        let fake = Self::default();
-        fake.keys.lock().unwrap().extend([
-            (KEY_A.to_owned(), "Active".to_owned()),
-            (KEY_B.to_owned(), "Active".to_owned()),
-        ]);
-        *fake.login_profile.lock().unwrap() = true;
-        fake
-    }
-
-    fn write(&self, what: String) {
-        self.writes.lock().unwrap().push(what);
-    }
-
-    fn writes(&self) -> Vec<String> {
-        self.writes.lock().unwrap().clone()
-    }
-}
-
-impl PrincipalCredentials for FakeIam {
-    async fn principal_tags(&self, _: &Principal) -> PortResult<Vec<(String, String)>> {
-        if self.missing {
-            return Err(PortError {
-                operation: "iam:ListUserTags",
-                code: Some("NoSuchEntity".into()),
-                message: "The user with name alice cannot be found.".into(),
-                transient: false,
-            });
-        }
-        if self.tags_unreadable {
-            return Err(PortError {
-                operation: "iam:ListUserTags",
-                code: Some("AccessDenied".into()),
-                message: "not allowed".into(),
-                transient: false,
-            });
-        }
-        Ok(self.tags.lock().unwrap().clone())
-    }
-
-    async fn access_keys(&self, _: &str) -> PortResult<Vec<AccessKeyState>> {
-        Ok(self
-            .keys
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(id, status)| AccessKeyState {
-                access_key_id: id.clone(),
-                status: status.clone(),
-            })
-            .collect())
-    }
-
-    async fn deactivate_access_key(&self, _: &str, key: &str) -> PortResult<()> {
-        self.write(format!("deactivate {key}"));
-        self.keys
-            .lock()
-            .unwrap()
-            .insert(key.to_owned(), "Inactive".to_owned());
-        Ok(())
-    }
-
-    async fn principal_policy(
-        &self,
-        principal: &Principal,
-        name: &str,
-    ) -> PortResult<Option<String>> {
-        Ok(self
-            .policies
-            .lock()
-            .unwrap()
-            .get(&format!("{principal}/{name}"))
-            .cloned())
-    }
-
-    async fn put_principal_policy(
-        &self,
-        principal: &Principal,
-        name: &str,
-        document: &str,
-    ) -> PortResult<()> {
-        self.write(format!("policy {principal}"));
-        self.policies
-            .lock()
-            .unwrap()
-            .insert(format!("{principal}/{name}"), document.to_owned());
-        Ok(())
-    }
-
-    async fn has_login_profile(&self, _: &str) -> PortResult<bool> {
-        Ok(*self.login_profile.lock().unwrap())
-    }
-
-    async fn delete_login_profile(&self, _: &str) -> PortResult<()> {
-        self.write("delete login profile".into());
-        *self.login_profile.lock().unwrap() = false;
-        Ok(())
-    }
-
-    async fn tag_principal(
-        &self,
-        principal: &Principal,
-        tags: &[(String, String)],
-    ) -> PortResult<()> {
-        self.write(format!("tag {principal}"));
-        self.tags.lock().unwrap().extend(tags.iter().cloned());
-        Ok(())
-    }
-
-    async fn role_usage(&self, _: &str) -> PortResult<RoleUsage> {
-        Ok(RoleUsage {
-            instance_profiles: vec!["web-server".into()],
-            trusted: vec!["ec2.amazonaws.com".into()],
-        })
     }
 }
 

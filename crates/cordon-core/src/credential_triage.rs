@@ -70,19 +70,7 @@ pub fn triage_credential(
     let Some(principal) = incident.principal() else {
         return Verdict::new(Observed, "the finding names no user or role to act on");
     };
-    let arn_kind = match principal {
-        crate::Principal::User(_) => "user",
-        crate::Principal::Role(_) => "role",
-    };
-    let arn = format!(
-        "arn:aws:iam::{}:{arn_kind}/{}",
-        finding.account_id,
-        principal.name()
-    );
-    if break_glass
-        .iter()
-        .any(|p| p == principal.name() || *p == arn)
-    {
+    if is_break_glass(&principal, &finding.account_id, break_glass) {
         return Verdict::new(
             Observed,
             format!("{principal} is a break-glass principal: never contained automatically"),
@@ -96,4 +84,20 @@ pub fn triage_credential(
             finding.severity
         ),
     )
+}
+
+/// Whether `principal` is on the break-glass list, by name or by ARN.
+pub(crate) fn is_break_glass(
+    principal: &crate::Principal,
+    account: &cordon_events::AccountId,
+    break_glass: &[String],
+) -> bool {
+    let arn_kind = match principal {
+        crate::Principal::User(_) => "user",
+        crate::Principal::Role(_) => "role",
+    };
+    let arn = format!("arn:aws:iam::{account}:{arn_kind}/{}", principal.name());
+    break_glass
+        .iter()
+        .any(|p| p == principal.name() || *p == arn)
 }

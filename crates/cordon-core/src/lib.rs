@@ -12,6 +12,8 @@ mod credential_triage;
 pub mod executor;
 #[cfg(test)]
 mod fake_cloud;
+#[cfg(test)]
+mod fake_iam;
 pub mod incident;
 mod instance_plan;
 pub mod metrics;
@@ -25,6 +27,7 @@ pub mod recording;
 pub mod response_finding;
 mod revocation;
 pub mod session_policy;
+pub mod trail;
 pub mod triage;
 
 pub use credential_incident::{CredentialIncident, UserType};
@@ -46,6 +49,7 @@ pub use ports::{
     PrincipalCredentials, ProfileAssociation, ProtectionChange, RoleUsage, ServiceRotation,
     Snapshot, SourceUpdate, TargetRegistration,
 };
+pub use ports::{AuditLogging, IngressRule, SecurityGroupRules};
 pub use recording::{RecordReport, record};
 pub use response_finding::{ResponseFinding, instance_response_finding};
 pub use triage::{TriagePolicy, Verdict, triage};

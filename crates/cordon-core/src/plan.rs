@@ -47,6 +47,13 @@ pub enum StepKind {
     DeleteLoginProfile,
     /// Mark the user or role with the incident.
     TagPrincipal,
+    /// `StartLogging` on the trail someone stopped, then `GetTrailStatus` says logging.
+    RestartTrailLogging,
+    /// `StartConfigurationRecorder` on the recorder someone stopped, then read back.
+    RestartConfigRecorder,
+    /// Revoke exactly the ingress rules an event added that open admin ports to the
+    /// world, then read the group back; its other rules are never touched.
+    RevokeExposedIngress,
 }
 
 impl StepKind {
@@ -71,6 +78,9 @@ impl StepKind {
             Self::RevokeUserSessions => "revoke-user-sessions",
             Self::DeleteLoginProfile => "delete-login-profile",
             Self::TagPrincipal => "tag-principal",
+            Self::RestartTrailLogging => "restart-trail-logging",
+            Self::RestartConfigRecorder => "restart-config-recorder",
+            Self::RevokeExposedIngress => "revoke-exposed-ingress",
         }
     }
 }

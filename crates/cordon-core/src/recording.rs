@@ -48,7 +48,16 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
     );
     let note: String = note.chars().take(512).collect();
     let (source, notified) = futures_util::join!(
-        recorder.update_source_finding(&finding.source, &note, &finding.id),
+        async {
+            match &finding.source {
+                Some(source) => Some(
+                    recorder
+                        .update_source_finding(source, &note, &finding.id)
+                        .await,
+                ),
+                None => None,
+            }
+        },
         async {
             match notification {
                 Some(notification) => notifier.notify(notification).await,
@@ -57,11 +66,12 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
         }
     );
     let source_finding = match source {
-        Ok(update) => Some(update),
-        Err(err) => {
+        Some(Ok(update)) => Some(update),
+        Some(Err(err)) => {
             failures.push(err.to_string());
             None
         }
+        None => None,
     };
     let notified = match notified {
         Ok(sent) => sent,

@@ -24,7 +24,8 @@ pub struct ResponseFinding {
     /// The source finding's creation time: stable across re-imports.
     pub created_at: String,
     pub resources: Vec<FindingResource>,
-    pub source: SourceFinding,
+    /// The GuardDuty finding answered; `None` for CloudTrail events.
+    pub source: Option<SourceFinding>,
     pub product_fields: BTreeMap<String, String>,
     pub workflow_status: &'static str,
     pub remediation: String,
@@ -55,6 +56,11 @@ pub enum FindingResource {
     IamRole {
         arn: String,
         name: String,
+    },
+    /// Any other resource, by its ASFF type and id, without details.
+    Named {
+        resource_type: &'static str,
+        id: String,
     },
 }
 
@@ -204,7 +210,7 @@ pub fn instance_response_finding(
         description,
         created_at: created_at.to_owned(),
         resources,
-        source: SourceFinding::guardduty(&incident.finding_arn, region),
+        source: Some(SourceFinding::guardduty(&incident.finding_arn, region)),
         product_fields,
         workflow_status,
         remediation: truncate(&remediation, 512),

@@ -54,9 +54,9 @@ fn a_contained_incident_is_new_with_everything_a_responder_needs() {
         finding.types,
         ["TTPs/Command and Control/Backdoor:EC2/C&CActivity.B"]
     );
-    assert_eq!(finding.source.id, incident.finding_arn);
+    assert_eq!(finding.source.as_ref().unwrap().id, incident.finding_arn);
     assert_eq!(
-        finding.source.product_arn,
+        finding.source.as_ref().unwrap().product_arn,
         "arn:aws:securityhub:us-east-1::product/aws/guardduty"
     );
     assert_eq!(finding.product_fields["cordon/Decision"], "contained");

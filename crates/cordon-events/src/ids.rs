@@ -65,6 +65,10 @@ resource_id!(
     SecurityGroupId, "sg-"
 );
 resource_id!(
+    /// A security group rule id.
+    SecurityGroupRuleId, "sgr-"
+);
+resource_id!(
     /// A VPC id.
     VpcId, "vpc-"
 );

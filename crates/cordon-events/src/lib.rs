@@ -8,15 +8,22 @@ mod envelope;
 mod error;
 mod guardduty;
 mod ids;
+mod ingress;
 mod parse;
 
 pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
-pub use cloudtrail::CloudTrailApiCall;
+pub use cloudtrail::{
+    CallError, CallerIdentity, CloudTrailApiCall, CloudTrailEvent, CloudTrailEventKind,
+};
 pub use envelope::Envelope;
 pub use error::ParseError;
 pub use guardduty::{
     AdditionalInfo, GuardDutyFinding, IamInstanceProfile, InstanceDetails, NetworkInterface,
     Resource, ResourceRole, SecurityGroupRef, Service, Tag,
 };
-pub use ids::{AccountId, InstanceId, NetworkInterfaceId, SecurityGroupId, SubnetId, VpcId};
+pub use ids::{
+    AccountId, InstanceId, NetworkInterfaceId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
+    VpcId,
+};
+pub use ingress::{AddedRule, IngressChange, IngressPermission};
 pub use parse::{Event, parse_event, parse_event_value};

@@ -1,4 +1,4 @@
-use crate::{CloudTrailApiCall, Envelope, GuardDutyFinding, ParseError, cloudtrail, guardduty};
+use crate::{CloudTrailEvent, Envelope, GuardDutyFinding, ParseError, cloudtrail, guardduty};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -6,7 +6,8 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     GuardDuty(Envelope, Box<GuardDutyFinding>),
-    CloudTrailApiCall(Envelope, Box<CloudTrailApiCall>),
+    /// A CloudTrail API call or console sign-in.
+    CloudTrail(Envelope, Box<CloudTrailEvent>),
     /// A well-formed event of a kind cordon does not model; only routing can decide on it.
     Other(Envelope, Value),
 }
@@ -14,7 +15,7 @@ pub enum Event {
 impl Event {
     pub fn envelope(&self) -> &Envelope {
         match self {
-            Self::GuardDuty(e, _) | Self::CloudTrailApiCall(e, _) | Self::Other(e, _) => e,
+            Self::GuardDuty(e, _) | Self::CloudTrail(e, _) | Self::Other(e, _) => e,
         }
     }
 }
@@ -41,14 +42,23 @@ pub fn parse_event_value(value: Value) -> Result<Event, ParseError> {
             finding.validate()?;
             Ok(Event::GuardDuty(envelope, Box::new(finding)))
         }
-        (_, cloudtrail::API_CALL_DETAIL_TYPE) => {
-            let call = deserialize_at("detail", detail)?;
-            Ok(Event::CloudTrailApiCall(envelope, Box::new(call)))
+        (_, cloudtrail::API_CALL_DETAIL_TYPE) => Ok(Event::CloudTrail(
+            envelope,
+            Box::new(cloudtrail::parse_api_call(detail)?),
+        )),
+        (_, detail_type) if cloudtrail::CONSOLE_SIGN_IN_DETAIL_TYPES.contains(&detail_type) => {
+            Ok(Event::CloudTrail(
+                envelope,
+                Box::new(cloudtrail::parse_console_sign_in(detail)?),
+            ))
         }
         _ => Ok(Event::Other(envelope, detail)),
     }
 }
 
-fn deserialize_at<T: DeserializeOwned>(prefix: &str, value: Value) -> Result<T, ParseError> {
+pub(crate) fn deserialize_at<T: DeserializeOwned>(
+    prefix: &str,
+    value: Value,
+) -> Result<T, ParseError> {
     serde_path_to_error::deserialize(value).map_err(|e| ParseError::from_path(prefix, e))
 }

@@ -1,3 +1,4 @@
+use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
 use cordon_core::triage::DEFAULT_EXEMPT_TAG;
 use cordon_core::{CredentialSettings, PlaybookSettings, TriagePolicy};
 use cordon_events::AccountId;
@@ -38,6 +39,15 @@ pub struct FunctionConfig {
     /// `CORDON_DELETE_LOGIN_PROFILE` (`false` by default): also delete a contained
     /// user's console password.
     pub delete_login_profile: bool,
+    /// `CORDON_OWN_ROLE_ARNS` (comma-separated): cordon's function roles, whose calls
+    /// the CloudTrail responder never answers.
+    pub own_role_arns: Vec<String>,
+    /// `CORDON_ADMIN_PORTS` (comma-separated, default `22,3389`): ports that must not
+    /// be open to the internet.
+    pub admin_ports: Vec<u16>,
+    /// `CORDON_CONTAIN_TAMPERING_PRINCIPAL` (`false` by default): also contain the
+    /// principal that tampered with the audit trail, with the credential playbook.
+    pub contain_tampering_principal: bool,
 }
 
 impl FunctionConfig {
@@ -101,14 +111,40 @@ impl FunctionConfig {
         };
         let revoke_role_sessions = flag("CORDON_REVOKE_ROLE_SESSIONS", true)?;
         let delete_login_profile = flag("CORDON_DELETE_LOGIN_PROFILE", false)?;
-        let break_glass_principals = read("CORDON_BREAK_GLASS_PRINCIPALS")
-            .map(|v| {
-                v.split(',')
-                    .map(|p| p.trim().to_owned())
-                    .filter(|p| !p.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let list = |name: &'static str| -> Vec<String> {
+            read(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let break_glass_principals = list("CORDON_BREAK_GLASS_PRINCIPALS");
+        let own_role_arns = list("CORDON_OWN_ROLE_ARNS");
+        if let Some(bad) = own_role_arns.iter().find(|a| !a.starts_with("arn:")) {
+            return Err(invalid(
+                "CORDON_OWN_ROLE_ARNS",
+                bad,
+                "expected IAM role ARNs".into(),
+            ));
+        }
+        let admin_ports = match read("CORDON_ADMIN_PORTS") {
+            None => DEFAULT_ADMIN_PORTS.to_vec(),
+            Some(v) => list("CORDON_ADMIN_PORTS")
+                .iter()
+                .map(|p| p.parse::<u16>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| {
+                    invalid(
+                        "CORDON_ADMIN_PORTS",
+                        &v,
+                        "expected port numbers separated by commas".into(),
+                    )
+                })?,
+        };
+        let contain_tampering_principal = flag("CORDON_CONTAIN_TAMPERING_PRINCIPAL", false)?;
         Ok(Self {
             mode,
             severity_floor,
@@ -118,7 +154,23 @@ impl FunctionConfig {
             revoke_role_sessions,
             break_glass_principals,
             delete_login_profile,
+            own_role_arns,
+            admin_ports,
+            contain_tampering_principal,
         })
+    }
+
+    /// What the CloudTrail responder does, as the operator configured it.
+    pub fn trail(&self, current_account: &AccountId) -> TrailSettings {
+        TrailSettings {
+            allowed_accounts: self.policy(current_account).allowed_accounts,
+            own_roles: self.own_role_arns.clone(),
+            admin_ports: self.admin_ports.clone(),
+            exempt_tag: self.exempt_tag.clone(),
+            contain_principal: self.contain_tampering_principal,
+            break_glass: self.break_glass_principals.clone(),
+            credentials: self.credentials(),
+        }
     }
 
     /// What the credential playbook does, as the operator configured it.
@@ -187,8 +239,19 @@ mod tests {
                 "break-glass-admin, arn:aws:iam::123456789012:role/Admin",
             ),
             ("CORDON_DELETE_LOGIN_PROFILE", "true"),
+            (
+                "CORDON_OWN_ROLE_ARNS",
+                "arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b",
+            ),
+            ("CORDON_ADMIN_PORTS", "22, 3389, 5432"),
+            ("CORDON_CONTAIN_TAMPERING_PRINCIPAL", "true"),
         ])
         .unwrap();
+        let own: AccountId = "123456789012".parse().unwrap();
+        let trail = c.trail(&own);
+        assert_eq!(trail.own_roles.len(), 2);
+        assert_eq!(trail.admin_ports, [22, 3389, 5432]);
+        assert!(trail.contain_principal);
         assert_eq!(c.break_glass_principals.len(), 2);
         assert!(c.credentials().delete_login_profile);
         assert!(!c.playbook().revoke_role_sessions);
@@ -207,6 +270,9 @@ mod tests {
             ("CORDON_ALLOWED_ACCOUNTS", "123"),
             ("CORDON_REVOKE_ROLE_SESSIONS", "yes"),
             ("CORDON_DELETE_LOGIN_PROFILE", "1"),
+            ("CORDON_OWN_ROLE_ARNS", "cordon-role"),
+            ("CORDON_ADMIN_PORTS", "22,ssh"),
+            ("CORDON_ADMIN_PORTS", "70000"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.contains(name), "{err}");

@@ -1,12 +1,15 @@
 //! The capabilities containment needs from the cloud, as small traits. Adapters
 //! implement them on the AWS SDK; each function sees only the ports it uses.
 
+mod audit;
 mod credentials;
 mod evidence;
 mod network;
 mod principals;
 mod rotation;
+mod security_groups;
 
+pub use audit::AuditLogging;
 pub use credentials::{InstanceCredentials, ProfileAssociation};
 pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
@@ -16,6 +19,7 @@ pub use network::{
 };
 pub use principals::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
 pub use rotation::{AutoScalingMembership, ServiceRotation, TargetRegistration};
+pub use security_groups::{IngressRule, SecurityGroupRules};
 
 use std::future::Future;
 use thiserror::Error;

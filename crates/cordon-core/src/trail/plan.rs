@@ -1,0 +1,144 @@
+//! The response to a CloudTrail event as data: the repair steps and, if configured,
+//! the credential playbook for the principal that tampered.
+
+use super::catalogue::Repair;
+use super::exposure::ExposedRule;
+use super::triage::{TrailSettings, TrailVerdict, contains_principal};
+use crate::credential_incident::{CredentialIncident, UserType};
+use crate::credential_triage::is_break_glass;
+use crate::{Decision, Plan, Step, StepKind, plan_credential_playbook};
+use cordon_events::{AccountId, CloudTrailEvent, SecurityGroupId};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrailPlan {
+    pub repair: Plan,
+    /// The group and exactly the rules to revoke, for exposed admin ports.
+    pub group: Option<SecurityGroupId>,
+    pub exposed: Vec<ExposedRule>,
+    /// The principal to contain, with its credential playbook.
+    pub principal: Option<(CredentialIncident, Plan)>,
+    /// Why the principal is not contained although that is configured.
+    pub principal_spared: Option<String>,
+}
+
+impl TrailPlan {
+    /// Every step, repair first, as a dry-run lists them.
+    pub fn planned_reports(&self) -> Vec<crate::StepReport> {
+        let mut reports = self.repair.planned_reports();
+        if let Some((_, plan)) = &self.principal {
+            reports.extend(plan.planned_reports());
+        }
+        reports
+    }
+}
+
+pub fn plan_trail_response(
+    account: &AccountId,
+    event: &CloudTrailEvent,
+    verdict: &TrailVerdict,
+    settings: &TrailSettings,
+) -> TrailPlan {
+    let ingress = event.ingress.as_ref();
+    let mut plan = TrailPlan {
+        repair: Plan { steps: Vec::new() },
+        group: None,
+        exposed: Vec::new(),
+        principal: None,
+        principal_spared: None,
+    };
+    let Some(watched) = verdict
+        .watched
+        .filter(|_| verdict.decision == Decision::Contained)
+    else {
+        return plan;
+    };
+    match watched.repair {
+        Repair::StartLogging => plan.repair.steps.push(step(
+            StepKind::RestartTrailLogging,
+            event.request_string("name"),
+            "StartLogging on the trail, then GetTrailStatus must say it is logging",
+        )),
+        Repair::StartRecorder => plan.repair.steps.push(step(
+            StepKind::RestartConfigRecorder,
+            event.request_string("configurationRecorderName"),
+            "StartConfigurationRecorder, then the recorder's status must say it is recording",
+        )),
+        Repair::RevokeExposedIngress => {
+            let group = ingress.and_then(|c| c.group_id.clone());
+            let target = group.as_ref().map(ToString::to_string);
+            plan.repair.steps.push(step(
+                StepKind::CheckExemption,
+                target.as_deref(),
+                format!(
+                    "read the group's tags now; tagged {} (any value but false) means hands off",
+                    settings.exempt_tag
+                ),
+            ));
+            let rules: Vec<String> = verdict.exposed.iter().map(ToString::to_string).collect();
+            plan.repair.steps.push(step(
+                StepKind::RevokeExposedIngress,
+                target.as_deref(),
+                format!(
+                    "revoke exactly {}; the group's other rules are left alone",
+                    rules.join(", ")
+                ),
+            ));
+            plan.group = group;
+            plan.exposed = verdict.exposed.clone();
+        }
+        Repair::RecordOnly => {}
+    }
+    if settings.contain_principal && contains_principal(watched.family) {
+        let incident = principal_incident(account, event);
+        match incident.principal() {
+            None => {
+                plan.principal_spared = Some(format!(
+                    "{} has no IAM user or role cordon could contain",
+                    super::triage::describe_caller(&event.identity)
+                ));
+            }
+            Some(principal) if is_break_glass(&principal, account, &settings.break_glass) => {
+                plan.principal_spared = Some(format!(
+                    "{principal} is a break-glass principal: never contained automatically"
+                ));
+            }
+            Some(_) => {
+                plan.principal = plan_credential_playbook(&incident, &settings.credentials)
+                    .map(|credential_plan| (incident, credential_plan));
+            }
+        }
+    }
+    plan
+}
+
+/// The caller as a credential incident, so the credential playbook can contain it.
+pub fn principal_incident(account: &AccountId, event: &CloudTrailEvent) -> CredentialIncident {
+    let identity = &event.identity;
+    let user_type = UserType::parse(Some(identity.identity_type.as_str()));
+    let user_name = match user_type {
+        UserType::AssumedRole => identity.session_issuer_name.clone(),
+        _ => identity.user_name.clone(),
+    };
+    CredentialIncident {
+        finding_id: event.event_id.clone(),
+        finding_arn: String::new(),
+        finding_type: format!("CloudTrail:{}", event.event_name),
+        severity: 0.0,
+        account_id: account.clone(),
+        region: event.aws_region.clone(),
+        access_key_id: identity.access_key_id.clone(),
+        principal_id: identity.principal_id.clone(),
+        user_name,
+        user_type,
+        updated_at: event.event_time.clone(),
+    }
+}
+
+fn step(kind: StepKind, target: Option<&str>, detail: impl Into<String>) -> Step {
+    Step {
+        kind,
+        target: target.unwrap_or("(not named in the event)").to_owned(),
+        detail: detail.into(),
+    }
+}

@@ -1,0 +1,248 @@
+//! Carries out a CloudTrail response: one repair call where it restores the state
+//! before, read back before it counts; the principal's containment alongside.
+
+use super::plan::TrailPlan;
+use crate::credential_playbook::{CredentialRun, Exemption};
+use crate::ports::{AuditLogging, SecurityGroupRules};
+use crate::{
+    PortError, PrincipalCredentials, Step, StepKind, StepReport, StepStatus,
+    execute_credential_playbook,
+};
+use cordon_events::SecurityGroupId;
+
+/// What the CloudTrail responder acts through.
+pub struct TrailPorts<'a, A, G, P> {
+    pub audit: &'a A,
+    pub groups: &'a G,
+    pub principals: &'a P,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrailRun {
+    /// The repair steps, in plan order.
+    pub reports: Vec<StepReport>,
+    /// The security group's exemption, when rules were to be revoked.
+    pub group_exemption: Option<Exemption>,
+    pub principal: Option<CredentialRun>,
+}
+
+pub async fn execute_trail_response<A, G, P>(
+    ports: &TrailPorts<'_, A, G, P>,
+    plan: &TrailPlan,
+    settings: &super::TrailSettings,
+    now: &str,
+) -> TrailRun
+where
+    A: AuditLogging,
+    G: SecurityGroupRules,
+    P: PrincipalCredentials,
+{
+    let repair = async {
+        let mut reports = Vec::new();
+        let mut group_exemption = None;
+        for step in &plan.repair.steps {
+            let report = match step.kind {
+                StepKind::RestartTrailLogging => restart_trail(ports.audit, step).await,
+                StepKind::RestartConfigRecorder => restart_recorder(ports.audit, step).await,
+                StepKind::CheckExemption => {
+                    let (report, exemption) = check_group(
+                        ports.groups,
+                        plan.group.as_ref(),
+                        step,
+                        &settings.exempt_tag,
+                    )
+                    .await;
+                    group_exemption = Some(exemption);
+                    report
+                }
+                StepKind::RevokeExposedIngress => match &group_exemption {
+                    Some(Exemption::NotExempt) => revoke(ports.groups, plan, step).await,
+                    Some(Exemption::Exempt(tag)) => step.report(
+                        StepStatus::Skipped,
+                        format!("not touched: the group is exempt by tag {tag}"),
+                    ),
+                    Some(Exemption::PrincipalMissing) => step.report(
+                        StepStatus::Skipped,
+                        "not attempted: the group no longer exists",
+                    ),
+                    Some(Exemption::Unknown(_)) | None => step.report(
+                        StepStatus::Failed,
+                        "not attempted: the group's exemption is unknown",
+                    ),
+                },
+                _ => step.report(StepStatus::Failed, "not a step of the CloudTrail responder"),
+            };
+            reports.push(report);
+        }
+        (reports, group_exemption)
+    };
+    let principal = async {
+        match &plan.principal {
+            Some((incident, credential_plan)) => Some(
+                execute_credential_playbook(
+                    ports.principals,
+                    incident,
+                    credential_plan,
+                    &settings.credentials,
+                    now,
+                )
+                .await,
+            ),
+            None => None,
+        }
+    };
+    let ((reports, group_exemption), principal) = futures_util::join!(repair, principal);
+    TrailRun {
+        reports,
+        group_exemption,
+        principal,
+    }
+}
+
+/// Starts, unless it is already on, then reads back: only a read-back counts.
+async fn restart<A, R, RF, S, SF>(step: &Step, is_on: R, start: S, noun: &str) -> StepReport
+where
+    R: Fn() -> RF,
+    RF: Future<Output = Result<bool, PortError>>,
+    S: FnOnce() -> SF,
+    SF: Future<Output = Result<(), PortError>>,
+{
+    let _ = std::marker::PhantomData::<A>;
+    match is_on().await {
+        Ok(true) => {
+            return step.report(
+                StepStatus::AlreadyDone,
+                format!("the {noun} is on already (read back)"),
+            );
+        }
+        Ok(false) => {}
+        Err(err) => return step.report(StepStatus::Failed, err.to_string()),
+    }
+    if let Err(err) = start().await {
+        return step.report(StepStatus::Failed, err.to_string());
+    }
+    match is_on().await {
+        Ok(true) => step.report(
+            StepStatus::Done,
+            format!("the {noun} is on again (read back)"),
+        ),
+        Ok(false) => step.report(
+            StepStatus::Failed,
+            format!("the start call succeeded but the {noun} still reads as off"),
+        ),
+        Err(err) => step.report(StepStatus::Failed, format!("read-back failed: {err}")),
+    }
+}
+
+async fn restart_trail<A: AuditLogging>(audit: &A, step: &Step) -> StepReport {
+    let trail = step.target.as_str();
+    restart::<A, _, _, _, _>(
+        step,
+        || audit.trail_is_logging(trail),
+        || audit.start_trail_logging(trail),
+        "trail's logging",
+    )
+    .await
+}
+
+async fn restart_recorder<A: AuditLogging>(audit: &A, step: &Step) -> StepReport {
+    let recorder = step.target.as_str();
+    restart::<A, _, _, _, _>(
+        step,
+        || audit.recorder_is_recording(recorder),
+        || audit.start_recorder(recorder),
+        "configuration recorder",
+    )
+    .await
+}
+
+async fn check_group<G: SecurityGroupRules>(
+    groups: &G,
+    group: Option<&SecurityGroupId>,
+    step: &Step,
+    exempt_tag: &str,
+) -> (StepReport, Exemption) {
+    let Some(group) = group else {
+        let why = "the event names the group only by name; cordon does not guess which group";
+        return (
+            step.report(StepStatus::Failed, why),
+            Exemption::Unknown(why.to_owned()),
+        );
+    };
+    match groups.group_tags(group).await {
+        Ok(tags) => match tags
+            .iter()
+            .find(|(k, v)| k == exempt_tag && !v.eq_ignore_ascii_case("false"))
+        {
+            Some((k, v)) => (
+                step.report(StepStatus::Done, format!("exempt by tag {k}={v}")),
+                Exemption::Exempt(format!("{k}={v}")),
+            ),
+            None => (
+                step.report(StepStatus::Done, format!("no {exempt_tag} tag: not exempt")),
+                Exemption::NotExempt,
+            ),
+        },
+        Err(err) if err.code.as_deref() == Some("InvalidGroup.NotFound") => (
+            step.report(StepStatus::Skipped, format!("{group} no longer exists")),
+            Exemption::PrincipalMissing,
+        ),
+        Err(err) => (
+            step.report(
+                StepStatus::Failed,
+                format!(
+                    "could not read the tags ({err}); not acting, as an exemption cannot be ruled out"
+                ),
+            ),
+            Exemption::Unknown(err.to_string()),
+        ),
+    }
+}
+
+async fn revoke<G: SecurityGroupRules>(groups: &G, plan: &TrailPlan, step: &Step) -> StepReport {
+    let Some(group) = &plan.group else {
+        return step.report(StepStatus::Failed, "no group to revoke from");
+    };
+    let current = match groups.ingress_rules(group).await {
+        Ok(rules) => rules,
+        Err(err) => return step.report(StepStatus::Failed, err.to_string()),
+    };
+    let targets: Vec<String> = current
+        .iter()
+        .filter(|rule| plan.exposed.iter().any(|e| e.matches(rule)))
+        .map(|rule| rule.rule_id.clone())
+        .collect();
+    if targets.is_empty() {
+        return step.report(
+            StepStatus::AlreadyDone,
+            format!(
+                "none of the exposing rules is in {group} any more; its {} rule(s) untouched",
+                current.len()
+            ),
+        );
+    }
+    if let Err(err) = groups.revoke_ingress_rules(group, &targets).await {
+        return step.report(StepStatus::Failed, err.to_string());
+    }
+    match groups.ingress_rules(group).await {
+        Ok(after) if after.iter().any(|r| targets.contains(&r.rule_id)) => step.report(
+            StepStatus::Failed,
+            format!(
+                "revoked, but {group} still holds one of {}",
+                targets.join(", ")
+            ),
+        ),
+        Ok(after) => StepReport {
+            resources: targets.clone(),
+            ..step.report(
+                StepStatus::Done,
+                format!(
+                    "revoked {} (read back); the group's other {} rule(s) untouched",
+                    targets.join(", "),
+                    after.len()
+                ),
+            )
+        },
+        Err(err) => step.report(StepStatus::Failed, format!("read-back failed: {err}")),
+    }
+}

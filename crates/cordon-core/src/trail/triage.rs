@@ -1,0 +1,228 @@
+//! What to do with a CloudTrail event: repair, record, or ignore — with a reason. Pure.
+
+use super::catalogue::{
+    CONSOLE_SIGN_IN_FAILURE, CONSOLE_SIGN_IN_WITHOUT_MFA, Family, ROOT_ACTIVITY, Repair, Watched,
+    watched_call,
+};
+use super::exposure::{ExposedRule, exposed_rules};
+use crate::Decision;
+use crate::credential_plan::CredentialSettings;
+use cordon_events::{AccountId, CallerIdentity, CloudTrailEvent, CloudTrailEventKind, Envelope};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TrailSettings {
+    /// Accounts cordon may act in.
+    pub allowed_accounts: Vec<AccountId>,
+    /// cordon's own role ARNs: their calls are never answered, so a repair cannot
+    /// wake cordon again.
+    pub own_roles: Vec<String>,
+    /// Ports that must not be open to the world.
+    pub admin_ports: Vec<u16>,
+    /// Tag key that exempts a security group (any value but `false`), read live.
+    pub exempt_tag: String,
+    /// Also contain the principal that tampered with the audit trail.
+    pub contain_principal: bool,
+    /// Principals never contained automatically (names or ARNs).
+    pub break_glass: Vec<String>,
+    pub credentials: CredentialSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrailVerdict {
+    /// `Contained`: repair; `Observed`: record for people; `Ignored`: nothing.
+    pub decision: Decision,
+    pub reason: String,
+    pub watched: Option<Watched>,
+    /// For exposed admin ports: exactly the rules to revoke.
+    pub exposed: Vec<ExposedRule>,
+    /// The call failed: recorded as an attempt, never repaired.
+    pub attempt: bool,
+    /// Made with root credentials.
+    pub root: bool,
+}
+
+impl TrailVerdict {
+    fn ignored(reason: impl Into<String>) -> Self {
+        Self {
+            decision: Decision::Ignored,
+            reason: reason.into(),
+            watched: None,
+            exposed: Vec::new(),
+            attempt: false,
+            root: false,
+        }
+    }
+}
+
+/// Who made the call, as a responder would say it.
+pub fn describe_caller(identity: &CallerIdentity) -> String {
+    let name = identity.user_name.as_deref();
+    match identity.identity_type.as_str() {
+        "Root" => "the root user".to_owned(),
+        "IAMUser" => format!("IAM user {}", name.unwrap_or("(unnamed)")),
+        "AssumedRole" => format!(
+            "role {}",
+            identity
+                .session_issuer_name
+                .as_deref()
+                .or(identity.arn.as_deref())
+                .unwrap_or("(unknown)")
+        ),
+        other => format!(
+            "{other} {}",
+            identity
+                .arn
+                .as_deref()
+                .or(name)
+                .or(identity.principal_id.as_deref())
+                .unwrap_or("(unknown)")
+        ),
+    }
+}
+
+/// Whether cordon itself made the call, by its session's role.
+fn made_by_cordon(identity: &CallerIdentity, own_roles: &[String]) -> Option<String> {
+    [&identity.session_issuer_arn, &identity.arn]
+        .into_iter()
+        .flatten()
+        .find(|arn| own_roles.iter().any(|own| own == *arn))
+        .cloned()
+}
+
+pub fn triage_trail_event(
+    envelope: &Envelope,
+    event: &CloudTrailEvent,
+    settings: &TrailSettings,
+) -> TrailVerdict {
+    let ingress = event.ingress.as_ref();
+    if !settings.allowed_accounts.contains(&envelope.account) {
+        return TrailVerdict::ignored(format!(
+            "account {} is not one cordon may act in; refused",
+            envelope.account
+        ));
+    }
+    if let Some(role) = made_by_cordon(&event.identity, &settings.own_roles) {
+        return TrailVerdict::ignored(format!(
+            "{} by cordon's own role {role}: ignored, so cordon never answers itself",
+            event.event_name
+        ));
+    }
+    let caller = describe_caller(&event.identity);
+    let root = event.identity.identity_type == "Root" && event.identity.invoked_by.is_none();
+    let watched = match event.kind {
+        CloudTrailEventKind::ConsoleSignIn => match sign_in_watched(event, root) {
+            Some(watched) => watched,
+            None => {
+                return TrailVerdict::ignored(format!(
+                    "{caller} signed in to the console with MFA"
+                ));
+            }
+        },
+        CloudTrailEventKind::ApiCall => {
+            match (watched_call(&event.event_source, &event.event_name), root) {
+                (Some(watched), _) => *watched,
+                (None, true) => ROOT_ACTIVITY,
+                (None, false) => {
+                    return TrailVerdict::ignored(format!(
+                        "{} {} is not a call cordon watches",
+                        event.event_source, event.event_name
+                    ));
+                }
+            }
+        }
+    };
+    if event.event_name == "UpdateDetector"
+        && event
+            .request_parameters
+            .get("enable")
+            .and_then(|v| v.as_bool())
+            != Some(false)
+    {
+        return TrailVerdict::ignored("UpdateDetector left the detector enabled");
+    }
+    let attempt = event.kind == CloudTrailEventKind::ApiCall && event.error.is_some();
+    let mut verdict = TrailVerdict {
+        decision: Decision::Observed,
+        reason: String::new(),
+        watched: Some(watched),
+        exposed: Vec::new(),
+        attempt,
+        root,
+    };
+    if attempt {
+        let code = event
+            .error
+            .as_ref()
+            .and_then(|e| e.code.as_deref())
+            .unwrap_or("an error");
+        verdict.reason = format!(
+            "{caller} attempted {} and it failed with {code}: recorded as an attempt, nothing to repair",
+            event.event_name
+        );
+        return verdict;
+    }
+    match watched.repair {
+        Repair::RecordOnly if watched.family == Family::RiskyChange => {
+            verdict.reason = format!(
+                "{caller} {} ({}): recorded for people to confirm ({})",
+                watched.what, event.event_name, watched.controls
+            );
+        }
+        Repair::RecordOnly => {
+            verdict.reason = format!(
+                "{caller} {} ({}): recorded for people, as no single call safely restores it",
+                watched.what, event.event_name
+            );
+        }
+        Repair::StartLogging | Repair::StartRecorder => {
+            verdict.decision = Decision::Contained;
+            verdict.reason = format!("{caller} {} ({})", watched.what, event.event_name);
+        }
+        Repair::RevokeExposedIngress => {
+            let exposed = ingress.map_or_else(Vec::new, |change| {
+                exposed_rules(change, &settings.admin_ports)
+            });
+            if exposed.is_empty() {
+                return TrailVerdict::ignored(format!(
+                    "{caller}'s {} opens no admin port to the internet",
+                    event.event_name
+                ));
+            }
+            let group = ingress
+                .and_then(|c| c.group_id.as_ref().map(ToString::to_string))
+                .or_else(|| ingress.and_then(|c| c.group_name.clone()))
+                .unwrap_or_default();
+            let rules: Vec<String> = exposed.iter().map(ToString::to_string).collect();
+            verdict.decision = Decision::Contained;
+            verdict.reason = format!("{caller} {} on {group}: {}", watched.what, rules.join(", "));
+            verdict.exposed = exposed;
+        }
+    }
+    verdict
+}
+
+fn sign_in_watched(event: &CloudTrailEvent, root: bool) -> Option<Watched> {
+    let failed = event.error.is_some() || !event.sign_in_succeeded();
+    if root {
+        let what = if failed {
+            "failed to sign in to the console"
+        } else {
+            "signed in to the console"
+        };
+        return Some(Watched {
+            what,
+            ..ROOT_ACTIVITY
+        });
+    }
+    if failed {
+        return Some(CONSOLE_SIGN_IN_FAILURE);
+    }
+    (event.identity.identity_type == "IAMUser" && event.mfa_used() != Some(true))
+        .then_some(CONSOLE_SIGN_IN_WITHOUT_MFA)
+}
+
+/// Whether `family` events may also contain their principal.
+pub(crate) fn contains_principal(family: Family) -> bool {
+    family == Family::AuditTampering
+}
