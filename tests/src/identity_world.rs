@@ -3,7 +3,7 @@ use cordon_contain_credentials::{AwsCredentialPorts, ContainmentClock, handle_ev
 use cordon_core::Outcome;
 use cordon_events::AccountId;
 use cordon_lambda::FunctionConfig;
-use cordon_testkit::{Placeholders, sdk_config, workspace_root};
+use cordon_testkit::{Placeholders, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The credential function's real adapters against an emulator, and a name unique to
@@ -34,12 +34,7 @@ impl IdentityWorld {
 
     /// `events/guardduty/<name>` with each `(placeholder, real)` pair replaced.
     pub fn event(&self, name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
-        let path = workspace_root().join("events/guardduty").join(name);
-        let mut raw = std::fs::read_to_string(&path).unwrap();
-        for (placeholder, real) in replacements {
-            raw = raw.replace(placeholder, real);
-        }
-        serde_json::from_str(&raw).unwrap()
+        crate::sample_event("guardduty", name, replacements)
     }
 
     pub async fn replay(&self, event: serde_json::Value) -> Outcome {

@@ -1,8 +1,23 @@
 //! Shared set-up for the integration tests in `tests/`: an estate in the emulator and
-//! the instance function's real adapters pointed at it.
+//! each function's real adapters pointed at it.
 
 mod identity_world;
+mod trail_world;
 mod world;
 
 pub use identity_world::IdentityWorld;
+pub use trail_world::{CORDON_ROLE, TrailWorld};
 pub use world::World;
+
+/// `events/<dir>/<name>` with each `(placeholder, real)` pair replaced.
+pub fn sample_event(dir: &str, name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
+    let path = cordon_testkit::workspace_root()
+        .join("events")
+        .join(dir)
+        .join(name);
+    let mut raw = std::fs::read_to_string(&path).unwrap();
+    for (placeholder, real) in replacements {
+        raw = raw.replace(placeholder, real);
+    }
+    serde_json::from_str(&raw).unwrap()
+}

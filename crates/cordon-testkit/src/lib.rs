@@ -3,6 +3,7 @@
 //! sample events in `events/` can be rewritten to name — optionally with the instance
 //! profile, volumes, Auto Scaling group and target groups around the instance.
 
+mod audit;
 mod estate;
 mod guardduty;
 mod http;
@@ -14,6 +15,10 @@ mod python_env;
 mod sdk;
 mod workload;
 
+pub use audit::{
+    ExposedGroup, TrailPlaceholders, create_logging_trail, ensure_recording_recorder,
+    recorder_is_recording, trail_is_logging,
+};
 pub use estate::{Estate, Placeholders};
 pub use guardduty::import_as_guardduty;
 pub use identities::{

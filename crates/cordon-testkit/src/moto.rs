@@ -88,6 +88,12 @@ impl MotoServer {
         self.clear_recording()
     }
 
+    /// Creates an S3 bucket (moto answers unsigned path-style requests as S3), so
+    /// the kit needs no S3 client for the one bucket a trail writes to.
+    pub fn create_bucket(&self, name: &str) -> Result<(), MotoError> {
+        self.control("PUT", &format!("/{name}")).map(|_| ())
+    }
+
     pub fn clear_recording(&self) -> Result<(), MotoError> {
         self.control("POST", "/moto-api/recorder/reset-recording")
             .map(|_| ())
