@@ -99,7 +99,12 @@ async fn only_the_rule_opening_ssh_to_the_world_is_revoked() {
     assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
     let mut remaining = group.ingress_rule_ids(&world.clients.ec2).await.unwrap();
     remaining.sort();
-    let mut expected = vec![group.https_rule.clone(), group.private_ssh_rule.clone()];
+    let mut expected = vec![
+        group.https_rule.clone(),
+        group.private_ssh_rule.clone(),
+        group.world_rdp_rule.clone(),
+        group.all_traffic_rule.clone(),
+    ];
     expected.sort();
     assert_eq!(remaining, expected, "the group's other rules remain");
 }
@@ -123,7 +128,7 @@ async fn a_legacy_event_without_rule_ids_revokes_the_rule_it_describes() {
     assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
     let remaining = group.ingress_rule_ids(&world.clients.ec2).await.unwrap();
     assert!(!remaining.contains(&group.world_ssh_rule));
-    assert_eq!(remaining.len(), 2, "{remaining:?}");
+    assert_eq!(remaining.len(), 4, "{remaining:?}");
 }
 
 #[tokio::test]

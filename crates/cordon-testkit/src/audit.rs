@@ -3,7 +3,7 @@
 //! added next to legitimate ones.
 
 use crate::MotoServer;
-use aws_sdk_ec2::types::{IpPermission, IpRange};
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -19,6 +19,10 @@ impl TrailPlaceholders {
     pub const WORLD_SSH_RULE: &str = "sgr-0a1b2c3d4e5f60001";
     /// `tcp 22 from 10.0.0.0/8`: added by the same call, and legitimate.
     pub const PRIVATE_SSH_RULE: &str = "sgr-0a1b2c3d4e5f60002";
+    /// `tcp 3389 from ::/0`.
+    pub const WORLD_RDP_RULE: &str = "sgr-0a1b2c3d4e5f60003";
+    /// All traffic from 0.0.0.0/0.
+    pub const ALL_TRAFFIC_RULE: &str = "sgr-0a1b2c3d4e5f60004";
 }
 
 /// A trail that is logging, in a bucket of its own.
@@ -99,13 +103,16 @@ pub async fn recorder_is_recording(
         .any(|s| s.name() == Some(name) && s.recording()))
 }
 
-/// A group with SSH opened to the world and to 10.0.0.0/8 (the sample's two rules)
-/// plus HTTPS to the world, which was there before.
+/// A group holding every rule the samples add (SSH to the world and to 10.0.0.0/8,
+/// RDP to `::/0`, all traffic to the world) plus HTTPS to the world, which was there
+/// before.
 #[derive(Clone, Debug)]
 pub struct ExposedGroup {
     pub group_id: String,
     pub world_ssh_rule: String,
     pub private_ssh_rule: String,
+    pub world_rdp_rule: String,
+    pub all_traffic_rule: String,
     pub https_rule: String,
 }
 
@@ -123,17 +130,20 @@ impl ExposedGroup {
             .send()
             .await?;
         let group_id = group.group_id().unwrap_or_default().to_owned();
-        let open = |port: i32, cidr: &str| {
+        let open = |protocol: &str, port: i32, cidr: &str| {
+            let permission = IpPermission::builder().ip_protocol(protocol);
+            let permission = match protocol {
+                "-1" => permission,
+                _ => permission.from_port(port).to_port(port),
+            };
+            let permission = if cidr.contains(':') {
+                permission.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(cidr).build())
+            } else {
+                permission.ip_ranges(IpRange::builder().cidr_ip(cidr).build())
+            };
             ec2.authorize_security_group_ingress()
                 .group_id(&group_id)
-                .ip_permissions(
-                    IpPermission::builder()
-                        .ip_protocol("tcp")
-                        .from_port(port)
-                        .to_port(port)
-                        .ip_ranges(IpRange::builder().cidr_ip(cidr).build())
-                        .build(),
-                )
+                .ip_permissions(permission.build())
                 .send()
         };
         let rule_id = |out: aws_sdk_ec2::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressOutput| {
@@ -143,13 +153,17 @@ impl ExposedGroup {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let https_rule = rule_id(open(443, "0.0.0.0/0").await?);
-        let world_ssh_rule = rule_id(open(22, "0.0.0.0/0").await?);
-        let private_ssh_rule = rule_id(open(22, "10.0.0.0/8").await?);
+        let https_rule = rule_id(open("tcp", 443, "0.0.0.0/0").await?);
+        let world_ssh_rule = rule_id(open("tcp", 22, "0.0.0.0/0").await?);
+        let private_ssh_rule = rule_id(open("tcp", 22, "10.0.0.0/8").await?);
+        let world_rdp_rule = rule_id(open("tcp", 3389, "::/0").await?);
+        let all_traffic_rule = rule_id(open("-1", 0, "0.0.0.0/0").await?);
         Ok(Self {
             group_id,
             world_ssh_rule,
             private_ssh_rule,
+            world_rdp_rule,
+            all_traffic_rule,
             https_rule,
         })
     }
@@ -183,5 +197,7 @@ impl ExposedGroup {
             .replace(TrailPlaceholders::EXPOSED_GROUP, &self.group_id)
             .replace(TrailPlaceholders::WORLD_SSH_RULE, &self.world_ssh_rule)
             .replace(TrailPlaceholders::PRIVATE_SSH_RULE, &self.private_ssh_rule)
+            .replace(TrailPlaceholders::WORLD_RDP_RULE, &self.world_rdp_rule)
+            .replace(TrailPlaceholders::ALL_TRAFFIC_RULE, &self.all_traffic_rule)
     }
 }

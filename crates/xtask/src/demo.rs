@@ -2,6 +2,7 @@
 //! through the real `cordon replay` — then the emulator's own state as the proof.
 
 use crate::cmd::{cargo, heading};
+use crate::demo_audit::{CORDON_ROLE_IN_SAMPLES, DemoAudit};
 use crate::demo_identities::DemoIdentities;
 use aws_sdk_ec2::Client;
 use cordon_testkit::{
@@ -19,11 +20,18 @@ pub fn run() -> Result<(), String> {
         .block_on(demo())
 }
 
-/// One sample event, rewritten to name an instance of its own, or the demo's IAM
-/// identities when it is about an access key.
+/// One sample event, rewritten to name an instance of its own, the demo's IAM
+/// identities when it is about an access key, or the demo's trail, recorder and group
+/// when it is a CloudTrail event.
 struct Case {
     file: PathBuf,
-    estate: Option<Estate>,
+    subject: Subject,
+}
+
+enum Subject {
+    Instance(Box<Estate>),
+    Identities,
+    Audit,
 }
 
 async fn demo() -> Result<(), String> {
@@ -59,10 +67,11 @@ async fn demo() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let iam = aws_sdk_iam::Client::new(&sdk);
     let identities = DemoIdentities::build(&iam).await?;
+    let audit = DemoAudit::build(&moto, &sdk, &ec2, &network.vpc).await?;
     let work = std::env::temp_dir().join(format!("cordon-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let mut cases = Vec::new();
-    for (index, source) in sample_events()?.into_iter().enumerate() {
+    for (index, source) in sample_events("guardduty")?.into_iter().enumerate() {
         let name = format!("web-{}", index + 1);
         let file = work.join(source.file_name().unwrap_or_default());
         let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
@@ -73,7 +82,10 @@ async fn demo() -> Result<(), String> {
             import_as_guardduty(&securityhub, &event)
                 .await
                 .map_err(|e| e.to_string())?;
-            cases.push(Case { file, estate: None });
+            cases.push(Case {
+                file,
+                subject: Subject::Identities,
+            });
             continue;
         }
         let estate = match index {
@@ -97,7 +109,16 @@ async fn demo() -> Result<(), String> {
         );
         cases.push(Case {
             file,
-            estate: Some(estate),
+            subject: Subject::Instance(Box::new(estate)),
+        });
+    }
+    for source in sample_events("cloudtrail")? {
+        let file = work.join(source.file_name().unwrap_or_default());
+        let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
+        std::fs::write(&file, audit.rewrite(&raw)).map_err(|e| e.to_string())?;
+        cases.push(Case {
+            file,
+            subject: Subject::Audit,
         });
     }
 
@@ -116,6 +137,12 @@ async fn demo() -> Result<(), String> {
     {
         print_playbook(&records, stolen_key);
     }
+    if let Some(exposed) = cases
+        .iter()
+        .find(|c| file_name(&c.file) == "ec2-authorize-ssh-from-anywhere.json")
+    {
+        print_playbook(&records, exposed);
+    }
     if !replay.status.success() {
         return Err(format!(
             "cordon replay failed: {}",
@@ -132,14 +159,17 @@ async fn demo() -> Result<(), String> {
             .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(&name)))
             .and_then(|r| r["decision"].as_str())
             .unwrap_or("missing");
-        let state = match &case.estate {
-            Some(estate) => check_instance(&ec2, estate, decision == "contained").await,
-            None => identities.state(&iam, &name).await,
+        let state = match &case.subject {
+            Subject::Instance(estate) => {
+                check_instance(&ec2, estate, decision == "contained").await
+            }
+            Subject::Identities => identities.state(&iam, &name).await,
+            Subject::Audit => audit.state(&ec2, &name, decision).await,
         };
         match state {
-            Ok(line) => println!("{:<32} {line}", name),
+            Ok(line) => println!("{:<40} {line}", name),
             Err(problem) => {
-                println!("{:<32} PROBLEM: {problem}", name);
+                println!("{:<40} PROBLEM: {problem}", name);
                 problems.push(format!("{name}: {problem}"));
             }
         }
@@ -201,8 +231,8 @@ async fn demo() -> Result<(), String> {
     }
 }
 
-fn sample_events() -> Result<Vec<PathBuf>, String> {
-    let dir = crate::cmd::root().join("events/guardduty");
+fn sample_events(kind: &str) -> Result<Vec<PathBuf>, String> {
+    let dir = crate::cmd::root().join("events").join(kind);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -222,7 +252,8 @@ fn cordon_replay(
     command
         .args(flags)
         .args(files)
-        .env("CORDON_TOPIC_ARN", topic_arn);
+        .env("CORDON_TOPIC_ARN", topic_arn)
+        .env("CORDON_OWN_ROLE_ARNS", CORDON_ROLE_IN_SAMPLES);
     command
         .output()
         .map_err(|e| format!("cannot run cordon replay: {e}"))
@@ -260,7 +291,7 @@ fn print_summary(records: &[Value]) {
             .unwrap_or_default();
         let decision = record["decision"].as_str().unwrap_or("?").to_uppercase();
         println!(
-            "{file:<32} {decision:<10} {}",
+            "{file:<40} {decision:<10} {}",
             record["reason"].as_str().unwrap_or("")
         );
     }
@@ -283,12 +314,11 @@ fn print_playbook(records: &[Value], case: &Case) {
     else {
         return;
     };
-    let subject = case
-        .estate
-        .as_ref()
-        .map_or("a stolen access key".to_owned(), |e| {
-            format!("web-1 ({})", e.instance)
-        });
+    let subject = match &case.subject {
+        Subject::Instance(estate) => format!("web-1 ({})", estate.instance),
+        Subject::Identities => "a stolen access key".to_owned(),
+        Subject::Audit => "SSH opened to the internet".to_owned(),
+    };
     heading(&format!("the playbook on {subject}"));
     for step in record["steps"].as_array().into_iter().flatten() {
         let detail = step["detail"].as_str().unwrap_or("");

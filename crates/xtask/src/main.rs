@@ -2,6 +2,7 @@
 
 mod cmd;
 mod demo;
+mod demo_audit;
 mod demo_identities;
 mod lint;
 mod test;
