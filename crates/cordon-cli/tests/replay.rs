@@ -267,6 +267,15 @@ const INVALID: &[(&str, &str)] = &[
         "bad-instance-id.json",
         "detail.resource.instanceDetails.instanceId",
     ),
+    (
+        "cloudtrail-bad-access-key.json",
+        "detail.userIdentity.accessKeyId",
+    ),
+    (
+        "cloudtrail-ingress-bad-group.json",
+        "detail.requestParameters.groupId",
+    ),
+    ("cloudtrail-missing-event-id.json", "detail.eventID"),
     ("missing-detail-type.json", "detail-type"),
     (
         "missing-network-interfaces.json",

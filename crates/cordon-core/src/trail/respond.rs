@@ -100,14 +100,13 @@ where
 }
 
 /// Starts, unless it is already on, then reads back: only a read-back counts.
-async fn restart<A, R, RF, S, SF>(step: &Step, is_on: R, start: S, noun: &str) -> StepReport
+async fn restart<R, RF, S, SF>(step: &Step, is_on: R, start: S, noun: &str) -> StepReport
 where
     R: Fn() -> RF,
     RF: Future<Output = Result<bool, PortError>>,
     S: FnOnce() -> SF,
     SF: Future<Output = Result<(), PortError>>,
 {
-    let _ = std::marker::PhantomData::<A>;
     match is_on().await {
         Ok(true) => {
             return step.report(
@@ -136,7 +135,7 @@ where
 
 async fn restart_trail<A: AuditLogging>(audit: &A, step: &Step) -> StepReport {
     let trail = step.target.as_str();
-    restart::<A, _, _, _, _>(
+    restart(
         step,
         || audit.trail_is_logging(trail),
         || audit.start_trail_logging(trail),
@@ -147,7 +146,7 @@ async fn restart_trail<A: AuditLogging>(audit: &A, step: &Step) -> StepReport {
 
 async fn restart_recorder<A: AuditLogging>(audit: &A, step: &Step) -> StepReport {
     let recorder = step.target.as_str();
-    restart::<A, _, _, _, _>(
+    restart(
         step,
         || audit.recorder_is_recording(recorder),
         || audit.start_recorder(recorder),
