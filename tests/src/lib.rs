@@ -1,10 +1,12 @@
 //! Shared set-up for the integration tests in `tests/`: an estate in the emulator and
 //! each function's real adapters pointed at it.
 
+mod hostile;
 mod identity_world;
 mod trail_world;
 mod world;
 
+pub use hostile::{FOREIGN_ACCOUNT, hostile_corpus, hostile_texts};
 pub use identity_world::IdentityWorld;
 pub use trail_world::{CORDON_ROLE, TrailWorld};
 pub use world::World;

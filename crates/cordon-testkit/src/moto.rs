@@ -109,6 +109,12 @@ impl MotoServer {
             .collect())
     }
 
+    /// Every request received since the recording was last cleared, whatever the
+    /// protocol (REST calls such as Security Hub's have no action name).
+    pub fn recorded_request_count(&self) -> Result<usize, MotoError> {
+        Ok(self.recording_lines()?.len())
+    }
+
     fn recording_lines(&self) -> Result<Vec<String>, MotoError> {
         match std::fs::read_to_string(&self.recording) {
             Ok(raw) => Ok(raw.lines().map(str::to_owned).collect()),

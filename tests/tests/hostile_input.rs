@@ -1,0 +1,132 @@
+//! Hostile input against all three functions, in enforce mode, with the emulator
+//! recording every request: each event ends in a parse error naming the field or a
+//! refusal with its reason, and not one request reaches AWS.
+
+#![recursion_limit = "256"]
+
+use cordon_aws::Clients;
+use cordon_contain_credentials::AwsCredentialPorts;
+use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
+use cordon_core::{Decision, Outcome};
+use cordon_events::{AccountId, ParseError};
+use cordon_integration_tests::{hostile_corpus, hostile_texts};
+use cordon_lambda::FunctionConfig;
+use cordon_respond_cloudtrail::AwsTrailPorts;
+use cordon_testkit::{MotoServer, Placeholders, sdk_config};
+
+fn check(label: &str, function: &str, result: Result<Outcome, ParseError>) -> bool {
+    match result {
+        Err(err) => {
+            let message = err.to_string();
+            assert!(
+                message.starts_with("event field `")
+                    || message.starts_with("event is not valid JSON"),
+                "{function} / {label}: unclear error: {message}"
+            );
+            true
+        }
+        Ok(outcome) => {
+            assert!(
+                matches!(outcome.decision, Decision::Ignored | Decision::Observed),
+                "{function} / {label}: {outcome:#?}"
+            );
+            assert!(
+                outcome.steps.is_empty(),
+                "{function} / {label}: {outcome:#?}"
+            );
+            assert!(outcome.record.is_none(), "{function} / {label}: recorded");
+            assert!(!outcome.reason.is_empty());
+            false
+        }
+    }
+}
+
+#[tokio::test]
+async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
+    let moto = MotoServer::start().unwrap();
+    let clients = Clients::new(&sdk_config(&moto.endpoint()).await);
+    let instance = AwsInstancePorts::on_aws(&clients, None);
+    let credentials = AwsCredentialPorts::on_aws(&clients, None);
+    let trail = AwsTrailPorts::on_aws(&clients, None);
+    let config = FunctionConfig::from_lookup(|_| None).unwrap();
+    let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+    let clock = ContainmentClock::HandlingStart;
+    let corpus = hostile_corpus();
+    assert!(corpus.len() >= 500, "only {} hostile events", corpus.len());
+    moto.clear_recording().unwrap();
+
+    let (mut rejected, mut refused) = (0, 0);
+    for (label, event) in &corpus {
+        let results = [
+            (
+                "instance",
+                cordon_contain_instance::handle_event(
+                    event.clone(),
+                    &config,
+                    &account,
+                    &instance,
+                    clock,
+                )
+                .await,
+            ),
+            (
+                "credentials",
+                cordon_contain_credentials::handle_event(
+                    event.clone(),
+                    &config,
+                    &account,
+                    &credentials,
+                    clock,
+                )
+                .await,
+            ),
+            (
+                "cloudtrail",
+                cordon_respond_cloudtrail::handle_event(
+                    event.clone(),
+                    &config,
+                    &account,
+                    &trail,
+                    clock,
+                )
+                .await,
+            ),
+        ];
+        for (function, result) in results {
+            if check(label, function, result) {
+                rejected += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(
+        moto.recorded_request_count().unwrap(),
+        0,
+        "hostile input reached AWS: {:?}",
+        moto.recorded_actions().unwrap()
+    );
+    assert!(
+        rejected > 0 && refused > 0,
+        "{rejected} rejected, {refused} refused"
+    );
+    println!(
+        "{} hostile events x 3 functions: {rejected} rejected, {refused} refused, 0 AWS requests",
+        corpus.len()
+    );
+}
+
+#[test]
+fn hostile_texts_are_parsed_or_refused_without_panicking() {
+    for (label, text) in hostile_texts() {
+        match cordon_events::parse_event(text.as_bytes()) {
+            Err(err) => assert!(!err.to_string().is_empty(), "{label}"),
+            Ok(event) => {
+                // serde keeps the last of duplicate keys: the event is then about
+                // another account, which triage refuses.
+                assert_eq!(label, "duplicate account key");
+                assert_eq!(event.envelope().account.as_str(), "999999999999");
+            }
+        }
+    }
+}
