@@ -5,6 +5,7 @@
 
 mod audit;
 mod estate;
+mod fault_proxy;
 mod guardduty;
 mod http;
 mod identities;
@@ -20,6 +21,7 @@ pub use audit::{
     recorder_is_recording, trail_is_logging,
 };
 pub use estate::{Estate, Placeholders};
+pub use fault_proxy::{CallRecord, FaultKind, FaultProxy, Faults};
 pub use guardduty::import_as_guardduty;
 pub use identities::{
     IamUserWithKeys, access_key_statuses, create_role, has_login_profile, inline_policy, role_tags,
