@@ -23,7 +23,7 @@ impl IdentityWorld {
         Self {
             iam: clients.iam.clone(),
             securityhub: clients.securityhub.clone(),
-            ports: AwsCredentialPorts::on_aws(&clients, None),
+            ports: AwsCredentialPorts::on_aws(&clients, None, None),
             suffix: format!(
                 "{}-{}",
                 std::process::id(),

@@ -24,7 +24,7 @@ impl TrailWorld {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let clients = Clients::new(&sdk_config(endpoint).await);
         Self {
-            ports: AwsTrailPorts::on_aws(&clients, None),
+            ports: AwsTrailPorts::on_aws(&clients, None, None),
             clients,
             suffix: format!(
                 "{}-{}",

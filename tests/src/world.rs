@@ -63,7 +63,7 @@ impl World {
         let securityhub = aws_sdk_securityhub::Client::new(&sdk);
         let recorder_hub =
             aws_sdk_securityhub::Client::new(&sdk_config(securityhub_endpoint).await);
-        let mut ports = AwsInstancePorts::on_aws(&clients, Some(topic_arn.clone()));
+        let mut ports = AwsInstancePorts::on_aws(&clients, Some(topic_arn.clone()), None);
         ports.recorder = SecurityHubRecorder::new(recorder_hub);
         Self {
             ports,

@@ -45,9 +45,9 @@ fn check(label: &str, function: &str, result: Result<Outcome, ParseError>) -> bo
 async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
     let moto = MotoServer::start().unwrap();
     let clients = Clients::new(&sdk_config(&moto.endpoint()).await);
-    let instance = AwsInstancePorts::on_aws(&clients, None);
-    let credentials = AwsCredentialPorts::on_aws(&clients, None);
-    let trail = AwsTrailPorts::on_aws(&clients, None);
+    let instance = AwsInstancePorts::on_aws(&clients, None, None);
+    let credentials = AwsCredentialPorts::on_aws(&clients, None, None);
+    let trail = AwsTrailPorts::on_aws(&clients, None, None);
     let config = FunctionConfig::from_lookup(|_| None).unwrap();
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
     let clock = ContainmentClock::HandlingStart;

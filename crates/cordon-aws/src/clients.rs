@@ -44,6 +44,7 @@ pub struct Clients {
     pub sns: aws_sdk_sns::Client,
     pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub config: aws_sdk_config::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
     pub calls: CallCounter,
 }
 
@@ -88,6 +89,11 @@ impl Clients {
             ),
             config: aws_sdk_config::Client::from_conf(
                 aws_sdk_config::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(sdk)
                     .interceptor(calls.clone())
                     .build(),
             ),

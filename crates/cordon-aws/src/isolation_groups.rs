@@ -164,23 +164,25 @@ async fn revoke_all(
     group: &SecurityGroup,
 ) -> PortResult<bool> {
     let changed = !group.ip_permissions().is_empty() || !group.ip_permissions_egress().is_empty();
+    // A concurrent invocation may have revoked a rule first: NotFound means gone, and
+    // the read-back in verification proves the group is empty.
     if !group.ip_permissions().is_empty() {
-        client
+        let sent = client
             .revoke_security_group_ingress()
             .group_id(id.as_str())
             .set_ip_permissions(Some(group.ip_permissions().to_vec()))
             .send()
-            .await
-            .map_err(|e| port_error("ec2:RevokeSecurityGroupIngress", e))?;
+            .await;
+        ignore(sent.map(drop), "ec2:RevokeSecurityGroupIngress", NOT_FOUND)?;
     }
     if !group.ip_permissions_egress().is_empty() {
-        client
+        let sent = client
             .revoke_security_group_egress()
             .group_id(id.as_str())
             .set_ip_permissions(Some(group.ip_permissions_egress().to_vec()))
             .send()
-            .await
-            .map_err(|e| port_error("ec2:RevokeSecurityGroupEgress", e))?;
+            .await;
+        ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)?;
     }
     Ok(changed)
 }
@@ -201,7 +203,11 @@ async fn allow_all(
             .ip_permissions(missing)
             .send()
             .await;
-        ignore_duplicate(sent.map(|_| ()), "ec2:AuthorizeSecurityGroupIngress")?;
+        ignore(
+            sent.map(drop),
+            "ec2:AuthorizeSecurityGroupIngress",
+            DUPLICATE,
+        )?;
     }
     if let Some(missing) = egress {
         let sent = client
@@ -210,7 +216,11 @@ async fn allow_all(
             .ip_permissions(missing)
             .send()
             .await;
-        ignore_duplicate(sent.map(|_| ()), "ec2:AuthorizeSecurityGroupEgress")?;
+        ignore(
+            sent.map(drop),
+            "ec2:AuthorizeSecurityGroupEgress",
+            DUPLICATE,
+        )?;
     }
     Ok(changed)
 }
@@ -241,22 +251,22 @@ fn missing_allow_all(rules: &[IpPermission]) -> Option<IpPermission> {
     Some(rule.build())
 }
 
-/// A concurrent invocation may have added the same rule first; that is success.
-fn ignore_duplicate<E, R>(
+/// What a concurrent invocation's identical change looks like.
+const DUPLICATE: &str = "InvalidPermission.Duplicate";
+const NOT_FOUND: &str = "InvalidPermission.NotFound";
+
+/// The call's result, with `code` (another invocation got there first) counted as done.
+fn ignore<E, R>(
     result: Result<(), aws_sdk_ec2::error::SdkError<E, R>>,
     operation: &'static str,
+    code: &str,
 ) -> PortResult<()>
 where
     E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
     match result {
-        Err(e)
-            if aws_sdk_ec2::error::ProvideErrorMetadata::code(&e)
-                == Some("InvalidPermission.Duplicate") =>
-        {
-            Ok(())
-        }
+        Err(e) if aws_sdk_ec2::error::ProvideErrorMetadata::code(&e) == Some(code) => Ok(()),
         other => other.map_err(|e| port_error(operation, e)),
     }
 }

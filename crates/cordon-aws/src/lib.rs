@@ -1,6 +1,6 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
-//! Security Hub, SNS, STS, CloudTrail and Config, and maps their errors.
+//! Security Hub, SNS, STS, CloudTrail, Config and DynamoDB, and maps their errors.
 
 mod audit;
 mod clients;
@@ -13,6 +13,7 @@ mod iam_policy;
 mod identity;
 mod isolation;
 mod isolation_groups;
+mod ledger;
 mod notifier;
 mod principals;
 mod rotation;
@@ -29,6 +30,7 @@ pub use error::port_error;
 pub use evidence::Ec2Evidence;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
+pub use ledger::{AwsLedger, DynamoLedger};
 pub use notifier::SnsNotifier;
 pub use principals::IamPrincipals;
 pub use rotation::AwsServiceRotation;

@@ -161,10 +161,11 @@ impl Replayer {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
                 let clients = Clients::new(&sdk);
                 let topic = self.config.topic_arn.clone();
+                let table = self.config.ledger_table.clone();
                 Aws {
-                    instance: AwsInstancePorts::on_aws(&clients, topic.clone()),
-                    credentials: AwsCredentialPorts::on_aws(&clients, topic.clone()),
-                    cloudtrail: AwsTrailPorts::on_aws(&clients, topic),
+                    instance: AwsInstancePorts::on_aws(&clients, topic.clone(), table.clone()),
+                    credentials: AwsCredentialPorts::on_aws(&clients, topic.clone(), table.clone()),
+                    cloudtrail: AwsTrailPorts::on_aws(&clients, topic, table),
                     sdk,
                 }
             })

@@ -1,13 +1,14 @@
 use crate::ports::CredentialPorts;
 use cordon_core::credential_playbook::CredentialRun;
 use cordon_core::{
-    CredentialIncident, Decision, Exemption, FindingRecorder, Mode, Notifier, Outcome,
-    PrincipalCredentials, credential_notification, credential_response_finding,
+    Admission, CredentialIncident, Decision, Exemption, FindingRecorder, IncidentLedger, Mode,
+    Notifier, Outcome, PrincipalCredentials, credential_notification, credential_response_finding,
     execute_credential_playbook, plan_credential_playbook, step_failures, triage_credential,
 };
 use cordon_events::{AccountId, ParseError};
 use cordon_lambda::{
-    ContainmentClock, FunctionConfig, guardduty_finding, log_triage, record_outcome, utc_now,
+    ContainmentClock, FunctionConfig, admit_incident, guardduty_finding, log_triage,
+    record_outcome, settle_incident, utc_now,
 };
 use serde_json::Value;
 use std::time::Instant;
@@ -18,17 +19,18 @@ pub const FUNCTION_NAME: &str = "ContainCredentialsFunction";
 
 /// Handles one EventBridge event end to end: parse, triage, plan, and in enforce mode
 /// check the exemption, execute, verify and record. Malformed input touches nothing.
-pub async fn handle_event<P, R, T>(
+pub async fn handle_event<P, R, T, L>(
     event: Value,
     config: &FunctionConfig,
     current_account: &AccountId,
-    ports: &CredentialPorts<P, R, T>,
+    ports: &CredentialPorts<P, R, T, L>,
     clock: ContainmentClock,
 ) -> Result<Outcome, ParseError>
 where
     P: PrincipalCredentials,
     R: FindingRecorder,
     T: Notifier,
+    L: IncidentLedger,
 {
     let started = Instant::now();
     let (envelope, finding) = match guardduty_finding(event)? {
@@ -43,7 +45,7 @@ where
     };
     let settings = config.credentials();
     let plan = plan_credential_playbook(&incident, &settings);
-    let mut outcome = match (verdict.decision, config.mode, plan) {
+    let (mut outcome, lease) = match (verdict.decision, config.mode, plan) {
         (Decision::Ignored, _, _) => {
             return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
         }
@@ -53,18 +55,39 @@ where
         (_, Mode::DryRun, _) => {
             return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
         }
-        (Decision::Contained, Mode::Enforce, Some(plan)) => {
-            let run = execute_credential_playbook(
-                &ports.principals,
-                &incident,
-                &plan,
-                &settings,
-                &utc_now(),
-            )
-            .await;
-            conclude(&incident, &verdict.reason, run)
+        (decision, Mode::Enforce, plan) => {
+            let credential = incident
+                .access_key_id
+                .as_ref()
+                .map_or_else(|| incident.describe(), ToString::to_string);
+            let key = format!("guardduty/{}/{credential}", incident.finding_id);
+            let plan = plan.filter(|_| decision == Decision::Contained);
+            let account = incident.account_id.as_str();
+            match admit_incident(&ports.ledger, &key, account, plan.is_some(), config).await {
+                Admission::Skip(outcome) => return Ok(outcome),
+                Admission::Tripped(lease, why) => (
+                    Outcome::without_steps(
+                        Decision::Observed,
+                        format!("{}; {why}", verdict.reason),
+                    ),
+                    lease,
+                ),
+                Admission::Proceed(lease) => match plan {
+                    Some(plan) => {
+                        let run = execute_credential_playbook(
+                            &ports.principals,
+                            &incident,
+                            &plan,
+                            &settings,
+                            &utc_now(),
+                        )
+                        .await;
+                        (conclude(&incident, &verdict.reason, run), lease)
+                    }
+                    None => (Outcome::without_steps(decision, verdict.reason), lease),
+                },
+            }
         }
-        (decision, Mode::Enforce, _) => Outcome::without_steps(decision, verdict.reason),
     };
     if outcome.decision == Decision::Contained {
         outcome.time_to_containment_ms = Some(clock.elapsed_ms(&finding.updated_at, started));
@@ -80,6 +103,7 @@ where
         &incident.finding_id,
     ))
     .await;
+    settle_incident(&ports.ledger, &lease, &outcome).await;
     Ok(outcome)
 }
 

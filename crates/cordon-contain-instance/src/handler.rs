@@ -1,13 +1,14 @@
 use crate::ports::InstancePorts;
 use cordon_core::{
-    Decision, EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceIncident, Mode,
-    NetworkIsolation, Notifier, Outcome, PlaybookPorts, ServiceRotation, execute_instance_playbook,
-    instance_notification, instance_response_finding, plan_instance_playbook, step_failures,
-    triage,
+    Admission, Decision, EvidencePreservation, FindingRecorder, IncidentLedger,
+    InstanceCredentials, InstanceIncident, Mode, NetworkIsolation, Notifier, Outcome,
+    PlaybookPorts, ServiceRotation, execute_instance_playbook, instance_notification,
+    instance_response_finding, plan_instance_playbook, step_failures, triage,
 };
 use cordon_events::{AccountId, ParseError};
 use cordon_lambda::{
-    ContainmentClock, FunctionConfig, guardduty_finding, log_triage, record_outcome, utc_now,
+    ContainmentClock, FunctionConfig, admit_incident, guardduty_finding, log_triage,
+    record_outcome, settle_incident, utc_now,
 };
 use serde_json::Value;
 use std::time::Instant;
@@ -18,11 +19,11 @@ pub const FUNCTION_NAME: &str = "ContainInstanceFunction";
 
 /// Handles one EventBridge event end to end: parse, triage, plan, and in enforce mode
 /// execute, verify and record. Malformed input is an error before anything is touched.
-pub async fn handle_event<N, C, E, S, R, T>(
+pub async fn handle_event<N, C, E, S, R, T, L>(
     event: Value,
     config: &FunctionConfig,
     current_account: &AccountId,
-    ports: &InstancePorts<N, C, E, S, R, T>,
+    ports: &InstancePorts<N, C, E, S, R, T, L>,
     clock: ContainmentClock,
 ) -> Result<Outcome, ParseError>
 where
@@ -32,6 +33,7 @@ where
     S: ServiceRotation,
     R: FindingRecorder,
     T: Notifier,
+    L: IncidentLedger,
 {
     let started = Instant::now();
     let (envelope, finding) = match guardduty_finding(event)? {
@@ -43,7 +45,7 @@ where
     let Some(incident) = InstanceIncident::from_finding(&finding) else {
         return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
     };
-    let mut outcome = match (verdict.decision, config.mode) {
+    let (mut outcome, lease) = match (verdict.decision, config.mode) {
         // Not ours: nothing to record either.
         (Decision::Ignored, _) => {
             return Ok(Outcome::without_steps(verdict.decision, verdict.reason));
@@ -53,14 +55,34 @@ where
             return Ok(Outcome::dry_run(&verdict.reason, plan.planned_reports()));
         }
         (_, Mode::DryRun) => return Ok(Outcome::without_steps(verdict.decision, verdict.reason)),
-        (Decision::Contained, Mode::Enforce) => {
-            let playbook = Playbook {
-                ports: ports.playbook(),
-                settings: config.playbook(),
-            };
-            Box::pin(contain(&incident, &verdict.reason, &playbook)).await
+        (decision, Mode::Enforce) => {
+            let key = format!("guardduty/{}/{}", incident.finding_id, incident.instance_id);
+            let contains = decision == Decision::Contained;
+            let account = incident.account_id.as_str();
+            match admit_incident(&ports.ledger, &key, account, contains, config).await {
+                Admission::Skip(outcome) => return Ok(outcome),
+                Admission::Tripped(lease, why) => (
+                    Outcome::without_steps(
+                        Decision::Observed,
+                        format!("{}; {why}", verdict.reason),
+                    ),
+                    lease,
+                ),
+                Admission::Proceed(lease) if contains => {
+                    let playbook = Playbook {
+                        ports: ports.playbook(),
+                        settings: config.playbook(),
+                    };
+                    (
+                        Box::pin(contain(&incident, &verdict.reason, &playbook)).await,
+                        lease,
+                    )
+                }
+                Admission::Proceed(lease) => {
+                    (Outcome::without_steps(decision, verdict.reason), lease)
+                }
+            }
         }
-        (decision, Mode::Enforce) => Outcome::without_steps(decision, verdict.reason),
     };
     if outcome.decision == Decision::Contained {
         outcome.time_to_containment_ms = Some(clock.elapsed_ms(&finding.updated_at, started));
@@ -76,6 +98,7 @@ where
         &incident.finding_id,
     ))
     .await;
+    settle_incident(&ports.ledger, &lease, &outcome).await;
     Ok(outcome)
 }
 

@@ -2,7 +2,7 @@ use cordon_core::PlaybookPorts;
 
 /// What the instance playbook acts through: each adapter behind its own small trait,
 /// so tests and the IAM policy see exactly these capabilities.
-pub struct InstancePorts<N, C, E, S, R, T> {
+pub struct InstancePorts<N, C, E, S, R, T, L> {
     /// Security groups, interfaces, tags, connection tracking (EC2).
     pub network: N,
     /// The instance profile and its role (EC2, IAM).
@@ -13,9 +13,11 @@ pub struct InstancePorts<N, C, E, S, R, T> {
     pub rotation: S,
     pub recorder: R,
     pub notifier: T,
+    /// Exactly-once claims and the blast-radius budget (DynamoDB).
+    pub ledger: L,
 }
 
-impl<N, C, E, S, R, T> InstancePorts<N, C, E, S, R, T> {
+impl<N, C, E, S, R, T, L> InstancePorts<N, C, E, S, R, T, L> {
     pub fn playbook(&self) -> PlaybookPorts<'_, N, C, E, S> {
         PlaybookPorts {
             network: &self.network,
@@ -34,11 +36,16 @@ pub type AwsInstancePorts = InstancePorts<
     cordon_aws::AwsServiceRotation,
     cordon_aws::SecurityHubRecorder,
     cordon_aws::SnsNotifier,
+    cordon_aws::AwsLedger,
 >;
 
 impl AwsInstancePorts {
     /// Every adapter on one set of clients, so one counter sees every call.
-    pub fn on_aws(clients: &cordon_aws::Clients, topic_arn: Option<String>) -> Self {
+    pub fn on_aws(
+        clients: &cordon_aws::Clients,
+        topic_arn: Option<String>,
+        ledger_table: Option<String>,
+    ) -> Self {
         use cordon_aws::*;
         Self {
             network: Ec2Isolation::new(clients.ec2.clone()),
@@ -47,6 +54,7 @@ impl AwsInstancePorts {
             rotation: AwsServiceRotation::new(clients.autoscaling.clone(), clients.elbv2.clone()),
             recorder: SecurityHubRecorder::new(clients.securityhub.clone()),
             notifier: SnsNotifier::new(clients.sns.clone(), topic_arn),
+            ledger: AwsLedger::new(clients, ledger_table),
         }
     }
 }

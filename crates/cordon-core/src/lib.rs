@@ -2,6 +2,7 @@
 //! (plan), and how to carry the plan out and prove it held (executor) through ports.
 //! No AWS SDK here: adapters implement the ports, tests use in-memory ones.
 
+pub mod admission;
 pub mod credential_incident;
 pub mod credential_plan;
 pub mod credential_playbook;
@@ -30,6 +31,7 @@ pub mod session_policy;
 pub mod trail;
 pub mod triage;
 
+pub use admission::{Admission, Lease, LedgerSettings, admit, epoch_now, settle};
 pub use credential_incident::{CredentialIncident, UserType};
 pub use credential_plan::{CredentialSettings, plan_credential_playbook};
 pub use credential_playbook::{CredentialRun, Exemption, execute_credential_playbook};
@@ -49,7 +51,9 @@ pub use ports::{
     PrincipalCredentials, ProfileAssociation, ProtectionChange, RoleUsage, ServiceRotation,
     Snapshot, SourceUpdate, TargetRegistration,
 };
-pub use ports::{AuditLogging, IngressRule, SecurityGroupRules};
+pub use ports::{
+    AuditLogging, Budget, Claim, IncidentLedger, IngressRule, NoLedger, SecurityGroupRules,
+};
 pub use recording::{RecordReport, record};
 pub use response_finding::{ResponseFinding, instance_response_finding};
 pub use triage::{TriagePolicy, Verdict, triage};

@@ -17,6 +17,13 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The decision [`Self::as_str`] named.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Contained, Self::Observed, Self::Ignored, Self::Failed]
+            .into_iter()
+            .find(|d| d.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Contained => "contained",

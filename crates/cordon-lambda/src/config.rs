@@ -1,10 +1,13 @@
 use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
 use cordon_core::triage::DEFAULT_EXEMPT_TAG;
-use cordon_core::{CredentialSettings, PlaybookSettings, TriagePolicy};
+use cordon_core::{CredentialSettings, LedgerSettings, PlaybookSettings, TriagePolicy};
 use cordon_events::AccountId;
 use thiserror::Error;
 
 pub use cordon_core::Mode;
+
+/// Containments per account per rolling hour before the breaker trips.
+pub const DEFAULT_BREAKER_BUDGET: u32 = 10;
 
 #[derive(Debug, Error, PartialEq)]
 pub enum ConfigError {
@@ -48,6 +51,12 @@ pub struct FunctionConfig {
     /// `CORDON_CONTAIN_TAMPERING_PRINCIPAL` (`false` by default): also contain the
     /// principal that tampered with the audit trail, with the credential playbook.
     pub contain_tampering_principal: bool,
+    /// `CORDON_LEDGER_TABLE`: the DynamoDB table that makes handling exactly-once;
+    /// unset (local replay) means no ledger.
+    pub ledger_table: Option<String>,
+    /// `CORDON_BREAKER_BUDGET` (default 10): containments per account per rolling
+    /// hour before cordon only observes and asks a human.
+    pub breaker_budget: u32,
 }
 
 impl FunctionConfig {
@@ -145,6 +154,22 @@ impl FunctionConfig {
                 })?,
         };
         let contain_tampering_principal = flag("CORDON_CONTAIN_TAMPERING_PRINCIPAL", false)?;
+        let ledger_table = read("CORDON_LEDGER_TABLE");
+        let breaker_budget = match read("CORDON_BREAKER_BUDGET") {
+            None => DEFAULT_BREAKER_BUDGET,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|b| *b > 0)
+                .ok_or_else(|| {
+                    invalid(
+                        "CORDON_BREAKER_BUDGET",
+                        &v,
+                        "expected a whole number of containments above 0".into(),
+                    )
+                })?,
+        };
         Ok(Self {
             mode,
             severity_floor,
@@ -157,7 +182,17 @@ impl FunctionConfig {
             own_role_arns,
             admin_ports,
             contain_tampering_principal,
+            ledger_table,
+            breaker_budget,
         })
+    }
+
+    /// Leases and the blast-radius breaker, as the operator configured them.
+    pub fn ledger(&self) -> LedgerSettings {
+        LedgerSettings {
+            breaker_budget: Some(self.breaker_budget),
+            ..LedgerSettings::default()
+        }
     }
 
     /// What the CloudTrail responder does, as the operator configured it.
@@ -245,6 +280,8 @@ mod tests {
             ),
             ("CORDON_ADMIN_PORTS", "22, 3389, 5432"),
             ("CORDON_CONTAIN_TAMPERING_PRINCIPAL", "true"),
+            ("CORDON_LEDGER_TABLE", "cordon-ledger"),
+            ("CORDON_BREAKER_BUDGET", "3"),
         ])
         .unwrap();
         let own: AccountId = "123456789012".parse().unwrap();
@@ -252,6 +289,8 @@ mod tests {
         assert_eq!(trail.own_roles.len(), 2);
         assert_eq!(trail.admin_ports, [22, 3389, 5432]);
         assert!(trail.contain_principal);
+        assert_eq!(c.ledger_table.as_deref(), Some("cordon-ledger"));
+        assert_eq!(c.ledger().breaker_budget, Some(3));
         assert_eq!(c.break_glass_principals.len(), 2);
         assert!(c.credentials().delete_login_profile);
         assert!(!c.playbook().revoke_role_sessions);
@@ -273,6 +312,8 @@ mod tests {
             ("CORDON_OWN_ROLE_ARNS", "cordon-role"),
             ("CORDON_ADMIN_PORTS", "22,ssh"),
             ("CORDON_ADMIN_PORTS", "70000"),
+            ("CORDON_BREAKER_BUDGET", "0"),
+            ("CORDON_BREAKER_BUDGET", "many"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.contains(name), "{err}");

@@ -5,11 +5,13 @@ use cordon_core::trail::{
     trail_notification, trail_response_finding, triage_trail_event,
 };
 use cordon_core::{
-    AuditLogging, Decision, FindingRecorder, Mode, Notifier, Outcome, PrincipalCredentials,
-    SecurityGroupRules, step_failures,
+    Admission, AuditLogging, Decision, FindingRecorder, IncidentLedger, Mode, Notifier, Outcome,
+    PrincipalCredentials, SecurityGroupRules, step_failures,
 };
 use cordon_events::{AccountId, Event, ParseError, parse_event_value};
-use cordon_lambda::{ContainmentClock, FunctionConfig, record_outcome, utc_now};
+use cordon_lambda::{
+    ContainmentClock, FunctionConfig, admit_incident, record_outcome, settle_incident, utc_now,
+};
 use serde_json::Value;
 use std::time::Instant;
 use tracing::{error, info};
@@ -19,11 +21,11 @@ pub const FUNCTION_NAME: &str = "RespondToCloudTrailFunction";
 
 /// Handles one EventBridge event end to end: parse, triage, plan, and in enforce mode
 /// repair with read-back and record. Malformed input touches nothing.
-pub async fn handle_event<A, G, P, R, T>(
+pub async fn handle_event<A, G, P, R, T, L>(
     event: Value,
     config: &FunctionConfig,
     current_account: &AccountId,
-    ports: &TrailResponderPorts<A, G, P, R, T>,
+    ports: &TrailResponderPorts<A, G, P, R, T, L>,
     clock: ContainmentClock,
 ) -> Result<Outcome, ParseError>
 where
@@ -32,6 +34,7 @@ where
     P: PrincipalCredentials,
     R: FindingRecorder,
     T: Notifier,
+    L: IncidentLedger,
 {
     let started = Instant::now();
     let (envelope, event) = match parse_event_value(event)? {
@@ -62,25 +65,47 @@ where
     }
     let plan = plan_trail_response(current_account, &event, &verdict, &settings);
     let acts = !plan.repair.steps.is_empty() || plan.principal.is_some();
-    let mut outcome = match config.mode {
-        Mode::DryRun if acts => Outcome::dry_run(&verdict.reason, plan.planned_reports()),
-        Mode::DryRun => Outcome::without_steps(
-            Decision::Observed,
-            format!("dry-run: would record ({})", verdict.reason),
-        ),
-        Mode::Enforce => {
-            let ports = cordon_core::trail::TrailPorts {
-                audit: &ports.audit,
-                groups: &ports.groups,
-                principals: &ports.principals,
-            };
-            let run = execute_trail_response(&ports, &plan, &settings, &utc_now()).await;
-            conclude(&event.event_id, &verdict, &plan, run)
-        }
-    };
     if config.mode == Mode::DryRun {
-        return Ok(outcome);
+        return Ok(if acts {
+            Outcome::dry_run(&verdict.reason, plan.planned_reports())
+        } else {
+            Outcome::without_steps(
+                Decision::Observed,
+                format!("dry-run: would record ({})", verdict.reason),
+            )
+        });
     }
+    let key = format!("cloudtrail/{}", event.event_id);
+    // Only containing the principal spends the blast-radius budget; repairs restore.
+    let contains = plan.principal.is_some();
+    let admission = admit_incident(
+        &ports.ledger,
+        &key,
+        envelope.account.as_str(),
+        contains,
+        config,
+    )
+    .await;
+    let (plan, lease) = match admission {
+        Admission::Skip(outcome) => return Ok(outcome),
+        // Past the budget the repair still runs; only the principal waits for a human.
+        Admission::Tripped(lease, why) => (
+            TrailPlan {
+                principal: None,
+                principal_spared: Some(why),
+                ..plan
+            },
+            lease,
+        ),
+        Admission::Proceed(lease) => (plan, lease),
+    };
+    let trail_ports = cordon_core::trail::TrailPorts {
+        audit: &ports.audit,
+        groups: &ports.groups,
+        principals: &ports.principals,
+    };
+    let run = execute_trail_response(&trail_ports, &plan, &settings, &utc_now()).await;
+    let mut outcome = conclude(&event.event_id, &verdict, &plan, run);
     if outcome.decision == Decision::Contained {
         outcome.time_to_containment_ms = Some(clock.elapsed_ms(&event.event_time, started));
     }
@@ -96,6 +121,7 @@ where
         &event.event_id,
     ))
     .await;
+    settle_incident(&ports.ledger, &lease, &outcome).await;
     Ok(outcome)
 }
 

@@ -12,7 +12,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = FunctionConfig::from_env()?;
     let clients = Clients::new(&load_sdk_config(None, None).await);
-    let ports = AwsTrailPorts::on_aws(&clients, config.topic_arn.clone());
+    let ports = AwsTrailPorts::on_aws(
+        &clients,
+        config.topic_arn.clone(),
+        config.ledger_table.clone(),
+    );
     let clock = ContainmentClock::FindingUpdatedAt;
     let handle = |event, account| {
         let (config, ports) = (&config, &ports);

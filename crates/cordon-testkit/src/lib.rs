@@ -11,6 +11,7 @@ mod http;
 mod identities;
 mod inspect;
 mod inspect_instance;
+mod ledger_table;
 mod moto;
 mod python_env;
 mod sdk;
@@ -28,6 +29,7 @@ pub use identities::{
     user_tags,
 };
 pub use inspect_instance::{InstanceAttributes, ProfileAssociation, VolumeSnapshot};
+pub use ledger_table::create_ledger_table;
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};
 pub use sdk::{TEST_REGION, sdk_config};

@@ -2,6 +2,7 @@
 #
 # - It exits when stdin closes, so a server held for a whole test binary stops with
 #   the process that started it, and removes its request recording.
+# - moto's DynamoDB item calls are made atomic, as DynamoDB's are (see below).
 # - moto 5.2.5 does not implement Security Hub's BatchUpdateFindings (it answers 404).
 #   The handler below adds it, with AWS's documented semantics for the fields cordon
 #   sends (Note, Workflow.Status, UserDefinedFields; FindingNotFound for unknown
@@ -61,7 +62,26 @@ threading.Thread(target=stop_when_parent_ends, daemon=True).start()
 
 from moto.securityhub import urls as securityhub_urls  # noqa: E402
 from moto.securityhub.responses import SecurityHubResponse  # noqa: E402
+from moto.dynamodb.responses import DynamoHandler  # noqa: E402
 from moto.server import main  # noqa: E402
+
+
+# DynamoDB evaluates a write's condition and applies it as one atomic step; moto's
+# threaded server does not, so two conditional writes racing on an item could both
+# pass. Serialising the item calls restores the semantics the ledger relies on.
+_ITEM_LOCK = threading.Lock()
+
+
+def serialised(call):
+    def locked(self):
+        with _ITEM_LOCK:
+            return call(self)
+
+    return locked
+
+
+for _name in ("put_item", "get_item", "update_item", "delete_item"):
+    setattr(DynamoHandler, _name, serialised(getattr(DynamoHandler, _name)))
 
 SecurityHubResponse.batch_update_findings = batch_update_findings
 securityhub_urls.url_paths["{0}/findings/batchupdate$"] = SecurityHubResponse.dispatch

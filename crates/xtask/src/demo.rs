@@ -6,8 +6,12 @@ use crate::demo_audit::{CORDON_ROLE_IN_SAMPLES, DemoAudit};
 use crate::demo_identities::DemoIdentities;
 use aws_sdk_ec2::Client;
 use cordon_testkit::{
-    Estate, EstateClients, MOTO_VERSION, MotoServer, import_as_guardduty, sdk_config,
+    Estate, EstateClients, MOTO_VERSION, MotoServer, create_ledger_table, import_as_guardduty,
+    sdk_config,
 };
+
+/// The ledger table, as the deployed stack has one.
+const LEDGER_TABLE: &str = "cordon-ledger";
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -57,6 +61,10 @@ async fn demo() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let topic_arn = topic.topic_arn().unwrap_or_default().to_owned();
     println!("on-call topic {topic_arn}");
+    create_ledger_table(&aws_sdk_dynamodb::Client::new(&sdk), LEDGER_TABLE)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("exactly-once ledger: DynamoDB table {LEDGER_TABLE}");
 
     heading(
         "building a small estate: a VPC, a subnet, a web security group, one instance per sample event; \
@@ -175,7 +183,9 @@ async fn demo() -> Result<(), String> {
         }
     }
 
-    heading("the same event delivered twice: the second delivery does no work");
+    heading(
+        "the same event delivered again: the ledger knows it was handled, nothing is done twice",
+    );
     let first_contained = records
         .iter()
         .find(|r| r["decision"] == "contained")
@@ -253,7 +263,10 @@ fn cordon_replay(
         .args(flags)
         .args(files)
         .env("CORDON_TOPIC_ARN", topic_arn)
-        .env("CORDON_OWN_ROLE_ARNS", CORDON_ROLE_IN_SAMPLES);
+        .env("CORDON_OWN_ROLE_ARNS", CORDON_ROLE_IN_SAMPLES)
+        .env("CORDON_LEDGER_TABLE", LEDGER_TABLE)
+        // One account with every sample in it: more than a real hour's budget.
+        .env("CORDON_BREAKER_BUDGET", "100");
     command
         .output()
         .map_err(|e| format!("cannot run cordon replay: {e}"))

@@ -4,6 +4,7 @@
 mod audit;
 mod credentials;
 mod evidence;
+mod ledger;
 mod network;
 mod principals;
 mod rotation;
@@ -14,6 +15,7 @@ pub use credentials::{InstanceCredentials, ProfileAssociation};
 pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
 };
+pub use ledger::{Budget, Claim, IncidentLedger, NoLedger};
 pub use network::{
     ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation,
 };

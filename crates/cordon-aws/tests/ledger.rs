@@ -1,0 +1,120 @@
+//! `DynamoLedger` against the emulator's DynamoDB: claims, leases, completion, and a
+//! budget that concurrent invocations cannot overspend.
+
+mod support;
+
+use cordon_aws::DynamoLedger;
+use cordon_core::{Budget, Claim, IncidentLedger};
+use cordon_testkit::create_ledger_table;
+use futures_util::future::join_all;
+use support::{clients, unique};
+
+async fn ledger() -> DynamoLedger {
+    let clients = clients().await;
+    let table = unique("cordon-ledger");
+    create_ledger_table(&clients.dynamodb, &table)
+        .await
+        .unwrap();
+    DynamoLedger::new(clients.dynamodb.clone(), table)
+}
+
+#[tokio::test]
+async fn one_holder_at_a_time_until_completed_or_the_lease_runs_out() {
+    let ledger = ledger().await;
+    assert_eq!(
+        ledger.claim("k", "a", 1000, 90).await.unwrap(),
+        Claim::Acquired
+    );
+    assert_eq!(
+        ledger.claim("k", "b", 1010, 90).await.unwrap(),
+        Claim::InProgress { lease_until: 1090 }
+    );
+    // a crashed: once its lease ran out, b takes over.
+    assert_eq!(
+        ledger.claim("k", "b", 1091, 90).await.unwrap(),
+        Claim::Acquired
+    );
+    // a cannot complete what it no longer holds.
+    assert!(
+        ledger
+            .complete("k", "a", "contained", "[]", 1092)
+            .await
+            .is_err()
+    );
+    ledger
+        .complete("k", "b", "contained", "[]", 1100)
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.claim("k", "c", 5000, 90).await.unwrap(),
+        Claim::Completed {
+            decision: "contained".into(),
+            completed_at: 1100
+        }
+    );
+}
+
+#[tokio::test]
+async fn an_abandoned_claim_is_free_at_once() {
+    let ledger = ledger().await;
+    assert_eq!(
+        ledger.claim("k", "a", 1000, 90).await.unwrap(),
+        Claim::Acquired
+    );
+    ledger.abandon("k", "b").await.unwrap();
+    assert!(matches!(
+        ledger.claim("k", "c", 1001, 90).await.unwrap(),
+        Claim::InProgress { .. }
+    ));
+    ledger.abandon("k", "a").await.unwrap();
+    assert_eq!(
+        ledger.claim("k", "c", 1002, 90).await.unwrap(),
+        Claim::Acquired
+    );
+}
+
+#[tokio::test]
+async fn concurrent_claims_have_exactly_one_winner() {
+    let ledger = ledger().await;
+    let holders: Vec<String> = (0..8).map(|i| format!("h{i}")).collect();
+    let claims = join_all(holders.iter().map(|h| ledger.claim("race", h, 1000, 90))).await;
+    let won = claims
+        .iter()
+        .filter(|c| *c.as_ref().unwrap() == Claim::Acquired)
+        .count();
+    assert_eq!(won, 1, "{claims:?}");
+}
+
+#[tokio::test]
+async fn concurrent_containments_cannot_overspend_the_budget() {
+    let ledger = ledger().await;
+    let account = "111111111111";
+    let keys: Vec<String> = (0..10).map(|i| format!("incident-{i}")).collect();
+    let results = join_all(keys.iter().map(|k| ledger.spend(account, k, 1000, 3600, 3))).await;
+    let spent = results
+        .iter()
+        .filter(|r| matches!(r.as_ref().unwrap(), Budget::Spent { .. }))
+        .count();
+    assert_eq!(spent, 3, "{results:?}");
+    // The same incident again is not a new containment; an hour later there is room.
+    let first_spent = keys
+        .iter()
+        .zip(&results)
+        .find(|(_, r)| matches!(r.as_ref().unwrap(), Budget::Spent { .. }))
+        .map(|(k, _)| k.clone())
+        .unwrap();
+    assert!(matches!(
+        ledger
+            .spend(account, &first_spent, 1001, 3600, 3)
+            .await
+            .unwrap(),
+        Budget::Spent { used: 3 }
+    ));
+    assert!(matches!(
+        ledger
+            .spend(account, "later", 1000 + 3600, 3600, 3)
+            .await
+            .unwrap(),
+        Budget::Spent { used: 1 }
+    ));
+}

@@ -1,0 +1,233 @@
+//! Admission against an in-memory ledger with DynamoDB's semantics.
+
+use super::*;
+use crate::ports::PortResult;
+use crate::{PortError, StepReport, StepStatus};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// (status, holder, lease_until, decision, completed_at)
+type Entry = (String, String, u64, String, u64);
+
+#[derive(Default)]
+struct MemoryLedger {
+    claims: Mutex<BTreeMap<String, Entry>>,
+    /// account -> (time, key)
+    spent: Mutex<BTreeMap<String, Vec<(u64, String)>>>,
+    broken: bool,
+}
+
+impl IncidentLedger for MemoryLedger {
+    async fn claim(&self, key: &str, holder: &str, now: u64, lease: u64) -> PortResult<Claim> {
+        if self.broken {
+            return Err(PortError {
+                operation: "dynamodb:PutItem",
+                code: Some("AccessDeniedException".into()),
+                message: "no".into(),
+                transient: false,
+            });
+        }
+        let mut claims = self.claims.lock().unwrap();
+        match claims.get(key) {
+            Some((status, _, _, decision, at)) if status == "completed" => {
+                return Ok(Claim::Completed {
+                    decision: decision.clone(),
+                    completed_at: *at,
+                });
+            }
+            Some((status, _, until, _, _)) if status == "claimed" && *until > now => {
+                return Ok(Claim::InProgress {
+                    lease_until: *until,
+                });
+            }
+            _ => {}
+        }
+        claims.insert(
+            key.into(),
+            (
+                "claimed".into(),
+                holder.into(),
+                now + lease,
+                String::new(),
+                0,
+            ),
+        );
+        Ok(Claim::Acquired)
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        holder: &str,
+        decision: &str,
+        _: &str,
+        now: u64,
+    ) -> PortResult<()> {
+        let mut claims = self.claims.lock().unwrap();
+        let entry = claims.get_mut(key).filter(|c| c.1 == holder).expect("held");
+        *entry = ("completed".into(), holder.into(), 0, decision.into(), now);
+        Ok(())
+    }
+
+    async fn abandon(&self, key: &str, holder: &str) -> PortResult<()> {
+        let mut claims = self.claims.lock().unwrap();
+        if claims.get(key).is_some_and(|c| c.1 == holder) {
+            claims.remove(key);
+        }
+        Ok(())
+    }
+
+    async fn spend(
+        &self,
+        account: &str,
+        key: &str,
+        now: u64,
+        window: u64,
+        budget: u32,
+    ) -> PortResult<Budget> {
+        let mut spent = self.spent.lock().unwrap();
+        let entries = spent.entry(account.into()).or_default();
+        entries.retain(|(at, _)| *at + window > now);
+        if entries.iter().any(|(_, k)| k == key) {
+            return Ok(Budget::Spent {
+                used: entries.len(),
+            });
+        }
+        if entries.len() >= budget as usize {
+            return Ok(Budget::Exhausted {
+                used: entries.len(),
+            });
+        }
+        entries.push((now, key.into()));
+        Ok(Budget::Spent {
+            used: entries.len(),
+        })
+    }
+}
+
+fn settings(budget: Option<u32>) -> LedgerSettings {
+    LedgerSettings {
+        lease_secs: 90,
+        breaker_budget: budget,
+        window_secs: 3600,
+    }
+}
+
+fn contained() -> Outcome {
+    Outcome {
+        decision: Decision::Contained,
+        reason: "isolated".into(),
+        steps: vec![StepReport {
+            name: "verify-isolation".into(),
+            target: "i-1".into(),
+            status: StepStatus::Done,
+            detail: String::new(),
+            resources: vec![],
+        }],
+        record: None,
+        time_to_containment_ms: None,
+    }
+}
+
+#[tokio::test]
+async fn a_duplicate_finds_the_incident_in_progress_then_done() {
+    let ledger = MemoryLedger::default();
+    let s = settings(None);
+    let Admission::Proceed(lease) = admit(&ledger, "k", "111111111111", true, &s, 1000).await
+    else {
+        panic!("the first delivery proceeds")
+    };
+    match admit(&ledger, "k", "111111111111", true, &s, 1001).await {
+        Admission::Skip(outcome) => {
+            assert_eq!(outcome.decision, Decision::Ignored);
+            assert!(outcome.reason.contains("in progress"), "{}", outcome.reason);
+        }
+        other => panic!("{other:?}"),
+    }
+    settle(&ledger, &lease, &contained(), 1002).await.unwrap();
+    match admit(&ledger, "k", "111111111111", true, &s, 1003).await {
+        Admission::Skip(outcome) => {
+            assert_eq!(outcome.decision, Decision::Contained);
+            assert!(outcome.steps.is_empty());
+            assert!(!outcome.changed_anything());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_crashed_claim_expires_and_a_failed_one_is_given_up() {
+    let ledger = MemoryLedger::default();
+    let s = settings(None);
+    assert!(matches!(
+        admit(&ledger, "k", "a", true, &s, 1000).await,
+        Admission::Proceed(_)
+    ));
+    // The holder crashed: after its lease, the retry proceeds.
+    assert!(matches!(
+        admit(&ledger, "k", "a", true, &s, 1000 + 91).await,
+        Admission::Proceed(_)
+    ));
+
+    let Admission::Proceed(lease) = admit(&ledger, "f", "a", true, &s, 2000).await else {
+        panic!()
+    };
+    let failed = Outcome::without_steps(Decision::Failed, "verify failed");
+    settle(&ledger, &lease, &failed, 2001).await.unwrap();
+    assert!(matches!(
+        admit(&ledger, "f", "a", true, &s, 2002).await,
+        Admission::Proceed(_)
+    ));
+}
+
+#[tokio::test]
+async fn the_breaker_trips_past_the_budget_and_only_for_containment() {
+    let ledger = MemoryLedger::default();
+    let s = settings(Some(3));
+    let mut decisions = Vec::new();
+    for key in ["a", "b", "c", "d", "e"] {
+        decisions.push(
+            match admit(&ledger, key, "111111111111", true, &s, 1000).await {
+                Admission::Proceed(_) => "proceed",
+                Admission::Tripped(_, reason) => {
+                    assert!(reason.contains("waiting for a human"), "{reason}");
+                    "tripped"
+                }
+                Admission::Skip(o) => panic!("{o:?}"),
+            },
+        );
+    }
+    assert_eq!(
+        decisions,
+        ["proceed", "proceed", "proceed", "tripped", "tripped"]
+    );
+    // Another account has its own budget; recording-only events spend none.
+    assert!(matches!(
+        admit(&ledger, "x", "222222222222", true, &s, 1000).await,
+        Admission::Proceed(_)
+    ));
+    assert!(matches!(
+        admit(&ledger, "y", "111111111111", false, &s, 1000).await,
+        Admission::Proceed(_)
+    ));
+    // An hour later the window has room again.
+    assert!(matches!(
+        admit(&ledger, "z", "111111111111", true, &s, 1000 + 3600).await,
+        Admission::Proceed(_)
+    ));
+}
+
+#[tokio::test]
+async fn an_unreadable_ledger_means_no_action() {
+    let ledger = MemoryLedger {
+        broken: true,
+        ..MemoryLedger::default()
+    };
+    match admit(&ledger, "k", "a", true, &settings(Some(3)), 1000).await {
+        Admission::Skip(outcome) => {
+            assert_eq!(outcome.decision, Decision::Failed);
+            assert!(outcome.reason.contains("does not act"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

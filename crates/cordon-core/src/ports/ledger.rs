@@ -1,0 +1,82 @@
+use super::PortResult;
+use std::future::Future;
+
+/// Who may work on an incident now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// This invocation holds the incident until its lease ends.
+    Acquired,
+    /// Another invocation holds it; its lease ends at `lease_until` (epoch seconds).
+    InProgress { lease_until: u64 },
+    /// Handled before: the decision it came to, and when (epoch seconds).
+    Completed { decision: String, completed_at: u64 },
+}
+
+/// The blast-radius budget after asking to spend one containment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// Granted (or this incident was already counted); `used` includes it.
+    Spent { used: usize },
+    /// The window's containments are used up: a human must decide.
+    Exhausted { used: usize },
+}
+
+/// The exactly-once ledger: one claim per incident, completed incidents remembered,
+/// and the containments per account in a rolling window counted.
+pub trait IncidentLedger: Send + Sync {
+    /// Claims `key` for `holder` until `now + lease_secs`, unless another holder's
+    /// lease is still running or the incident is completed.
+    fn claim(
+        &self,
+        key: &str,
+        holder: &str,
+        now: u64,
+        lease_secs: u64,
+    ) -> impl Future<Output = PortResult<Claim>> + Send;
+
+    /// Marks `key` completed with `decision` and what was done (for release).
+    fn complete(
+        &self,
+        key: &str,
+        holder: &str,
+        decision: &str,
+        record: &str,
+        now: u64,
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Gives the claim up at once, so a retry need not wait for the lease to end.
+    fn abandon(&self, key: &str, holder: &str) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Counts one containment of `key` in `account` if fewer than `budget` happened
+    /// in the `window_secs` before `now`. Counting the same key twice is one.
+    fn spend(
+        &self,
+        account: &str,
+        key: &str,
+        now: u64,
+        window_secs: u64,
+        budget: u32,
+    ) -> impl Future<Output = PortResult<Budget>> + Send;
+}
+
+/// No ledger configured (local replay): every claim is granted, every budget spent.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoLedger;
+
+impl IncidentLedger for NoLedger {
+    async fn claim(&self, _: &str, _: &str, _: u64, _: u64) -> PortResult<Claim> {
+        Ok(Claim::Acquired)
+    }
+
+    async fn complete(&self, _: &str, _: &str, _: &str, _: &str, _: u64) -> PortResult<()> {
+        Ok(())
+    }
+
+    async fn abandon(&self, _: &str, _: &str) -> PortResult<()> {
+        Ok(())
+    }
+
+    async fn spend(&self, _: &str, _: &str, _: u64, _: u64, _: u32) -> PortResult<Budget> {
+        Ok(Budget::Spent { used: 0 })
+    }
+}

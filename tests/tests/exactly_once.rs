@@ -1,0 +1,200 @@
+//! The ledger against the emulator: duplicate deliveries, concurrent, change nothing
+//! twice, and the blast-radius breaker stops containment at its budget.
+
+#![recursion_limit = "256"]
+
+use cordon_aws::Clients;
+use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
+use cordon_core::{Decision, Outcome};
+use cordon_events::AccountId;
+use cordon_lambda::FunctionConfig;
+use cordon_testkit::{
+    Estate, MotoServer, Placeholders, create_ledger_table, sdk_config, workspace_root,
+};
+use futures_util::future::join_all;
+use std::collections::BTreeMap;
+
+const TABLE: &str = "cordon-ledger";
+
+struct Fleet {
+    clients: Clients,
+    ports: AwsInstancePorts,
+    estates: Vec<Estate>,
+}
+
+/// `count` instances in one VPC, the ledger table, and the function's ports on them.
+async fn fleet(moto: &MotoServer, count: usize) -> Fleet {
+    let clients = Clients::new(&sdk_config(&moto.endpoint()).await);
+    create_ledger_table(&clients.dynamodb, TABLE).await.unwrap();
+    let first = Estate::build(&clients.ec2).await.unwrap();
+    let mut estates = vec![first.clone()];
+    for index in 1..count {
+        estates.push(
+            first
+                .launch_instance(&clients.ec2, &format!("web-{index}"))
+                .await
+                .unwrap(),
+        );
+    }
+    let ports = AwsInstancePorts::on_aws(&clients, None, Some(TABLE.to_owned()));
+    Fleet {
+        clients,
+        ports,
+        estates,
+    }
+}
+
+/// The two-interface sample, about `estate`'s instance, as finding number `index`.
+fn finding(estate: &Estate, index: usize) -> serde_json::Value {
+    let raw = std::fs::read_to_string(
+        workspace_root().join("events/guardduty/backdoor-c2-two-enis.json"),
+    )
+    .unwrap();
+    let mut event: serde_json::Value = serde_json::from_str(&estate.rewrite(&raw)).unwrap();
+    let id = format!("{index:032x}");
+    event["detail"]["arn"] = serde_json::json!(format!(
+        "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0/finding/{id}"
+    ));
+    event["detail"]["id"] = serde_json::json!(id);
+    event
+}
+
+async fn deliver(fleet: &Fleet, config: &FunctionConfig, event: serde_json::Value) -> Outcome {
+    let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+    Box::pin(handle_event(
+        event,
+        config,
+        &account,
+        &fleet.ports,
+        ContainmentClock::HandlingStart,
+    ))
+    .await
+    .expect("well-formed event")
+}
+
+fn config(budget: u32) -> FunctionConfig {
+    FunctionConfig::from_lookup(|name| match name {
+        "CORDON_BREAKER_BUDGET" => Some(budget.to_string()),
+        _ => None,
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn twenty_findings_delivered_up_to_five_times_at_once_are_each_contained_once() {
+    let moto = MotoServer::start().unwrap();
+    let fleet = fleet(&moto, 20).await;
+    let config = config(100);
+    let deliveries: Vec<(usize, serde_json::Value)> = fleet
+        .estates
+        .iter()
+        .enumerate()
+        .flat_map(|(index, estate)| {
+            let event = finding(estate, index);
+            (0..=index % 5).map(move |_| (index, event.clone()))
+        })
+        .collect();
+    assert!(deliveries.len() > 50);
+    let outcomes =
+        join_all(deliveries.iter().map(|(index, event)| async {
+            (*index, deliver(&fleet, &config, event.clone()).await)
+        }))
+        .await;
+
+    let mut acted: BTreeMap<usize, usize> = BTreeMap::new();
+    for (index, outcome) in &outcomes {
+        assert_ne!(outcome.decision, Decision::Failed, "{outcome:#?}");
+        if outcome.changed_anything() {
+            *acted.entry(*index).or_default() += 1;
+        } else {
+            assert!(
+                outcome.steps.is_empty(),
+                "a duplicate did work: {outcome:#?}"
+            );
+        }
+    }
+    assert_eq!(acted.len(), 20, "every finding was contained: {acted:?}");
+    assert!(
+        acted.values().all(|n| *n == 1),
+        "each exactly once: {acted:?}"
+    );
+
+    let ec2 = &fleet.clients.ec2;
+    let first = &fleet.estates[0];
+    assert_eq!(
+        first.isolation_groups(ec2).await.unwrap().len(),
+        2,
+        "one group pair in the VPC"
+    );
+    let deny = first.deny_group(ec2).await.unwrap().unwrap();
+    let deny = deny.group_id().unwrap();
+    for estate in &fleet.estates {
+        assert_eq!(
+            estate.interfaces_held_by(ec2, deny).await.unwrap().len(),
+            estate.interfaces.len(),
+            "{} isolated",
+            estate.instance
+        );
+        let snapshots = estate.snapshots(ec2).await.unwrap();
+        assert_eq!(
+            snapshots.len(),
+            estate.volumes.len(),
+            "one snapshot set for {}",
+            estate.instance
+        );
+    }
+    let findings = Box::pin(fleet.clients.securityhub.get_findings().send())
+        .await
+        .unwrap();
+    let mut per_id: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings.findings() {
+        *per_id.entry(f.id().unwrap_or_default()).or_default() += 1;
+    }
+    let responses: Vec<_> = per_id
+        .iter()
+        .filter(|(id, _)| id.starts_with("cordon/"))
+        .collect();
+    assert_eq!(responses.len(), 20, "{responses:?}");
+    assert!(responses.iter().all(|(_, n)| **n == 1), "{responses:?}");
+}
+
+#[tokio::test]
+async fn with_a_budget_of_three_five_findings_contain_three_and_wait_for_a_human_on_two() {
+    let moto = MotoServer::start().unwrap();
+    let fleet = fleet(&moto, 5).await;
+    let config = config(3);
+    let mut decisions = Vec::new();
+    for (index, estate) in fleet.estates.iter().enumerate() {
+        let outcome = deliver(&fleet, &config, finding(estate, index)).await;
+        if outcome.decision == Decision::Observed {
+            assert!(
+                outcome.reason.contains("waiting for a human"),
+                "{}",
+                outcome.reason
+            );
+            assert!(
+                outcome
+                    .record
+                    .as_ref()
+                    .is_some_and(|r| r.failures.is_empty()),
+                "recorded"
+            );
+            let deny = estate.deny_group(&fleet.clients.ec2).await.unwrap();
+            let held = match deny.as_ref().and_then(|g| g.group_id()) {
+                Some(group) => estate
+                    .interfaces_held_by(&fleet.clients.ec2, group)
+                    .await
+                    .unwrap()
+                    .len(),
+                None => 0,
+            };
+            assert_eq!(held, 0, "{} untouched", estate.instance);
+        }
+        decisions.push(outcome.decision);
+    }
+    use Decision::{Contained, Observed};
+    assert_eq!(
+        decisions,
+        [Contained, Contained, Contained, Observed, Observed]
+    );
+}
