@@ -48,6 +48,23 @@ impl NetworkIsolation for Ec2Isolation {
         crate::isolation_groups::ensure(&self.client, vpc).await
     }
 
+    async fn instance_tags(&self, instance: &InstanceId) -> PortResult<Vec<(String, String)>> {
+        let pages = self
+            .client
+            .describe_tags()
+            .filters(filter("resource-id", instance.as_str()))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
+        let tags = crate::error::every("ec2:DescribeTags", pages)?;
+        Ok(tags
+            .into_iter()
+            .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
+            .collect())
+    }
+
     async fn instance_network_interfaces(
         &self,
         instance: &InstanceId,

@@ -24,7 +24,7 @@ mod target_groups;
 
 pub use audit::AwsAuditLogging;
 pub use clients::{CallCounter, Clients};
-pub use config::load_sdk_config;
+pub use config::{load_sdk_config, retry_config};
 pub use credentials::InstanceProfileCredentials;
 pub use error::port_error;
 pub use evidence::Ec2Evidence;

@@ -1,4 +1,5 @@
 use crate::ports::InstancePorts;
+use cordon_core::credential_playbook::Exemption;
 use cordon_core::{
     Admission, Decision, EvidencePreservation, FindingRecorder, IncidentLedger,
     InstanceCredentials, InstanceIncident, Mode, NetworkIsolation, Notifier, Outcome,
@@ -72,6 +73,7 @@ where
                     let playbook = Playbook {
                         ports: ports.playbook(),
                         settings: config.playbook(),
+                        exempt_tag: &config.exempt_tag,
                     };
                     (
                         Box::pin(contain(&incident, &verdict.reason, &playbook)).await,
@@ -105,6 +107,8 @@ where
 struct Playbook<'a, N, C, E, S> {
     ports: PlaybookPorts<'a, N, C, E, S>,
     settings: cordon_core::PlaybookSettings,
+    /// Read live from the instance before anything touches it.
+    exempt_tag: &'a str,
 }
 
 async fn contain<N, C, E, S>(
@@ -120,7 +124,10 @@ where
 {
     let plan = plan_instance_playbook(incident, playbook.settings);
     let now = utc_now();
-    let steps = execute_instance_playbook(&playbook.ports, incident, &plan, &now).await;
+    let run =
+        execute_instance_playbook(&playbook.ports, incident, &plan, playbook.exempt_tag, &now)
+            .await;
+    let steps = run.reports;
     for step in &steps {
         info!(
             finding_id = %incident.finding_id,
@@ -133,7 +140,21 @@ where
         );
     }
     let failures = step_failures(&steps);
-    let (decision, reason) = if failures.is_empty() {
+    let (decision, reason) = if let Exemption::Exempt(tag) = &run.exemption {
+        (
+            Decision::Observed,
+            format!("the instance is exempt from containment by tag {tag} (read at action time)"),
+        )
+    } else if let Exemption::Unknown(err) = &run.exemption {
+        error!(finding_id = %incident.finding_id, error = %err, "exemption unreadable; not acting");
+        (
+            Decision::Failed,
+            format!(
+                "not acting on {}: its exemption could not be read ({err})",
+                incident.instance_id
+            ),
+        )
+    } else if failures.is_empty() {
         info!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, "instance contained and verified");
         (
             Decision::Contained,

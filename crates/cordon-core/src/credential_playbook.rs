@@ -20,6 +20,15 @@ pub enum Exemption {
     PrincipalMissing,
 }
 
+impl Exemption {
+    /// Tagged `key` with any value but `false` means hands off.
+    pub fn from_tags(tags: &[(String, String)], key: &str) -> Self {
+        tags.iter()
+            .find(|(k, v)| k == key && !v.eq_ignore_ascii_case("false"))
+            .map_or(Self::NotExempt, |(k, v)| Self::Exempt(format!("{k}={v}")))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct CredentialRun {
     /// One per plan step, in plan order.
@@ -41,12 +50,7 @@ pub async fn execute_credential_playbook<P: PrincipalCredentials>(
         };
     };
     let exemption = match port.principal_tags(&principal).await {
-        Ok(tags) => tags
-            .iter()
-            .find(|(k, v)| *k == settings.exempt_tag && !v.eq_ignore_ascii_case("false"))
-            .map_or(Exemption::NotExempt, |(k, v)| {
-                Exemption::Exempt(format!("{k}={v}"))
-            }),
+        Ok(tags) => Exemption::from_tags(&tags, &settings.exempt_tag),
         Err(err) if err.code.as_deref() == Some("NoSuchEntity") => Exemption::PrincipalMissing,
         Err(err) => Exemption::Unknown(err.to_string()),
     };

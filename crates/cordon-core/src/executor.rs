@@ -2,6 +2,7 @@
 //! result by reading it back. Interfaces are isolated concurrently; a failure in one
 //! never stops the others, and any failure fails the whole incident.
 
+use crate::credential_playbook::Exemption;
 use crate::{
     InstanceIncident, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError,
     Step, StepKind, StepReport, StepStatus,
@@ -18,6 +19,8 @@ pub struct IsolationRun {
     /// The instance's interfaces as read before isolation (empty if the read failed).
     pub interfaces: Vec<NetworkInterfaceState>,
     pub groups: Option<IsolationGroups>,
+    /// The instance's exemption, read live: anything but `NotExempt` means untouched.
+    pub exemption: Exemption,
 }
 
 impl IsolationRun {
@@ -26,6 +29,32 @@ impl IsolationRun {
             reports,
             interfaces: Vec::new(),
             groups,
+            exemption: Exemption::NotExempt,
+        }
+    }
+
+    /// Exempt, or the exemption unreadable: every step reports why nothing was done.
+    fn hands_off(plan: &Plan, exemption: Exemption) -> Self {
+        let (status, detail) = match &exemption {
+            Exemption::Exempt(tag) => (
+                StepStatus::Skipped,
+                format!("not touched: the instance is exempt by tag {tag}"),
+            ),
+            Exemption::Unknown(err) => (
+                StepStatus::Failed,
+                format!(
+                    "not attempted: the instance's tags could not be read ({err}), so an exemption cannot be ruled out"
+                ),
+            ),
+            _ => (StepStatus::Skipped, "not touched".to_owned()),
+        };
+        Self {
+            reports: isolation_steps(plan)
+                .map(|s| s.report(status, detail.clone()))
+                .collect(),
+            interfaces: Vec::new(),
+            groups: None,
+            exemption,
         }
     }
 }
@@ -36,11 +65,22 @@ pub async fn execute_isolation<P: NetworkIsolation>(
     port: &P,
     incident: &InstanceIncident,
     plan: &Plan,
+    exempt_tag: &str,
 ) -> IsolationRun {
-    let (groups, live) = futures_util::join!(
+    // The exemption is read alongside the first reads, so it costs no round trip;
+    // nothing touches the instance before it is known.
+    let (groups, live, tags) = futures_util::join!(
         port.ensure_isolation_groups(&incident.vpc_id),
-        port.instance_network_interfaces(&incident.instance_id)
+        port.instance_network_interfaces(&incident.instance_id),
+        port.instance_tags(&incident.instance_id)
     );
+    match tags {
+        Ok(tags) => match Exemption::from_tags(&tags, exempt_tag) {
+            Exemption::NotExempt => {}
+            exempt => return IsolationRun::hands_off(plan, exempt),
+        },
+        Err(err) => return IsolationRun::hands_off(plan, Exemption::Unknown(err.to_string())),
+    }
     let mut reports = Vec::with_capacity(plan.steps.len());
     let groups = match groups {
         Ok(groups) => groups,
@@ -104,6 +144,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         reports,
         interfaces: live,
         groups: Some(groups),
+        exemption: Exemption::NotExempt,
     }
 }
 

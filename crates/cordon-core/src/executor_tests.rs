@@ -29,7 +29,9 @@ async fn run(cloud: &FakeCloud, incident: &InstanceIncident) -> Vec<StepReport> 
         evidence: cloud,
         rotation: cloud,
     };
-    let reports = execute_instance_playbook(&ports, incident, &plan, NOW).await;
+    let reports = execute_instance_playbook(&ports, incident, &plan, "cordon:exempt", NOW)
+        .await
+        .reports;
     let expected: Vec<(&str, String)> = plan
         .steps
         .iter()
@@ -534,4 +536,39 @@ async fn an_instance_with_no_interfaces_left_cannot_be_verified() {
         cloud.instance_tag("cordon:status").as_deref(),
         Some("containment-unverified")
     );
+}
+
+#[tokio::test]
+async fn an_instance_tagged_exempt_now_is_not_touched() {
+    let cloud = FakeCloud::new().attach(ENI1, &[WEB]).attach(ENI2, &[WEB]);
+    cloud
+        .state()
+        .resource_tags
+        .entry(INSTANCE.to_owned())
+        .or_default()
+        .insert("cordon:exempt".into(), "bastion".into());
+    let incident = incident(TWO_ENIS);
+    let reports = run(&cloud, &incident).await;
+    assert!(
+        reports.iter().all(|r| r.status == StepStatus::Skipped),
+        "{reports:#?}"
+    );
+    assert!(reports[0].detail.contains("cordon:exempt=bastion"));
+    assert!(cloud.writes_to(ENI1).is_empty() && cloud.writes_to(ENI2).is_empty());
+    assert_eq!(cloud.groups_of(ENI1), [WEB]);
+}
+
+#[tokio::test]
+async fn unreadable_instance_tags_mean_no_action() {
+    let cloud = FakeCloud::new().attach(ENI1, &[WEB]).attach(ENI2, &[WEB]);
+    cloud.state().fail_instance_tags = true;
+    let incident = incident(TWO_ENIS);
+    let reports = run(&cloud, &incident).await;
+    assert!(
+        reports.iter().all(|r| r.status == StepStatus::Failed),
+        "{reports:#?}"
+    );
+    assert!(reports[0].detail.contains("cannot be ruled out"));
+    assert!(cloud.writes_to(ENI1).is_empty() && cloud.writes_to(ENI2).is_empty());
+    assert_eq!(cloud.instance_tag("cordon:status"), None, "not even tagged");
 }

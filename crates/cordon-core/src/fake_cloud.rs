@@ -131,6 +131,7 @@ pub struct State {
     pub registrations: Vec<TargetRegistration>,
     // Failure injection.
     pub fail_ensure: bool,
+    pub fail_instance_tags: bool,
     pub fail_set_groups: Vec<String>,
     /// Reads of the deny group leave these interfaces out (a lying or stale read).
     pub deny_read_omits: Vec<String>,
@@ -277,6 +278,26 @@ impl NetworkIsolation for FakeCloud {
             deny: sg(DENY),
             changed: created,
         })
+    }
+
+    async fn instance_tags(
+        &self,
+        instance: &InstanceId,
+    ) -> Result<Vec<(String, String)>, PortError> {
+        let state = self.state();
+        if state.fail_instance_tags {
+            return Err(PortError {
+                operation: "ec2:DescribeTags",
+                code: Some("UnauthorizedOperation".into()),
+                message: "not allowed".into(),
+                transient: false,
+            });
+        }
+        Ok(state
+            .resource_tags
+            .get(instance.as_str())
+            .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default())
     }
 
     async fn instance_network_interfaces(

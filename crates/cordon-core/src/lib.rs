@@ -43,7 +43,7 @@ pub use mode::Mode;
 pub use notification::{Notification, instance_notification};
 pub use outcome::{Decision, Outcome, StepReport, StepStatus, step_failures};
 pub use plan::{Plan, PlaybookSettings, Step, StepKind, plan_instance_playbook, plan_isolation};
-pub use playbook::{PlaybookPorts, execute_instance_playbook};
+pub use playbook::{PlaybookPorts, PlaybookRun, execute_instance_playbook};
 pub use ports::{
     AccessKeyState, AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts,
     EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceProtection,

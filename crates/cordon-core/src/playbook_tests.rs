@@ -85,7 +85,9 @@ async fn run_with(
         evidence: cloud,
         rotation: cloud,
     };
-    let reports = execute_instance_playbook(&ports, incident, &plan, NOW).await;
+    let reports = execute_instance_playbook(&ports, incident, &plan, "cordon:exempt", NOW)
+        .await
+        .reports;
     let expected: Vec<&str> = plan.steps.iter().map(|s| s.name()).collect();
     let got: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(got, expected, "one report per step, in plan order");

@@ -3,9 +3,16 @@ use aws_sdk_ec2::config::Credentials;
 
 pub const TEST_REGION: &str = "us-east-1";
 
-/// SDK configuration for the emulator: its endpoint, throwaway credentials, one region.
+/// SDK configuration for the emulator: its endpoint, throwaway credentials, one region,
+/// and cordon's retry policy (standard mode, five attempts) with a short first backoff,
+/// as the emulator answers in milliseconds.
 pub async fn sdk_config(endpoint: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(5)
+                .with_initial_backoff(std::time::Duration::from_millis(20)),
+        )
         .endpoint_url(endpoint)
         .region(Region::new(TEST_REGION))
         .credentials_provider(Credentials::new(

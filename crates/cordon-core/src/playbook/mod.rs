@@ -10,6 +10,7 @@ mod snapshots;
 mod tagging;
 mod target_groups;
 
+use crate::credential_playbook::Exemption;
 use crate::{
     EvidencePreservation, InstanceCredentials, InstanceIncident, NetworkInterfaceState,
     NetworkIsolation, Plan, PortError, ServiceRotation, Step, StepReport, StepStatus,
@@ -34,20 +35,51 @@ struct Context<'a> {
     now: &'a str,
 }
 
-/// Runs `plan` and returns one report per step, in plan order.
+/// What the playbook came to: one report per step, in plan order, and the
+/// instance's exemption as read at action time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaybookRun {
+    pub reports: Vec<StepReport>,
+    pub exemption: Exemption,
+}
+
+/// Runs `plan` unless the instance is tagged `exempt_tag` (or its tags cannot be read).
 pub async fn execute_instance_playbook<N, C, E, S>(
     ports: &PlaybookPorts<'_, N, C, E, S>,
     incident: &InstanceIncident,
     plan: &Plan,
+    exempt_tag: &str,
     now: &str,
-) -> Vec<StepReport>
+) -> PlaybookRun
 where
     N: NetworkIsolation,
     C: InstanceCredentials,
     E: EvidencePreservation,
     S: ServiceRotation,
 {
-    let isolation = execute_isolation(ports.network, incident, plan).await;
+    let isolation = execute_isolation(ports.network, incident, plan, exempt_tag).await;
+    if isolation.exemption != Exemption::NotExempt {
+        let why = match &isolation.exemption {
+            Exemption::Exempt(_) => "not touched: the instance is exempt",
+            _ => "not attempted: the exemption is unknown",
+        };
+        let mut reports = isolation.reports;
+        let status = match isolation.exemption {
+            Exemption::Exempt(_) => StepStatus::Skipped,
+            _ => StepStatus::Failed,
+        };
+        reports.extend(
+            plan.steps
+                .iter()
+                .filter(|s| !reports.iter().any(|r| r.name == s.name()))
+                .map(|s| s.report(status, why))
+                .collect::<Vec<_>>(),
+        );
+        return PlaybookRun {
+            reports,
+            exemption: isolation.exemption,
+        };
+    }
     let cx = Context {
         incident,
         plan,
@@ -77,7 +109,10 @@ where
             .position(|s| s.name() == r.name)
             .unwrap_or(usize::MAX)
     });
-    reports
+    PlaybookRun {
+        reports,
+        exemption: Exemption::NotExempt,
+    }
 }
 
 fn failed(step: &Step, err: &PortError) -> StepReport {

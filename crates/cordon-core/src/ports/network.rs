@@ -34,6 +34,12 @@ pub trait NetworkIsolation: Send + Sync {
         vpc: &VpcId,
     ) -> impl Future<Output = PortResult<IsolationGroups>> + Send;
 
+    /// The instance's tags now: the exemption is read live, never from the finding.
+    fn instance_tags(
+        &self,
+        instance: &InstanceId,
+    ) -> impl Future<Output = PortResult<Vec<(String, String)>>> + Send;
+
     /// Every interface attached to the instance now.
     fn instance_network_interfaces(
         &self,

@@ -169,17 +169,14 @@ async fn check_group<G: SecurityGroupRules>(
         );
     };
     match groups.group_tags(group).await {
-        Ok(tags) => match tags
-            .iter()
-            .find(|(k, v)| k == exempt_tag && !v.eq_ignore_ascii_case("false"))
-        {
-            Some((k, v)) => (
-                step.report(StepStatus::Done, format!("exempt by tag {k}={v}")),
-                Exemption::Exempt(format!("{k}={v}")),
+        Ok(tags) => match Exemption::from_tags(&tags, exempt_tag) {
+            Exemption::Exempt(tag) => (
+                step.report(StepStatus::Done, format!("exempt by tag {tag}")),
+                Exemption::Exempt(tag),
             ),
-            None => (
+            not_exempt => (
                 step.report(StepStatus::Done, format!("no {exempt_tag} tag: not exempt")),
-                Exemption::NotExempt,
+                not_exempt,
             ),
         },
         Err(err) if err.code.as_deref() == Some("InvalidGroup.NotFound") => (

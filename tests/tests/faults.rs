@@ -1,0 +1,131 @@
+//! Containment through the fault-injection proxy: with one call in five throttled,
+//! failed with a 5xx or dropped, every finding ends verified contained or failed with
+//! a non-success result for Lambda to retry; the retries finish the job; and no
+//! finding ever reports success without the instance being isolated.
+
+#![recursion_limit = "256"]
+
+use cordon_aws::Clients;
+use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
+use cordon_core::Decision;
+use cordon_events::AccountId;
+use cordon_lambda::{FunctionConfig, into_lambda_result};
+use cordon_testkit::{
+    Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table,
+    sdk_config, workspace_root,
+};
+use futures_util::future::join_all;
+
+const FINDINGS: usize = 50;
+const TABLE: &str = "cordon-ledger";
+
+fn finding(estate: &Estate, index: usize) -> serde_json::Value {
+    let path = workspace_root().join("events/guardduty/backdoor-c2-two-enis.json");
+    let raw = std::fs::read_to_string(path).unwrap();
+    let mut event: serde_json::Value = serde_json::from_str(&estate.rewrite(&raw)).unwrap();
+    event["detail"]["id"] = serde_json::json!(format!("{index:032x}"));
+    event
+}
+
+/// Whether the instance is isolated, read from the emulator directly (no faults).
+async fn isolated(ec2: &aws_sdk_ec2::Client, estate: &Estate) -> bool {
+    let Some(deny) = estate.deny_group(ec2).await.unwrap() else {
+        return false;
+    };
+    let held = estate
+        .interfaces_held_by(ec2, deny.group_id().unwrap())
+        .await
+        .unwrap();
+    held.len() == estate.interfaces.len()
+}
+
+#[tokio::test]
+async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_never_falsely() {
+    let moto = MotoServer::start().unwrap();
+    let direct = Clients::new(&sdk_config(&moto.endpoint()).await);
+    create_ledger_table(&direct.dynamodb, TABLE).await.unwrap();
+    let first = Estate::build(&direct.ec2).await.unwrap();
+    let mut estates = vec![first.clone()];
+    for index in 1..FINDINGS {
+        let name = format!("web-{index}");
+        estates.push(first.launch_instance(&direct.ec2, &name).await.unwrap());
+    }
+
+    let proxy = FaultProxy::start(
+        &moto.endpoint(),
+        Faults {
+            rate: 0.2,
+            kinds: vec![
+                FaultKind::Throttle,
+                FaultKind::InternalError,
+                FaultKind::Unavailable,
+                FaultKind::DropConnection,
+            ],
+            seed: 20,
+            ..Faults::default()
+        },
+    )
+    .unwrap();
+    let faulty = Clients::new(&sdk_config(&proxy.endpoint()).await);
+    let ports = AwsInstancePorts::on_aws(&faulty, None, Some(TABLE.to_owned()));
+    let config = FunctionConfig::from_lookup(|name| {
+        (name == "CORDON_BREAKER_BUDGET").then(|| "1000".to_owned())
+    })
+    .unwrap();
+    let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+
+    let mut pending: Vec<usize> = (0..FINDINGS).collect();
+    let mut rounds = 0;
+    let mut failed_first_time = 0;
+    while !pending.is_empty() {
+        rounds += 1;
+        assert!(
+            rounds <= 6,
+            "still failing after {rounds} rounds: {pending:?}"
+        );
+        let mut still = Vec::new();
+        for chunk in pending.chunks(10) {
+            let outcomes = join_all(chunk.iter().map(|&i| {
+                let (ports, config, account) = (&ports, &config, &account);
+                let event = finding(&estates[i], i);
+                async move {
+                    let clock = ContainmentClock::HandlingStart;
+                    let outcome = Box::pin(handle_event(event, config, account, ports, clock))
+                        .await
+                        .expect("well-formed event");
+                    (i, outcome)
+                }
+            }))
+            .await;
+            for (i, outcome) in outcomes {
+                match outcome.decision {
+                    Decision::Contained => assert!(
+                        isolated(&direct.ec2, &estates[i]).await,
+                        "finding {i} reported success without isolation: {outcome:#?}"
+                    ),
+                    Decision::Failed => {
+                        assert!(
+                            into_lambda_result(&outcome).is_err(),
+                            "a failure must make Lambda retry"
+                        );
+                        still.push(i);
+                    }
+                    other => panic!("finding {i}: {other:?}: {}", outcome.reason),
+                }
+            }
+        }
+        if rounds == 1 {
+            failed_first_time = still.len();
+        }
+        pending = still;
+    }
+    for estate in &estates {
+        assert!(isolated(&direct.ec2, estate).await, "{}", estate.instance);
+    }
+    assert!(proxy.injected_faults() > 0);
+    println!(
+        "{FINDINGS} findings, {} calls, {} faults injected: {failed_first_time} failed the first time, all contained after {rounds} round(s)",
+        proxy.total_calls(),
+        proxy.injected_faults()
+    );
+}
