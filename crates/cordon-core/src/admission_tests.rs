@@ -123,6 +123,7 @@ fn contained() -> Outcome {
             status: StepStatus::Done,
             detail: String::new(),
             resources: vec![],
+            failure: None,
         }],
         record: None,
         time_to_containment_ms: None,

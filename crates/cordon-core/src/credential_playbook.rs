@@ -150,7 +150,7 @@ async fn deactivate_key<P: PrincipalCredentials>(
     };
     let before = match port.access_keys(user).await {
         Ok(keys) => status_of(keys),
-        Err(err) => return step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => return step.failed(&err),
     };
     match before.as_deref() {
         None => {
@@ -179,7 +179,7 @@ async fn deactivate_key<P: PrincipalCredentials>(
                 status.as_deref().unwrap_or("missing")
             ),
         ),
-        Err(err) => step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => step.failed(&err),
     }
 }
 
@@ -234,7 +234,7 @@ async fn delete_login_profile<P: PrincipalCredentials>(
     match port.has_login_profile(user).await {
         Ok(false) => return step.report(StepStatus::AlreadyDone, "no console password"),
         Ok(true) => {}
-        Err(err) => return step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => return step.failed(&err),
     }
     let after = async {
         port.delete_login_profile(user).await?;
@@ -244,7 +244,7 @@ async fn delete_login_profile<P: PrincipalCredentials>(
     match after {
         Ok(false) => step.report(StepStatus::Done, "console password deleted (read back)"),
         Ok(true) => step.report(StepStatus::Failed, "the console password is still there"),
-        Err(err) => step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => step.failed(&err),
     }
 }
 
@@ -267,6 +267,6 @@ async fn tag_principal<P: PrincipalCredentials>(
     .map(|(k, v)| (k.to_owned(), v.to_owned()));
     match port.tag_principal(principal, &tags).await {
         Ok(()) => step.report(StepStatus::Done, format!("{STATUS_TAG}={status}")),
-        Err(err) => step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => step.failed(&err),
     }
 }

@@ -90,11 +90,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         Ok(live) => live,
         Err(err) => {
             reports.push(ensure_report(plan, &groups));
-            reports.extend(
-                isolation_steps(plan)
-                    .skip(1)
-                    .map(|s| s.report(StepStatus::Failed, err.to_string())),
-            );
+            reports.extend(isolation_steps(plan).skip(1).map(|s| s.failed(&err)));
             return IsolationRun::failed(reports, Some(groups));
         }
     };
@@ -113,7 +109,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         match live.iter().find(|eni| eni.id.as_str() == s.target) {
             Some(eni) => match isolate_interface(port, &groups, eni).await {
                 Ok((status, detail)) => s.report(status, detail),
-                Err(err) => s.report(StepStatus::Failed, err.to_string()),
+                Err(err) => s.failed(&err),
             },
             None => s.report(StepStatus::Skipped, "no longer attached to the instance"),
         }

@@ -41,7 +41,7 @@ pub use executor::{IsolationRun, execute_isolation};
 pub use incident::InstanceIncident;
 pub use mode::Mode;
 pub use notification::{Notification, instance_notification};
-pub use outcome::{Decision, Outcome, StepReport, StepStatus, step_failures};
+pub use outcome::{Decision, FailureKind, Outcome, StepReport, StepStatus, step_failures};
 pub use plan::{Plan, PlaybookSettings, Step, StepKind, plan_instance_playbook, plan_isolation};
 pub use playbook::{PlaybookPorts, PlaybookRun, execute_instance_playbook};
 pub use ports::{

@@ -71,6 +71,7 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
         status: StepStatus::Failed,
         detail: "still open".into(),
         resources: Vec::new(),
+        failure: None,
     });
     outcome.record = Some(crate::RecordReport {
         response_finding_id: "cordon/x".into(),

@@ -65,6 +65,16 @@ impl StepStatus {
     }
 }
 
+/// Whether retrying a failed step could help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// Throttling, 5xx, timeouts, dropped connections: a retry may succeed.
+    Transient,
+    /// Access denied, not found, invalid: a retry would fail the same way.
+    Permanent,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepReport {
     pub name: String,
@@ -74,6 +84,10 @@ pub struct StepReport {
     /// What the step created (snapshot ids), for the response finding.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+    /// For a step failed by an AWS error: whether a retry could help. `None` (a
+    /// read-back that disagreed, an unknown cause) is treated as worth retrying.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureKind>,
 }
 
 /// Every step that did not hold, as `name target: detail`, for the outcome's reason.
@@ -118,6 +132,19 @@ impl Outcome {
             record: None,
             time_to_containment_ms: None,
         }
+    }
+
+    /// Whether Lambda should retry: a failure, unless every failed step failed with an
+    /// error no retry can fix (access denied, not found, invalid). Those are recorded
+    /// and people told once, instead of a retry storm ending in the dead-letter queue.
+    pub fn needs_retry(&self) -> bool {
+        if self.decision != Decision::Failed {
+            return false;
+        }
+        let mut failed = self.steps.iter().filter(|s| !s.status.is_ok()).peekable();
+        failed.peek().is_none()
+            || failed.any(|s| s.failure != Some(FailureKind::Permanent))
+            || self.record.as_ref().is_some_and(|r| !r.failures.is_empty())
     }
 
     pub fn without_steps(decision: Decision, reason: impl Into<String>) -> Self {

@@ -123,6 +123,19 @@ impl Step {
             status,
             detail: detail.into(),
             resources: Vec::new(),
+            failure: None,
+        }
+    }
+
+    /// A report of this step failed by `err`, classified for retry.
+    pub fn failed(&self, err: &crate::PortError) -> StepReport {
+        StepReport {
+            failure: Some(if err.transient {
+                crate::outcome::FailureKind::Transient
+            } else {
+                crate::outcome::FailureKind::Permanent
+            }),
+            ..self.report(StepStatus::Failed, err.to_string())
         }
     }
 }

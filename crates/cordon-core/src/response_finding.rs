@@ -229,6 +229,14 @@ pub(crate) fn outcome_product_fields(
     );
     product_fields.insert("cordon/Reason".to_owned(), truncate(&outcome.reason, 2048));
     product_fields.insert("cordon/Playbook".to_owned(), playbook.to_owned());
+    if outcome.decision == Decision::Failed {
+        let retry = if outcome.needs_retry() {
+            "yes: Lambda retries the event, then keeps it in the dead-letter queue"
+        } else {
+            "no: the error is permanent (access denied, not found, invalid); act by hand"
+        };
+        product_fields.insert("cordon/Retried".to_owned(), retry.to_owned());
+    }
     if let Some(ms) = outcome.time_to_containment_ms {
         product_fields.insert("cordon/TimeToContainmentMs".to_owned(), ms.to_string());
     }

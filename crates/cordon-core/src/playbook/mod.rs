@@ -116,7 +116,7 @@ where
 }
 
 fn failed(step: &Step, err: &PortError) -> StepReport {
-    step.report(StepStatus::Failed, err.to_string())
+    step.failed(err)
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ pub(super) async fn tag<N: NetworkIsolation>(
     );
     let report = match instance.and(groups) {
         Ok(()) => step.report(StepStatus::Done, format!("{STATUS_TAG}={status}")),
-        Err(err) => step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => step.failed(&err),
     };
     vec![report]
 }

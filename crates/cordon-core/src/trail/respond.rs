@@ -115,10 +115,10 @@ where
             );
         }
         Ok(false) => {}
-        Err(err) => return step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => return step.failed(&err),
     }
     if let Err(err) = start().await {
-        return step.report(StepStatus::Failed, err.to_string());
+        return step.failed(&err);
     }
     match is_on().await {
         Ok(true) => step.report(
@@ -201,7 +201,7 @@ async fn revoke<G: SecurityGroupRules>(groups: &G, plan: &TrailPlan, step: &Step
     };
     let current = match groups.ingress_rules(group).await {
         Ok(rules) => rules,
-        Err(err) => return step.report(StepStatus::Failed, err.to_string()),
+        Err(err) => return step.failed(&err),
     };
     let targets: Vec<String> = current
         .iter()
@@ -218,7 +218,7 @@ async fn revoke<G: SecurityGroupRules>(groups: &G, plan: &TrailPlan, step: &Step
         );
     }
     if let Err(err) = groups.revoke_ingress_rules(group, &targets).await {
-        return step.report(StepStatus::Failed, err.to_string());
+        return step.failed(&err);
     }
     match groups.ingress_rules(group).await {
         Ok(after) if after.iter().any(|r| targets.contains(&r.rule_id)) => step.report(
