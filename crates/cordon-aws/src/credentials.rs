@@ -144,6 +144,36 @@ impl InstanceCredentials for InstanceProfileCredentials {
         let role = Principal::Role(role.to_owned());
         iam_policy::put(&self.iam, &role, policy_name, document).await
     }
+
+    async fn associate_profile(&self, instance: &InstanceId, profile_arn: &str) -> PortResult<()> {
+        self.ec2
+            .associate_iam_instance_profile()
+            .instance_id(instance.as_str())
+            .iam_instance_profile(
+                aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+                    .arn(profile_arn)
+                    .build(),
+            )
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| port_error("ec2:AssociateIamInstanceProfile", e))
+    }
+
+    async fn delete_role_policy(&self, role: &str, policy_name: &str) -> PortResult<()> {
+        match self
+            .iam
+            .delete_role_policy()
+            .role_name(role)
+            .policy_name(policy_name)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if has_code(&e, &["NoSuchEntity"]) => Ok(()),
+            Err(e) => Err(port_error("iam:DeleteRolePolicy", e)),
+        }
+    }
 }
 
 /// `arn:aws:iam::123456789012:instance-profile/path/name` → `name`: IAM looks profiles

@@ -93,20 +93,22 @@ impl EvidencePreservation for Ec2Evidence {
         instance: &InstanceId,
         change: &ProtectionChange,
     ) -> PortResult<()> {
-        let on = AttributeBooleanValue::builder().value(true).build();
+        let flag = |on: bool| AttributeBooleanValue::builder().value(on).build();
         let request = self
             .client
             .modify_instance_attribute()
             .instance_id(instance.as_str());
         let request = match change {
-            ProtectionChange::TerminationProtection => request.disable_api_termination(on),
-            ProtectionChange::StopProtection => request.disable_api_stop(on),
+            ProtectionChange::TerminationProtection(on) => {
+                request.disable_api_termination(flag(*on))
+            }
+            ProtectionChange::StopProtection(on) => request.disable_api_stop(flag(*on)),
             // The Attribute/Value form, not `InstanceInitiatedShutdownBehavior.Value`:
             // both are valid on AWS, but moto 5.2.5 does not understand the latter and
             // falls through to a handler that clears the instance's security groups.
-            ProtectionChange::ShutdownBehaviorStop => request
+            ProtectionChange::ShutdownBehavior(behavior) => request
                 .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
-                .value("stop"),
+                .value(behavior),
             ProtectionChange::KeepVolume { device } => request.block_device_mappings(
                 InstanceBlockDeviceMappingSpecification::builder()
                     .device_name(device)

@@ -5,7 +5,7 @@
 use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, NetworkInterface, Tag};
-use cordon_core::plan::{CONNECTION_TRACKING_TAG, ORIGINAL_GROUPS_TAG};
+use cordon_core::plan::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use cordon_core::ports::PortResult;
 use cordon_core::{
     ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError,
@@ -46,6 +46,39 @@ pub(crate) fn filter(name: &str, value: &str) -> Filter {
 impl NetworkIsolation for Ec2Isolation {
     async fn ensure_isolation_groups(&self, vpc: &VpcId) -> PortResult<IsolationGroups> {
         crate::isolation_groups::ensure(&self.client, vpc).await
+    }
+
+    async fn untag_resources(&self, resources: &[String], keys: &[&str]) -> PortResult<()> {
+        self.client
+            .delete_tags()
+            .set_resources(Some(resources.to_vec()))
+            .set_tags(Some(
+                keys.iter()
+                    .map(|k| Tag::builder().key(*k).build())
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| port_error("ec2:DeleteTags", e))
+    }
+
+    async fn incident_instances(&self, incident: &str) -> PortResult<Vec<InstanceId>> {
+        let pages = self
+            .client
+            .describe_instances()
+            .filters(filter(&format!("tag:{INCIDENT_TAG}"), incident))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
+        let reservations = crate::error::every("ec2:DescribeInstances", pages)?;
+        Ok(reservations
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter_map(|i| i.instance_id()?.parse().ok())
+            .collect())
     }
 
     async fn instance_tags(&self, instance: &InstanceId) -> PortResult<Vec<(String, String)>> {

@@ -79,6 +79,21 @@ impl ServiceRotation for AwsServiceRotation {
             .ok_or_else(|| missing(OP, "DesiredCapacity"))
     }
 
+    async fn attach_to_auto_scaling_group(
+        &self,
+        instance: &InstanceId,
+        group: &str,
+    ) -> PortResult<()> {
+        self.autoscaling
+            .attach_instances()
+            .auto_scaling_group_name(group)
+            .instance_ids(instance.as_str())
+            .send()
+            .await
+            .map_err(|e| port_error("autoscaling:AttachInstances", e))?;
+        Ok(())
+    }
+
     async fn detach_from_auto_scaling_group(
         &self,
         instance: &InstanceId,

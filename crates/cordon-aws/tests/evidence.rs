@@ -74,9 +74,9 @@ async fn protection_is_read_applied_and_read_back_all_on() {
     assert_eq!(attached.device, "/dev/sdf");
 
     let mut changes = vec![
-        ProtectionChange::TerminationProtection,
-        ProtectionChange::StopProtection,
-        ProtectionChange::ShutdownBehaviorStop,
+        ProtectionChange::TerminationProtection(true),
+        ProtectionChange::StopProtection(true),
+        ProtectionChange::ShutdownBehavior("stop".into()),
     ];
     changes.extend(before.volumes.iter().map(|v| ProtectionChange::KeepVolume {
         device: v.device.clone(),

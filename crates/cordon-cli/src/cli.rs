@@ -19,6 +19,30 @@ pub enum Command {
     Rules,
     /// List the findings cordon recorded in Security Hub.
     Findings(FindingsArgs),
+    /// Undo an instance's containment: interfaces back in their original groups, the
+    /// instance profile, protection and Auto Scaling group as they were, the role's
+    /// session deny removed; the incident's findings marked RESOLVED.
+    Release(ReleaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The incident: the GuardDuty finding id (the instance's `cordon:incident` tag),
+    /// or cordon's response finding id.
+    #[arg(long, value_name = "ID")]
+    pub incident: String,
+    /// One endpoint for every AWS service; otherwise the standard AWS configuration.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// AWS region; defaults to the standard configuration.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Print what would be restored and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// One JSON object per instance, per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 mod cli;
 mod findings;
 mod output;
+mod release;
 mod replay;
 mod rules;
 
@@ -25,5 +26,6 @@ async fn main() -> ExitCode {
         cli::Command::Replay(args) => replay::run(args).await,
         cli::Command::Rules => rules::run(),
         cli::Command::Findings(args) => findings::run(args).await,
+        cli::Command::Release(args) => release::run(args).await,
     }
 }

@@ -1,7 +1,7 @@
 //! An in-memory cloud for the executor and playbook tests: every port, a log of every
 //! call, and switchable failures. No AWS here.
 
-use crate::plan::{CONNECTION_TRACKING_TAG, ORIGINAL_GROUPS_TAG};
+use crate::plan::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use crate::ports::PortResult;
 use crate::{
     AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,
@@ -68,6 +68,9 @@ pub enum Call {
     Detach(String),
     ReadRegistrations,
     Deregister(String),
+    Associate(String),
+    DeleteRolePolicy(String, String),
+    Attach(String),
 }
 
 impl Call {
@@ -81,6 +84,9 @@ impl Call {
                 | Self::Disassociate(..)
                 | Self::PutRolePolicy(..)
                 | Self::Protect(..)
+                | Self::Associate(..)
+                | Self::DeleteRolePolicy(..)
+                | Self::Attach(..)
                 | Self::SnapshotInstance
                 | Self::SnapshotVolume(..)
                 | Self::Detach(..)
@@ -280,6 +286,31 @@ impl NetworkIsolation for FakeCloud {
         })
     }
 
+    async fn untag_resources(&self, resources: &[String], keys: &[&str]) -> PortResult<()> {
+        let mut state = self.state();
+        for resource in resources {
+            if let Some(tags) = state.resource_tags.get_mut(resource) {
+                tags.retain(|k, _| !keys.contains(&k.as_str()));
+            }
+            if let Some(eni) = state.enis.get_mut(resource) {
+                eni.tags.retain(|k, _| !keys.contains(&k.as_str()));
+            }
+        }
+        Ok(())
+    }
+
+    async fn incident_instances(&self, incident: &str) -> Result<Vec<InstanceId>, PortError> {
+        let state = self.state();
+        Ok(state
+            .resource_tags
+            .iter()
+            .filter(|(id, tags)| {
+                id.starts_with("i-") && tags.get(INCIDENT_TAG).map(String::as_str) == Some(incident)
+            })
+            .filter_map(|(id, _)| id.parse().ok())
+            .collect())
+    }
+
     async fn instance_tags(
         &self,
         instance: &InstanceId,
@@ -451,6 +482,27 @@ impl InstanceCredentials for FakeCloud {
         Ok(self.state().association.clone())
     }
 
+    async fn associate_profile(&self, _instance: &InstanceId, profile_arn: &str) -> PortResult<()> {
+        self.call(Call::Associate(profile_arn.to_owned())).await;
+        self.state().association = Some(ProfileAssociation {
+            association_id: "iip-assoc-released".into(),
+            profile_arn: profile_arn.to_owned(),
+        });
+        Ok(())
+    }
+
+    async fn delete_role_policy(&self, role: &str, policy_name: &str) -> PortResult<()> {
+        self.call(Call::DeleteRolePolicy(
+            role.to_owned(),
+            policy_name.to_owned(),
+        ))
+        .await;
+        self.state()
+            .role_policies
+            .remove(&(role.to_owned(), policy_name.to_owned()));
+        Ok(())
+    }
+
     async fn disassociate_profile(&self, association_id: &str) -> PortResult<()> {
         self.call(Call::Disassociate(association_id.to_owned()))
             .await;
@@ -539,9 +591,11 @@ impl EvidencePreservation for FakeCloud {
             return Ok(());
         };
         match change {
-            ProtectionChange::TerminationProtection => protection.termination_protection = true,
-            ProtectionChange::StopProtection => protection.stop_protection = true,
-            ProtectionChange::ShutdownBehaviorStop => protection.shutdown_behavior = "stop".into(),
+            ProtectionChange::TerminationProtection(on) => protection.termination_protection = *on,
+            ProtectionChange::StopProtection(on) => protection.stop_protection = *on,
+            ProtectionChange::ShutdownBehavior(behavior) => {
+                protection.shutdown_behavior = behavior.clone()
+            }
             ProtectionChange::KeepVolume { device } => {
                 for volume in protection
                     .volumes
@@ -628,6 +682,22 @@ impl ServiceRotation for FakeCloud {
     async fn desired_capacity(&self, group: &str) -> PortResult<i32> {
         self.call(Call::ReadDesired).await;
         Ok(self.state().desired.get(group).copied().unwrap_or(0))
+    }
+
+    async fn attach_to_auto_scaling_group(
+        &self,
+        _instance: &InstanceId,
+        group: &str,
+    ) -> PortResult<()> {
+        self.call(Call::Attach(group.to_owned())).await;
+        let mut state = self.state();
+        *state.desired.entry(group.to_owned()).or_default() += 1;
+        let desired = state.desired[group];
+        state.membership = Some(AutoScalingMembership {
+            group: group.to_owned(),
+            desired_capacity: desired,
+        });
+        Ok(())
     }
 
     async fn detach_from_auto_scaling_group(

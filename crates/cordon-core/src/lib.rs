@@ -25,6 +25,7 @@ pub mod plan;
 pub mod playbook;
 pub mod ports;
 pub mod recording;
+pub mod release;
 pub mod response_finding;
 mod revocation;
 pub mod session_policy;
@@ -55,5 +56,6 @@ pub use ports::{
     AuditLogging, Budget, Claim, IncidentLedger, IngressRule, NoLedger, SecurityGroupRules,
 };
 pub use recording::{RecordReport, record};
+pub use release::release_instance;
 pub use response_finding::{ResponseFinding, instance_response_finding};
 pub use triage::{TriagePolicy, Verdict, triage};

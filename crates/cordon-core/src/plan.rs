@@ -54,6 +54,18 @@ pub enum StepKind {
     /// Revoke exactly the ingress rules an event added that open admin ports to the
     /// world, then read the group back; its other rules are never touched.
     RevokeExposedIngress,
+    /// Release: each interface back in the groups recorded before isolation.
+    RestoreNetworkInterfaceGroups,
+    /// Release: the recorded instance profile associated again.
+    ReassociateInstanceProfile,
+    /// Release: the role's `cordon-revoke-older-sessions` policy deleted.
+    RemoveSessionDeny,
+    /// Release: protection and shutdown behaviour as recorded before containment.
+    RestoreProtection,
+    /// Release: back in the recorded Auto Scaling group.
+    ReattachToAutoScalingGroup,
+    /// Release: the instance tagged `cordon:status=released`.
+    MarkReleased,
 }
 
 impl StepKind {
@@ -81,6 +93,12 @@ impl StepKind {
             Self::RestartTrailLogging => "restart-trail-logging",
             Self::RestartConfigRecorder => "restart-config-recorder",
             Self::RevokeExposedIngress => "revoke-exposed-ingress",
+            Self::RestoreNetworkInterfaceGroups => "restore-network-interface-groups",
+            Self::ReassociateInstanceProfile => "reassociate-instance-profile",
+            Self::RemoveSessionDeny => "remove-session-deny",
+            Self::RestoreProtection => "restore-protection",
+            Self::ReattachToAutoScalingGroup => "reattach-to-auto-scaling-group",
+            Self::MarkReleased => "mark-released",
         }
     }
 }
@@ -194,6 +212,10 @@ pub const SEEN_TAG: &str = "cordon:finding-updated-at";
 pub const FINDING_TYPE_TAG: &str = "cordon:finding-type";
 /// The instance profile cordon disassociated, for release.
 pub const INSTANCE_PROFILE_TAG: &str = "cordon:instance-profile";
+/// Termination/stop protection and shutdown behaviour before containment, for
+/// release: `termination=off,stop=off,shutdown=terminate`. Written once, before the
+/// first change, and never overwritten.
+pub const PROTECTION_BEFORE_TAG: &str = "cordon:protection-before";
 /// The Auto Scaling group cordon detached the instance from, for release.
 pub const AUTO_SCALING_GROUP_TAG: &str = "cordon:auto-scaling-group";
 /// On the isolation groups, which many incidents share: the latest one.

@@ -460,3 +460,64 @@ async fn an_instance_with_nothing_beyond_its_network_is_still_contained() {
         Some("contained")
     );
 }
+
+#[tokio::test]
+async fn release_restores_what_containment_changed_and_a_second_release_changes_nothing() {
+    let cloud = compromised_instance();
+    let incident = incident(TWO_ENIS);
+    let contained = run_with(&cloud, &incident, PlaybookSettings::default()).await;
+    assert!(contained.iter().all(|r| r.status.is_ok()), "{contained:#?}");
+    assert_eq!(cloud.groups_of(ENI1), [DENY]);
+    let ports = PlaybookPorts {
+        network: &cloud,
+        credentials: &cloud,
+        evidence: &cloud,
+        rotation: &cloud,
+    };
+    let writes_before = cloud.writes().len();
+    let planned = crate::release_instance(&ports, &incident.instance_id, true).await;
+    assert!(
+        planned.iter().all(|r| r.status == StepStatus::Planned),
+        "{planned:#?}"
+    );
+    assert_eq!(
+        cloud.writes().len(),
+        writes_before,
+        "a dry-run changes nothing"
+    );
+
+    let released = crate::release_instance(&ports, &incident.instance_id, false).await;
+    assert!(
+        released.iter().all(|r| r.status == StepStatus::Done),
+        "{released:#?}"
+    );
+    assert_eq!(cloud.groups_of(ENI1), [WEB]);
+    assert_eq!(cloud.groups_of(ENI2), [WEB, ADMIN]);
+    {
+        let state = cloud.state();
+        assert_eq!(
+            state.association.as_ref().map(|a| a.profile_arn.as_str()),
+            Some(PROFILE)
+        );
+        let policy = (ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned());
+        assert!(!state.role_policies.contains_key(&policy));
+        let protection = state.protection.as_ref().unwrap();
+        assert!(!protection.termination_protection && !protection.stop_protection);
+        assert_eq!(protection.shutdown_behavior, "terminate");
+        assert_eq!(
+            state.membership.as_ref().map(|m| m.group.as_str()),
+            Some(GROUP)
+        );
+    }
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("released")
+    );
+
+    let again = crate::release_instance(&ports, &incident.instance_id, false).await;
+    let moved: Vec<_> = again
+        .iter()
+        .filter(|r| r.status == StepStatus::Done && r.name != "mark-released")
+        .collect();
+    assert!(moved.is_empty(), "{again:#?}");
+}

@@ -2,7 +2,7 @@
 //! settings from one read, snapshots alongside.
 
 use super::{Context, failed, snapshots};
-use crate::plan::if_planned;
+use crate::plan::{PROTECTION_BEFORE_TAG, if_planned};
 use crate::{
     EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, ProtectionChange, Step,
     StepKind, StepReport, StepStatus,
@@ -27,7 +27,7 @@ pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
     };
     let (protected, kept, snapshotted) = futures_util::join!(
         if_planned(protect, |step| protect_instance(
-            evidence, cx, step, &before
+            evidence, network, cx, step, &before
         )),
         if_planned(keep, |step| keep_volumes(evidence, cx, step, &before)),
         if_planned(snapshot, |step| snapshots::take(
@@ -40,21 +40,22 @@ pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
         .collect()
 }
 
-async fn protect_instance<E: EvidencePreservation>(
+async fn protect_instance<E: EvidencePreservation, N: NetworkIsolation>(
     evidence: &E,
+    network: &N,
     cx: &Context<'_>,
     step: &Step,
     before: &InstanceProtection,
 ) -> StepReport {
     let mut changes = Vec::new();
     if !before.termination_protection {
-        changes.push(ProtectionChange::TerminationProtection);
+        changes.push(ProtectionChange::TerminationProtection(true));
     }
     if !before.stop_protection {
-        changes.push(ProtectionChange::StopProtection);
+        changes.push(ProtectionChange::StopProtection(true));
     }
     if before.shutdown_behavior != "stop" {
-        changes.push(ProtectionChange::ShutdownBehaviorStop);
+        changes.push(ProtectionChange::ShutdownBehavior("stop".into()));
     }
     let was = format!(
         "termination protection {}, stop protection {}, shutdown behaviour {}",
@@ -64,6 +65,9 @@ async fn protect_instance<E: EvidencePreservation>(
     );
     if changes.is_empty() {
         return step.report(StepStatus::AlreadyDone, was);
+    }
+    if let Err(err) = record_protection(network, cx, before).await {
+        return failed(step, &err);
     }
     let after = match apply(evidence, cx, &changes).await {
         Ok(after) => after,
@@ -138,6 +142,32 @@ async fn keep_volumes<E: EvidencePreservation>(
             format!("still deleted on termination: {}", still.join(", ")),
         )
     }
+}
+
+/// Records the settings before the first change, for release. Never overwritten: a
+/// retry finds protection already on, which is not the state before.
+async fn record_protection<N: NetworkIsolation>(
+    network: &N,
+    cx: &Context<'_>,
+    before: &InstanceProtection,
+) -> Result<(), PortError> {
+    let instance = &cx.incident.instance_id;
+    let tags = network.instance_tags(instance).await?;
+    if tags.iter().any(|(k, _)| k == PROTECTION_BEFORE_TAG) {
+        return Ok(());
+    }
+    let value = format!(
+        "termination={},stop={},shutdown={}",
+        on_off(before.termination_protection),
+        on_off(before.stop_protection),
+        before.shutdown_behavior
+    );
+    network
+        .tag_resources(
+            &[instance.to_string()],
+            &[(PROTECTION_BEFORE_TAG.to_owned(), value)],
+        )
+        .await
 }
 
 /// Applies the changes concurrently (each is its own API call), then reads back.

@@ -47,4 +47,18 @@ pub trait InstanceCredentials: Send + Sync {
         policy_name: &str,
         document: &str,
     ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Gives the instance the profile again (release).
+    fn associate_profile(
+        &self,
+        instance: &InstanceId,
+        profile_arn: &str,
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Removes the role's inline policy; already gone counts as removed.
+    fn delete_role_policy(
+        &self,
+        role: &str,
+        policy_name: &str,
+    ) -> impl Future<Output = PortResult<()>> + Send;
 }

@@ -22,12 +22,14 @@ pub struct InstanceProtection {
     pub volumes: Vec<AttachedVolume>,
 }
 
+/// One protection attribute set to a value: on for containment, the recorded
+/// pre-containment value for release.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProtectionChange {
-    TerminationProtection,
-    StopProtection,
-    /// An OS-level shutdown stops the instance instead of terminating it.
-    ShutdownBehaviorStop,
+    TerminationProtection(bool),
+    StopProtection(bool),
+    /// `stop`: an OS-level shutdown stops the instance instead of terminating it.
+    ShutdownBehavior(String),
     /// The volume survives the instance's termination.
     KeepVolume {
         device: String,

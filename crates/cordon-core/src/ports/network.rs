@@ -34,6 +34,12 @@ pub trait NetworkIsolation: Send + Sync {
         vpc: &VpcId,
     ) -> impl Future<Output = PortResult<IsolationGroups>> + Send;
 
+    /// Instances tagged with the incident (`cordon:incident`), for release.
+    fn incident_instances(
+        &self,
+        incident: &str,
+    ) -> impl Future<Output = PortResult<Vec<InstanceId>>> + Send;
+
     /// The instance's tags now: the exemption is read live, never from the finding.
     fn instance_tags(
         &self,
@@ -76,6 +82,14 @@ pub trait NetworkIsolation: Send + Sync {
         &self,
         resources: &[String],
         tags: &[(String, String)],
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Removes these tag keys from each resource (release: the incident is over, and
+    /// a later containment must record the state of its own time).
+    fn untag_resources(
+        &self,
+        resources: &[String],
+        keys: &[&str],
     ) -> impl Future<Output = PortResult<()>> + Send;
 
     /// Sets the interface's connection-tracking idle timeouts.

@@ -62,4 +62,12 @@ pub trait ServiceRotation: Send + Sync {
         &self,
         registration: &TargetRegistration,
     ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Puts the instance back in the group it was detached from (release); the group's
+    /// desired capacity grows by one, as AttachInstances does.
+    fn attach_to_auto_scaling_group(
+        &self,
+        instance: &InstanceId,
+        group: &str,
+    ) -> impl Future<Output = PortResult<()>> + Send;
 }
