@@ -161,18 +161,8 @@ impl InstanceCredentials for InstanceProfileCredentials {
     }
 
     async fn delete_role_policy(&self, role: &str, policy_name: &str) -> PortResult<()> {
-        match self
-            .iam
-            .delete_role_policy()
-            .role_name(role)
-            .policy_name(policy_name)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if has_code(&e, &["NoSuchEntity"]) => Ok(()),
-            Err(e) => Err(port_error("iam:DeleteRolePolicy", e)),
-        }
+        let role = Principal::Role(role.to_owned());
+        iam_policy::delete(&self.iam, &role, policy_name).await
     }
 }
 

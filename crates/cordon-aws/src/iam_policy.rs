@@ -55,6 +55,41 @@ pub(crate) async fn put(
     Ok(())
 }
 
+/// Deletes the principal's inline policy; already gone counts as deleted.
+pub(crate) async fn delete(
+    iam: &Client,
+    principal: &Principal,
+    policy_name: &str,
+) -> PortResult<()> {
+    // Already gone (NoSuchEntity) counts as deleted.
+    match principal {
+        Principal::User(user) => {
+            let sent = iam
+                .delete_user_policy()
+                .user_name(user)
+                .policy_name(policy_name);
+            match sent.send().await {
+                Err(e) if !crate::error::has_code(&e, &["NoSuchEntity"]) => {
+                    Err(port_error("iam:DeleteUserPolicy", e))
+                }
+                _ => Ok(()),
+            }
+        }
+        Principal::Role(role) => {
+            let sent = iam
+                .delete_role_policy()
+                .role_name(role)
+                .policy_name(policy_name);
+            match sent.send().await {
+                Err(e) if !crate::error::has_code(&e, &["NoSuchEntity"]) => {
+                    Err(port_error("iam:DeleteRolePolicy", e))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
 /// A `Get*Policy` answer: the decoded document, or `None` for `NoSuchEntity`.
 fn document<E, R>(
     operation: &'static str,

@@ -34,7 +34,7 @@ pub use isolation::Ec2Isolation;
 pub use ledger::{AwsLedger, DynamoLedger};
 pub use notifier::SnsNotifier;
 pub use principals::IamPrincipals;
-pub use resolve::resolve_incident_findings;
+pub use resolve::{incident_principals, resolve_incident_findings};
 pub use rotation::AwsServiceRotation;
 pub use security_groups::Ec2SecurityGroupRules;
 pub use security_hub::{FindingSummary, SecurityHubRecorder, list_response_findings};

@@ -83,6 +83,14 @@ impl PrincipalCredentials for IamPrincipals {
         iam_policy::put(&self.iam, principal, policy_name, document).await
     }
 
+    async fn delete_principal_policy(
+        &self,
+        principal: &Principal,
+        policy_name: &str,
+    ) -> PortResult<()> {
+        iam_policy::delete(&self.iam, principal, policy_name).await
+    }
+
     /// `NoSuchEntity` means no password (IAM also says it for a user that does not
     /// exist, who cannot sign in either).
     async fn has_login_profile(&self, user: &str) -> PortResult<bool> {

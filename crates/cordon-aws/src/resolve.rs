@@ -69,3 +69,29 @@ pub async fn resolve_incident_findings(
         .filter_map(|f| f.id().map(str::to_owned))
         .collect())
 }
+
+/// The users and roles a credential incident's response finding names, for release.
+pub async fn incident_principals(
+    client: &Client,
+    id: &str,
+) -> PortResult<Vec<cordon_core::Principal>> {
+    let found = Box::pin(client.get_findings().send())
+        .await
+        .map_err(|e| port_error("securityhub:GetFindings", e))?;
+    let Some(response) = found.findings().iter().find(|f| f.id() == Some(id)) else {
+        return Ok(Vec::new());
+    };
+    Ok(response
+        .resources()
+        .iter()
+        .filter_map(|r| {
+            // `arn:aws:iam::123456789012:user/path/name`: IAM names are the last part.
+            let name = r.id()?.rsplit('/').next()?.to_owned();
+            match r.r#type()? {
+                "AwsIamUser" => Some(cordon_core::Principal::User(name)),
+                "AwsIamRole" => Some(cordon_core::Principal::Role(name)),
+                _ => None,
+            }
+        })
+        .collect())
+}

@@ -2,10 +2,14 @@
 //! from what containment recorded, each step read back; then resolve the findings.
 
 use crate::cli::ReleaseArgs;
-use cordon_aws::{Clients, current_account, load_sdk_config, resolve_incident_findings};
+use cordon_aws::{
+    Clients, IamPrincipals, current_account, incident_principals, load_sdk_config,
+    resolve_incident_findings,
+};
 use cordon_contain_instance::AwsInstancePorts;
+use cordon_core::credential_response::CREDENTIAL_PLAYBOOK;
 use cordon_core::response_finding::INSTANCE_PLAYBOOK;
-use cordon_core::{NetworkIsolation, release_instance};
+use cordon_core::{NetworkIsolation, StepReport, release_instance, release_principal};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -20,37 +24,60 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
     let sdk = load_sdk_config(args.endpoint.as_deref(), args.region.as_deref()).await;
     let clients = Clients::new(&sdk);
     let ports = AwsInstancePorts::on_aws(&clients, None, None);
-    let instances = match ports.network.incident_instances(&incident).await {
-        Ok(instances) if instances.is_empty() => {
-            eprintln!("error: no instance is tagged cordon:incident={incident}");
+    let account = match current_account(&sdk).await {
+        Ok(account) => account,
+        Err(err) => {
+            eprintln!("error: cannot determine the account: {err}");
             return ExitCode::FAILURE;
         }
+    };
+    let region = sdk.region().map(ToString::to_string).unwrap_or_default();
+    let instances = match ports.network.incident_instances(&incident).await {
         Ok(instances) => instances,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };
-    let mut released = true;
-    for instance in &instances {
-        let reports = release_instance(&ports.playbook(), instance, args.dry_run).await;
-        released &= reports.iter().all(|r| r.status.is_ok());
-        if args.json {
-            let line = json!({"instance": instance, "incident": incident, "dry_run": args.dry_run, "steps": reports});
-            println!("{line}");
-        } else {
-            println!("{instance} (incident {incident}):");
-            for report in &reports {
-                println!(
-                    "  {:<34} {:<13} {:<24} {}",
-                    report.name,
-                    report.status.as_str(),
-                    report.target,
-                    report.detail
+    let (playbook, released, subjects) = if instances.is_empty() {
+        // Not an instance incident: a credential one names its principal in its finding.
+        let response_id = format!("{CREDENTIAL_PLAYBOOK}/{account}/{region}/{incident}");
+        let principals = match incident_principals(&clients.securityhub, &response_id).await {
+            Ok(principals) if principals.is_empty() => {
+                eprintln!(
+                    "error: no instance is tagged cordon:incident={incident}, and Security Hub has no credential incident {response_id}"
                 );
+                return ExitCode::FAILURE;
             }
+            Ok(principals) => principals,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let iam = IamPrincipals::new(clients.iam.clone());
+        let mut released = true;
+        for principal in &principals {
+            let reports = release_principal(&iam, principal, args.dry_run).await;
+            released &= print(&principal.to_string(), &incident, &reports, &args);
         }
-    }
+        let names = principals
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>();
+        (CREDENTIAL_PLAYBOOK, released, names)
+    } else {
+        let mut released = true;
+        for instance in &instances {
+            let reports = release_instance(&ports.playbook(), instance, args.dry_run).await;
+            released &= print(instance.as_str(), &incident, &reports, &args);
+        }
+        let names = instances
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>();
+        (INSTANCE_PLAYBOOK, released, names)
+    };
     if !released {
         eprintln!("error: not every step was restored; the findings stay open");
         return ExitCode::FAILURE;
@@ -58,22 +85,10 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
     if args.dry_run {
         return ExitCode::SUCCESS;
     }
-    let account = match current_account(&sdk).await {
-        Ok(account) => account,
-        Err(err) => {
-            eprintln!("error: cannot determine the account to resolve findings in: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let region = sdk.region().map(ToString::to_string).unwrap_or_default();
-    let response_id = format!("{INSTANCE_PLAYBOOK}/{account}/{region}/{incident}");
+    let response_id = format!("{playbook}/{account}/{region}/{incident}");
     let note = format!(
-        "cordon release: {} released and verified; snapshots kept",
-        instances
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        "cordon release: {} released and verified; snapshots kept, stolen keys stay inactive",
+        subjects.join(", ")
     );
     match resolve_incident_findings(&clients.securityhub, &response_id, &note).await {
         Ok(resolved) => {
@@ -92,4 +107,24 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints one subject's steps; true when every step held.
+fn print(subject: &str, incident: &str, reports: &[StepReport], args: &ReleaseArgs) -> bool {
+    if args.json {
+        let line = json!({"subject": subject, "incident": incident, "dry_run": args.dry_run, "steps": reports});
+        println!("{line}");
+    } else {
+        println!("{subject} (incident {incident}):");
+        for report in reports {
+            println!(
+                "  {:<34} {:<13} {:<24} {}",
+                report.name,
+                report.status.as_str(),
+                report.target,
+                report.detail
+            );
+        }
+    }
+    reports.iter().all(|r| r.status.is_ok())
 }

@@ -153,3 +153,58 @@ async fn release_restores_a_contained_instance_and_resolves_its_findings() {
     assert!(moved.is_empty(), "{moved:?}");
     let _ = std::fs::remove_file(file);
 }
+
+#[tokio::test]
+async fn releasing_a_credential_incident_lifts_the_session_deny_but_keeps_the_key_inactive() {
+    use cordon_core::Principal;
+    use cordon_testkit::{IamUserWithKeys, access_key_statuses, inline_policy};
+    let moto = MotoServer::start().unwrap();
+    let sdk = sdk_config(&moto.endpoint()).await;
+    let iam = cordon_aws::Clients::new(&sdk).iam;
+    let securityhub = aws_sdk_securityhub::Client::new(&sdk);
+    let user = IamUserWithKeys::create(&iam, "released", &[])
+        .await
+        .unwrap();
+    let raw = std::fs::read_to_string(
+        workspace_root().join("events/guardduty/iam-user-credential-exfiltration.json"),
+    )
+    .unwrap()
+    .replace("\"alice\"", &format!("\"{}\"", user.user_name))
+    .replace("AKIAEXAMPLEKEY000001", &user.keys[0]);
+    let finding_id = serde_json::from_str::<serde_json::Value>(&raw).unwrap()["detail"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let file = std::env::temp_dir().join(format!("cordon-release-key-{}.json", std::process::id()));
+    std::fs::write(&file, &raw).unwrap();
+
+    let contained = cordon(&moto, &["replay", file.to_str().unwrap()]);
+    assert!(contained.status.success(), "{}", text(&contained));
+    let principal = Principal::User(user.user_name.clone());
+    assert!(
+        inline_policy(&iam, &principal, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let released = cordon(&moto, &["release", "--incident", &finding_id]);
+    assert!(released.status.success(), "{}", text(&released));
+    assert!(
+        inline_policy(&iam, &principal, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let statuses = access_key_statuses(&iam, &user.user_name).await.unwrap();
+    assert_eq!(
+        statuses[&user.keys[0]], "Inactive",
+        "a stolen key is never reactivated"
+    );
+    let response_id = format!("cordon/contain-credentials/123456789012/us-east-1/{finding_id}");
+    assert_eq!(
+        workflow_status(&securityhub, &response_id).await,
+        "RESOLVED"
+    );
+    let _ = std::fs::remove_file(file);
+}

@@ -296,3 +296,26 @@ async fn a_principal_deleted_since_is_left_to_people() {
     );
     assert!(iam.writes().is_empty());
 }
+
+#[tokio::test]
+async fn release_removes_the_session_deny_and_leaves_the_key_inactive() {
+    let iam = FakeIam::with_user();
+    let (reports, _) = run(&iam, &exfiltration(), &settings()).await;
+    assert!(reports.iter().all(|r| r.status.is_ok()), "{reports:#?}");
+    let principal = crate::Principal::User("alice".into());
+    let planned = crate::release_principal(&iam, &principal, true).await;
+    assert!(planned.iter().all(|r| r.status == StepStatus::Planned));
+    let released = crate::release_principal(&iam, &principal, false).await;
+    assert!(
+        released.iter().all(|r| r.status == StepStatus::Done),
+        "{released:#?}"
+    );
+    assert!(iam.policies.lock().unwrap().is_empty());
+    assert_eq!(
+        iam.keys.lock().unwrap()[KEY_A],
+        "Inactive",
+        "never reactivated"
+    );
+    let again = crate::release_principal(&iam, &principal, false).await;
+    assert_eq!(again[0].status, StepStatus::AlreadyDone);
+}

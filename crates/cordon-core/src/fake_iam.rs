@@ -109,6 +109,15 @@ impl PrincipalCredentials for FakeIam {
         Ok(())
     }
 
+    async fn delete_principal_policy(&self, principal: &Principal, name: &str) -> PortResult<()> {
+        self.write(format!("delete policy {principal}"));
+        self.policies
+            .lock()
+            .unwrap()
+            .remove(&format!("{principal}/{name}"));
+        Ok(())
+    }
+
     async fn has_login_profile(&self, _: &str) -> PortResult<bool> {
         Ok(*self.login_profile.lock().unwrap())
     }

@@ -56,6 +56,6 @@ pub use ports::{
     AuditLogging, Budget, Claim, IncidentLedger, IngressRule, NoLedger, SecurityGroupRules,
 };
 pub use recording::{RecordReport, record};
-pub use release::release_instance;
+pub use release::{release_instance, release_principal};
 pub use response_finding::{ResponseFinding, instance_response_finding};
 pub use triage::{TriagePolicy, Verdict, triage};

@@ -206,6 +206,34 @@ async fn demo() -> Result<(), String> {
         refused.status
     );
 
+    heading("people are done with web-1: cordon release restores it and resolves its findings");
+    let incident = std::fs::read_to_string(&cases[0].file)
+        .ok()
+        .and_then(|raw| serde_json::from_str::<Value>(&raw).ok())
+        .and_then(|event| event["detail"]["id"].as_str().map(str::to_owned))
+        .ok_or("the first sample has no finding id")?;
+    let released = cordon(&moto, &["release", "--incident", &incident])
+        .output()
+        .map_err(|e| format!("cannot run cordon release: {e}"))?;
+    print!("{}", String::from_utf8_lossy(&released.stdout));
+    if !released.status.success() {
+        problems.push(format!(
+            "cordon release failed: {}",
+            String::from_utf8_lossy(&released.stderr)
+        ));
+    }
+    if let Subject::Instance(estate) = &cases[0].subject {
+        let web = held_by(&ec2, estate, &estate.web_group).await?;
+        println!(
+            "{}: {web}/{} interfaces back in web-servers",
+            estate.instance,
+            estate.interfaces.len()
+        );
+        if web != estate.interfaces.len() {
+            problems.push("release did not restore web-1's groups".into());
+        }
+    }
+
     heading("cordon findings: what Security Hub now holds from cordon");
     let findings = cordon(&moto, &["findings"])
         .output()

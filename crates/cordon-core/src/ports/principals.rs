@@ -80,6 +80,13 @@ pub trait PrincipalCredentials: Send + Sync {
     ) -> impl Future<Output = PortResult<()>> + Send;
 
     /// Whether the user can sign in to the console with a password.
+    /// Deletes the inline policy; already gone counts as deleted (release).
+    fn delete_principal_policy(
+        &self,
+        principal: &Principal,
+        name: &str,
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
     fn has_login_profile(&self, user: &str) -> impl Future<Output = PortResult<bool>> + Send;
 
     fn delete_login_profile(&self, user: &str) -> impl Future<Output = PortResult<()>> + Send;
