@@ -190,7 +190,9 @@ async fn revoke<P: PrincipalCredentials>(
     step: &Step,
     now: &str,
 ) -> StepReport {
-    let (status, detail) = revoke_older_sessions(
+    revoke_older_sessions(
+        step,
+        &step.target,
         || port.principal_policy(principal, REVOKE_SESSIONS_POLICY),
         |document| async move {
             port.put_principal_policy(principal, REVOKE_SESSIONS_POLICY, &document)
@@ -199,8 +201,7 @@ async fn revoke<P: PrincipalCredentials>(
         &incident.updated_at,
         now,
     )
-    .await;
-    step.report(status, detail)
+    .await
 }
 
 /// Who else holds the role: the blast radius of denying its sessions.

@@ -127,7 +127,9 @@ async fn revoke_sessions<C: InstanceCredentials>(
         return step.report(StepStatus::Skipped, format!("{profile} has no role"));
     };
     let role = role.as_str();
-    let (status, detail) = revoke_older_sessions(
+    revoke_older_sessions(
+        step,
+        role,
         || credentials.role_policy(role, REVOKE_SESSIONS_POLICY),
         |document| async move {
             credentials
@@ -137,8 +139,7 @@ async fn revoke_sessions<C: InstanceCredentials>(
         &cx.incident.updated_at,
         cx.now,
     )
-    .await;
-    step.report_on(role, status, detail)
+    .await
 }
 
 /// The blast radius in words: other instances with the same profile hold the same role.
