@@ -1,11 +1,13 @@
 //! Shared set-up for the integration tests in `tests/`: an estate in the emulator and
 //! each function's real adapters pointed at it.
 
+mod fleet;
 mod hostile;
 mod identity_world;
 mod trail_world;
 mod world;
 
+pub use fleet::{launch_fleet, numbered_finding};
 pub use hostile::{FOREIGN_ACCOUNT, hostile_corpus, hostile_texts};
 pub use identity_world::IdentityWorld;
 pub use trail_world::{CORDON_ROLE, TrailWorld};

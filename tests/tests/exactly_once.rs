@@ -7,10 +7,9 @@ use cordon_aws::Clients;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
+use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::FunctionConfig;
-use cordon_testkit::{
-    Estate, MotoServer, Placeholders, create_ledger_table, sdk_config, workspace_root,
-};
+use cordon_testkit::{Estate, MotoServer, Placeholders, create_ledger_table, sdk_config};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
 
@@ -26,37 +25,13 @@ struct Fleet {
 async fn fleet(moto: &MotoServer, count: usize) -> Fleet {
     let clients = Clients::new(&sdk_config(&moto.endpoint()).await);
     create_ledger_table(&clients.dynamodb, TABLE).await.unwrap();
-    let first = Estate::build(&clients.ec2).await.unwrap();
-    let mut estates = vec![first.clone()];
-    for index in 1..count {
-        estates.push(
-            first
-                .launch_instance(&clients.ec2, &format!("web-{index}"))
-                .await
-                .unwrap(),
-        );
-    }
+    let estates = launch_fleet(&clients.ec2, count).await;
     let ports = AwsInstancePorts::on_aws(&clients, None, Some(TABLE.to_owned()));
     Fleet {
         clients,
         ports,
         estates,
     }
-}
-
-/// The two-interface sample, about `estate`'s instance, as finding number `index`.
-fn finding(estate: &Estate, index: usize) -> serde_json::Value {
-    let raw = std::fs::read_to_string(
-        workspace_root().join("events/guardduty/backdoor-c2-two-enis.json"),
-    )
-    .unwrap();
-    let mut event: serde_json::Value = serde_json::from_str(&estate.rewrite(&raw)).unwrap();
-    let id = format!("{index:032x}");
-    event["detail"]["arn"] = serde_json::json!(format!(
-        "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0/finding/{id}"
-    ));
-    event["detail"]["id"] = serde_json::json!(id);
-    event
 }
 
 async fn deliver(fleet: &Fleet, config: &FunctionConfig, event: serde_json::Value) -> Outcome {
@@ -90,7 +65,7 @@ async fn twenty_findings_delivered_up_to_five_times_at_once_are_each_contained_o
         .iter()
         .enumerate()
         .flat_map(|(index, estate)| {
-            let event = finding(estate, index);
+            let event = numbered_finding(estate, index);
             (0..=index % 5).map(move |_| (index, event.clone()))
         })
         .collect();
@@ -165,7 +140,7 @@ async fn with_a_budget_of_three_five_findings_contain_three_and_wait_for_a_human
     let config = config(3);
     let mut decisions = Vec::new();
     for (index, estate) in fleet.estates.iter().enumerate() {
-        let outcome = deliver(&fleet, &config, finding(estate, index)).await;
+        let outcome = deliver(&fleet, &config, numbered_finding(estate, index)).await;
         if outcome.decision == Decision::Observed {
             assert!(
                 outcome.reason.contains("waiting for a human"),

@@ -9,23 +9,16 @@ use cordon_aws::Clients;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
 use cordon_events::AccountId;
+use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{FunctionConfig, into_lambda_result};
 use cordon_testkit::{
     Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table,
-    sdk_config, workspace_root,
+    sdk_config,
 };
 use futures_util::future::join_all;
 
 const FINDINGS: usize = 50;
 const TABLE: &str = "cordon-ledger";
-
-fn finding(estate: &Estate, index: usize) -> serde_json::Value {
-    let path = workspace_root().join("events/guardduty/backdoor-c2-two-enis.json");
-    let raw = std::fs::read_to_string(path).unwrap();
-    let mut event: serde_json::Value = serde_json::from_str(&estate.rewrite(&raw)).unwrap();
-    event["detail"]["id"] = serde_json::json!(format!("{index:032x}"));
-    event
-}
 
 /// Whether the instance is isolated, read from the emulator directly (no faults).
 async fn isolated(ec2: &aws_sdk_ec2::Client, estate: &Estate) -> bool {
@@ -44,12 +37,7 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
     let moto = MotoServer::start().unwrap();
     let direct = Clients::new(&sdk_config(&moto.endpoint()).await);
     create_ledger_table(&direct.dynamodb, TABLE).await.unwrap();
-    let first = Estate::build(&direct.ec2).await.unwrap();
-    let mut estates = vec![first.clone()];
-    for index in 1..FINDINGS {
-        let name = format!("web-{index}");
-        estates.push(first.launch_instance(&direct.ec2, &name).await.unwrap());
-    }
+    let estates = launch_fleet(&direct.ec2, FINDINGS).await;
 
     let proxy = FaultProxy::start(
         &moto.endpoint(),
@@ -87,7 +75,7 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
         for chunk in pending.chunks(10) {
             let outcomes = join_all(chunk.iter().map(|&i| {
                 let (ports, config, account) = (&ports, &config, &account);
-                let event = finding(&estates[i], i);
+                let event = numbered_finding(&estates[i], i);
                 async move {
                     let clock = ContainmentClock::HandlingStart;
                     let outcome = Box::pin(handle_event(event, config, account, ports, clock))

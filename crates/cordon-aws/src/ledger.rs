@@ -3,12 +3,12 @@
 //! (`budget#<account>`) holding the containments of the rolling window. Every write is
 //! conditional, so concurrent invocations cannot both win.
 
-use crate::error::{has_code, missing};
+use crate::error::has_code;
 use crate::port_error;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use cordon_core::ports::PortResult;
-use cordon_core::{Budget, Claim, IncidentLedger, NoLedger, PortError};
+use cordon_core::{Budget, Claim, IncidentLedger, PortError};
 use std::collections::HashMap;
 
 /// Outcomes are kept this long, then DynamoDB's TTL removes them.
@@ -116,10 +116,13 @@ impl IncidentLedger for DynamoLedger {
                 _ => continue,
             }
         }
-        Err(missing(
-            "dynamodb:PutItem",
-            "stable claim after two attempts",
-        ))
+        // The item changed under both attempts: contention, which a retry resolves.
+        Err(PortError {
+            operation: "dynamodb:PutItem",
+            code: None,
+            message: format!("the claim on {key} kept changing under two attempts"),
+            transient: true,
+        })
     }
 
     async fn complete(
@@ -252,61 +255,9 @@ impl IncidentLedger for DynamoLedger {
 
 /// The ledger a function uses: the DynamoDB table when one is configured, none in a
 /// local replay without one.
-#[derive(Clone, Debug)]
-pub enum AwsLedger {
-    Off(NoLedger),
-    DynamoDb(DynamoLedger),
-}
+pub type AwsLedger = Option<DynamoLedger>;
 
-impl AwsLedger {
-    pub fn new(clients: &crate::Clients, table: Option<String>) -> Self {
-        match table {
-            Some(table) => Self::DynamoDb(DynamoLedger::new(clients.dynamodb.clone(), table)),
-            None => Self::Off(NoLedger),
-        }
-    }
-}
-
-impl IncidentLedger for AwsLedger {
-    async fn claim(&self, key: &str, holder: &str, now: u64, lease_secs: u64) -> PortResult<Claim> {
-        match self {
-            Self::Off(off) => off.claim(key, holder, now, lease_secs).await,
-            Self::DynamoDb(table) => table.claim(key, holder, now, lease_secs).await,
-        }
-    }
-
-    async fn complete(
-        &self,
-        key: &str,
-        holder: &str,
-        decision: &str,
-        record: &str,
-        now: u64,
-    ) -> PortResult<()> {
-        match self {
-            Self::Off(off) => off.complete(key, holder, decision, record, now).await,
-            Self::DynamoDb(table) => table.complete(key, holder, decision, record, now).await,
-        }
-    }
-
-    async fn abandon(&self, key: &str, holder: &str) -> PortResult<()> {
-        match self {
-            Self::Off(off) => off.abandon(key, holder).await,
-            Self::DynamoDb(table) => table.abandon(key, holder).await,
-        }
-    }
-
-    async fn spend(
-        &self,
-        account: &str,
-        key: &str,
-        now: u64,
-        window_secs: u64,
-        budget: u32,
-    ) -> PortResult<Budget> {
-        match self {
-            Self::Off(off) => off.spend(account, key, now, window_secs, budget).await,
-            Self::DynamoDb(table) => table.spend(account, key, now, window_secs, budget).await,
-        }
-    }
+/// The ledger on `table`, if one is configured.
+pub fn ledger_on(clients: &crate::Clients, table: Option<String>) -> AwsLedger {
+    table.map(|table| DynamoLedger::new(clients.dynamodb.clone(), table))
 }

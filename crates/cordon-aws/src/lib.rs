@@ -31,7 +31,7 @@ pub use error::port_error;
 pub use evidence::Ec2Evidence;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
-pub use ledger::{AwsLedger, DynamoLedger};
+pub use ledger::{AwsLedger, DynamoLedger, ledger_on};
 pub use notifier::SnsNotifier;
 pub use principals::IamPrincipals;
 pub use resolve::{incident_principals, resolve_incident_findings};

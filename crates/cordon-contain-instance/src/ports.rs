@@ -54,7 +54,7 @@ impl AwsInstancePorts {
             rotation: AwsServiceRotation::new(clients.autoscaling.clone(), clients.elbv2.clone()),
             recorder: SecurityHubRecorder::new(clients.securityhub.clone()),
             notifier: SnsNotifier::new(clients.sns.clone(), topic_arn),
-            ledger: AwsLedger::new(clients, ledger_table),
+            ledger: ledger_on(clients, ledger_table),
         }
     }
 }

@@ -21,15 +21,22 @@ pub struct IsolationRun {
     pub groups: Option<IsolationGroups>,
     /// The instance's exemption, read live: anything but `NotExempt` means untouched.
     pub exemption: Exemption,
+    /// The instance's tags as read for the exemption, for the steps after isolation.
+    pub instance_tags: Vec<(String, String)>,
 }
 
 impl IsolationRun {
-    fn failed(reports: Vec<StepReport>, groups: Option<IsolationGroups>) -> Self {
+    fn failed(
+        reports: Vec<StepReport>,
+        groups: Option<IsolationGroups>,
+        instance_tags: Vec<(String, String)>,
+    ) -> Self {
         Self {
             reports,
             interfaces: Vec::new(),
             groups,
             exemption: Exemption::NotExempt,
+            instance_tags,
         }
     }
 
@@ -55,6 +62,7 @@ impl IsolationRun {
             interfaces: Vec::new(),
             groups: None,
             exemption,
+            instance_tags: Vec::new(),
         }
     }
 }
@@ -74,24 +82,26 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         port.instance_network_interfaces(&incident.instance_id),
         port.instance_tags(&incident.instance_id)
     );
-    match tags {
+    let instance_tags = match tags {
         Ok(tags) => match Exemption::from_tags(&tags, exempt_tag) {
-            Exemption::NotExempt => {}
+            Exemption::NotExempt => tags,
             exempt => return IsolationRun::hands_off(plan, exempt),
         },
         Err(err) => return IsolationRun::hands_off(plan, Exemption::Unknown(err.to_string())),
-    }
+    };
     let mut reports = Vec::with_capacity(plan.steps.len());
     let groups = match groups {
         Ok(groups) => groups,
-        Err(err) => return IsolationRun::failed(fail_all(plan, &err.to_string()), None),
+        Err(err) => {
+            return IsolationRun::failed(fail_all(plan, &err.to_string()), None, instance_tags);
+        }
     };
     let live = match live {
         Ok(live) => live,
         Err(err) => {
             reports.push(ensure_report(plan, &groups));
             reports.extend(isolation_steps(plan).skip(1).map(|s| s.failed(&err)));
-            return IsolationRun::failed(reports, Some(groups));
+            return IsolationRun::failed(reports, Some(groups), instance_tags);
         }
     };
     reports.push(ensure_report(plan, &groups));
@@ -141,6 +151,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         interfaces: live,
         groups: Some(groups),
         exemption: Exemption::NotExempt,
+        instance_tags,
     }
 }
 

@@ -52,9 +52,7 @@ pub use ports::{
     PrincipalCredentials, ProfileAssociation, ProtectionChange, RoleUsage, ServiceRotation,
     Snapshot, SourceUpdate, TargetRegistration,
 };
-pub use ports::{
-    AuditLogging, Budget, Claim, IncidentLedger, IngressRule, NoLedger, SecurityGroupRules,
-};
+pub use ports::{AuditLogging, Budget, Claim, IncidentLedger, IngressRule, SecurityGroupRules};
 pub use recording::{RecordReport, record};
 pub use release::{release_instance, release_principal};
 pub use response_finding::{ResponseFinding, instance_response_finding};

@@ -147,13 +147,18 @@ impl Step {
 
     /// A report of this step failed by `err`, classified for retry.
     pub fn failed(&self, err: &crate::PortError) -> StepReport {
+        self.failed_on(&self.target, err)
+    }
+
+    /// As [`Self::failed`], naming a target found at run time.
+    pub fn failed_on(&self, target: &str, err: &crate::PortError) -> StepReport {
         StepReport {
             failure: Some(if err.transient {
                 crate::outcome::FailureKind::Transient
             } else {
                 crate::outcome::FailureKind::Permanent
             }),
-            ..self.report(StepStatus::Failed, err.to_string())
+            ..self.report_on(target, StepStatus::Failed, err.to_string())
         }
     }
 }

@@ -168,10 +168,7 @@ where
                 .set_network_interface_groups(&eni.id, original)
                 .await
             {
-                return StepReport {
-                    target: target.clone(),
-                    ..step.failed(&err)
-                };
+                return step.failed_on(&target, &err);
             }
             step.report_on(
                 &target,
@@ -197,7 +194,14 @@ where
                     }
                 }
             }
-            Err(err) => reports.iter_mut().for_each(|r| *r = r_failed(r, &err)),
+            Err(err) => {
+                for report in &mut reports {
+                    *report = StepReport {
+                        detail: format!("read-back failed: {err}"),
+                        ..step.failed_on(&report.target, &err)
+                    };
+                }
+            }
         }
         reports
     }
@@ -257,10 +261,7 @@ where
         let credentials = self.ports.credentials;
         let report = |status, detail: String| step.report_on(role, status, detail);
         match credentials.role_policy(role, REVOKE_SESSIONS_POLICY).await {
-            Err(err) => StepReport {
-                target: role.to_owned(),
-                ..step.failed(&err)
-            },
+            Err(err) => step.failed_on(role, &err),
             Ok(None) => report(
                 StepStatus::AlreadyDone,
                 format!("no {REVOKE_SESSIONS_POLICY}"),
@@ -273,17 +274,14 @@ where
                 .delete_role_policy(role, REVOKE_SESSIONS_POLICY)
                 .await
             {
-                Err(err) => StepReport {
-                    target: role.to_owned(),
-                    ..step.failed(&err)
-                },
+                Err(err) => step.failed_on(role, &err),
                 Ok(()) => match credentials.role_policy(role, REVOKE_SESSIONS_POLICY).await {
                     Ok(None) => report(
                         StepStatus::Done,
                         format!("{REVOKE_SESSIONS_POLICY} deleted (read back)"),
                     ),
                     Ok(Some(_)) => report(StepStatus::Failed, "the policy is still there".into()),
-                    Err(err) => report(StepStatus::Failed, err.to_string()),
+                    Err(err) => step.failed_on(role, &err),
                 },
             },
         }
@@ -379,14 +377,6 @@ where
             Ok(other) => step.report(StepStatus::Failed, format!("read back {other:?}")),
             Err(err) => step.failed(&err),
         }
-    }
-}
-
-fn r_failed(report: &StepReport, err: &PortError) -> StepReport {
-    StepReport {
-        status: StepStatus::Failed,
-        detail: format!("read-back failed: {err}"),
-        ..report.clone()
     }
 }
 

@@ -23,10 +23,7 @@ where
     W: FnOnce(String) -> WF,
     WF: Future<Output = Result<(), PortError>>,
 {
-    let failed = |err: &PortError| StepReport {
-        target: target.to_owned(),
-        ..step.failed(err)
-    };
+    let failed = |err: &PortError| step.failed_on(target, err);
     let existing = match read().await {
         Ok(document) => document.as_deref().and_then(revoked_before),
         Err(err) => return failed(&err),

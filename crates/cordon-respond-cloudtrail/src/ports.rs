@@ -38,7 +38,7 @@ impl AwsTrailPorts {
             principals: cordon_aws::IamPrincipals::new(clients.iam.clone()),
             recorder: cordon_aws::SecurityHubRecorder::new(clients.securityhub.clone()),
             notifier: cordon_aws::SnsNotifier::new(clients.sns.clone(), topic_arn),
-            ledger: cordon_aws::AwsLedger::new(clients, ledger_table),
+            ledger: cordon_aws::ledger_on(clients, ledger_table),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Out of its Auto Scaling group, so the group cannot terminate the evidence; desired
 //! capacity stays, so the group launches a clean replacement.
 
-use super::{Context, failed};
+use super::Context;
 use crate::plan::AUTO_SCALING_GROUP_TAG;
 use crate::{NetworkIsolation, ServiceRotation, StepKind, StepReport, StepStatus};
 
@@ -19,7 +19,7 @@ pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
         Ok(None) => {
             return vec![step.report(StepStatus::Skipped, "not in an Auto Scaling group")];
         }
-        Err(err) => return vec![failed(step, &err)],
+        Err(err) => return vec![step.failed(&err)],
     };
     let group = membership.group.as_str();
     let result = async {
@@ -54,7 +54,7 @@ pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
             StepStatus::Failed,
             format!("still a member of {} after detaching", still.group),
         ),
-        Err(err) => failed(step, &err),
+        Err(err) => step.failed(&err),
     };
     vec![report]
 }

@@ -1,7 +1,7 @@
 //! The instance's credentials: take its profile away so it gets no new ones, and deny
 //! the role's sessions issued before now so the ones already stolen stop working.
 
-use super::{Context, failed};
+use super::Context;
 use crate::plan::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
 use crate::revocation::revoke_older_sessions;
 use crate::{
@@ -23,7 +23,7 @@ pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
     let instance = &cx.incident.instance_id;
     let association = match credentials.profile_association(instance).await {
         Ok(association) => association,
-        Err(err) => return steps.iter().map(|s| failed(s, &err)).collect(),
+        Err(err) => return steps.iter().map(|s| s.failed(&err)).collect(),
     };
     let profile = association
         .as_ref()
@@ -100,7 +100,7 @@ async fn disassociate_profile<C: InstanceCredentials, N: NetworkIsolation>(
                 still.profile_arn
             ),
         ),
-        Err(err) => failed(step, &err),
+        Err(err) => step.failed(&err),
     }
 }
 
@@ -121,7 +121,7 @@ async fn revoke_sessions<C: InstanceCredentials>(
                 ),
             );
         }
-        Err(err) => return failed(step, &err),
+        Err(err) => return step.failed(&err),
     };
     let Some(role) = role else {
         return step.report(StepStatus::Skipped, format!("{profile} has no role"));

@@ -1,7 +1,7 @@
 //! Keeping the instance and its disks for forensics: protection attributes and volume
 //! settings from one read, snapshots alongside.
 
-use super::{Context, failed, snapshots};
+use super::{Context, snapshots};
 use crate::plan::{PROTECTION_BEFORE_TAG, if_planned};
 use crate::{
     EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, ProtectionChange, Step,
@@ -23,7 +23,7 @@ pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
     }
     let before = match evidence.protection(&cx.incident.instance_id).await {
         Ok(before) => before,
-        Err(err) => return steps.iter().map(|s| failed(s, &err)).collect(),
+        Err(err) => return steps.iter().map(|s| s.failed(&err)).collect(),
     };
     let (protected, kept, snapshotted) = futures_util::join!(
         if_planned(protect, |step| protect_instance(
@@ -67,11 +67,11 @@ async fn protect_instance<E: EvidencePreservation, N: NetworkIsolation>(
         return step.report(StepStatus::AlreadyDone, was);
     }
     if let Err(err) = record_protection(network, cx, before).await {
-        return failed(step, &err);
+        return step.failed(&err);
     }
     let after = match apply(evidence, cx, &changes).await {
         Ok(after) => after,
-        Err(err) => return failed(step, &err),
+        Err(err) => return step.failed(&err),
     };
     if after.termination_protection && after.stop_protection && after.shutdown_behavior == "stop" {
         step.report(
@@ -119,7 +119,7 @@ async fn keep_volumes<E: EvidencePreservation>(
         .collect();
     let after = match apply(evidence, cx, &changes).await {
         Ok(after) => after,
-        Err(err) => return failed(step, &err),
+        Err(err) => return step.failed(&err),
     };
     let still: Vec<&str> = after
         .volumes
@@ -145,15 +145,19 @@ async fn keep_volumes<E: EvidencePreservation>(
 }
 
 /// Records the settings before the first change, for release. Never overwritten: a
-/// retry finds protection already on, which is not the state before.
+/// retry finds protection already on, which is not the state before. The tags are
+/// the ones isolation read for the exemption, not read again.
 async fn record_protection<N: NetworkIsolation>(
     network: &N,
     cx: &Context<'_>,
     before: &InstanceProtection,
 ) -> Result<(), PortError> {
     let instance = &cx.incident.instance_id;
-    let tags = network.instance_tags(instance).await?;
-    if tags.iter().any(|(k, _)| k == PROTECTION_BEFORE_TAG) {
+    if cx
+        .instance_tags
+        .iter()
+        .any(|(k, _)| k == PROTECTION_BEFORE_TAG)
+    {
         return Ok(());
     }
     let value = format!(

@@ -13,8 +13,7 @@ mod target_groups;
 use crate::credential_playbook::Exemption;
 use crate::{
     EvidencePreservation, InstanceCredentials, InstanceIncident, NetworkInterfaceState,
-    NetworkIsolation, Plan, PortError, ServiceRotation, Step, StepReport, StepStatus,
-    execute_isolation,
+    NetworkIsolation, Plan, ServiceRotation, StepReport, StepStatus, execute_isolation,
 };
 
 /// The capabilities the playbook acts through, one field per concern.
@@ -31,6 +30,8 @@ struct Context<'a> {
     plan: &'a Plan,
     /// The instance's interfaces as isolation read them.
     interfaces: &'a [NetworkInterfaceState],
+    /// The instance's tags as isolation read them (for the exemption).
+    instance_tags: &'a [(String, String)],
     /// When this run started (UTC ISO 8601): the session-revocation cutoff.
     now: &'a str,
 }
@@ -84,6 +85,7 @@ where
         incident,
         plan,
         interfaces: &isolation.interfaces,
+        instance_tags: &isolation.instance_tags,
         now,
     };
     // Everything else starts only now, and all of it at once.
@@ -113,10 +115,6 @@ where
         reports,
         exemption: Exemption::NotExempt,
     }
-}
-
-fn failed(step: &Step, err: &PortError) -> StepReport {
-    step.failed(err)
 }
 
 #[cfg(test)]

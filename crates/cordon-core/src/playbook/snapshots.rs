@@ -1,7 +1,7 @@
 //! Evidence: a snapshot of every attached EBS volume, tagged with the incident so a
 //! retry finds what an earlier run took instead of taking it again.
 
-use super::{Context, failed};
+use super::Context;
 use crate::plan::{FINDING_TAG, FINDING_TYPE_TAG, INCIDENT_TAG, INSTANCE_TAG, VOLUME_TAG};
 use crate::{
     EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, Snapshot, Step,
@@ -28,7 +28,7 @@ pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
     let incident = cx.incident.finding_id.as_str();
     let existing = match evidence.incident_snapshots(instance, incident).await {
         Ok(existing) => usable(existing),
-        Err(err) => return failed(step, &err),
+        Err(err) => return step.failed(&err),
     };
     let missing: Vec<&str> = volumes
         .iter()
@@ -51,11 +51,11 @@ pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
         snapshot_each(evidence, &missing, &tags).await
     };
     if let Err(err) = created {
-        return failed(step, &err);
+        return step.failed(&err);
     }
     let after = match evidence.incident_snapshots(instance, incident).await {
         Ok(after) => usable(after),
-        Err(err) => return failed(step, &err),
+        Err(err) => return step.failed(&err),
     };
     let uncovered: Vec<&str> = volumes
         .iter()

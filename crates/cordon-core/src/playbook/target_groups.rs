@@ -1,7 +1,7 @@
 //! Out of every target group, so load balancers stop sending it users. Targets are
 //! the instance id (instance-type groups) and its private IPs (ip-type groups).
 
-use super::{Context, failed};
+use super::Context;
 use crate::{ServiceRotation, StepKind, StepReport, StepStatus, TargetRegistration};
 use futures_util::future::join_all;
 
@@ -20,7 +20,7 @@ pub(super) async fn deregister<S: ServiceRotation>(
     );
     let registrations = match rotation.target_registrations(&targets).await {
         Ok(registrations) => registrations,
-        Err(err) => return vec![failed(step, &err)],
+        Err(err) => return vec![step.failed(&err)],
     };
     if registrations.is_empty() {
         return vec![step.report(StepStatus::Skipped, "not registered in any target group")];
@@ -37,14 +37,14 @@ pub(super) async fn deregister<S: ServiceRotation>(
     }
     let results = join_all(serving.iter().map(|r| rotation.deregister_target(r))).await;
     if let Some(err) = results.into_iter().find_map(Result::err) {
-        return vec![failed(step, &err)];
+        return vec![step.failed(&err)];
     }
     let mut groups: Vec<String> = serving.iter().map(|r| r.target_group_arn.clone()).collect();
     groups.sort();
     groups.dedup();
     let after = match rotation.registrations_in(&groups, &targets).await {
         Ok(after) => after,
-        Err(err) => return vec![failed(step, &err)],
+        Err(err) => return vec![step.failed(&err)],
     };
     let still: Vec<TargetRegistration> = after
         .into_iter()

@@ -59,24 +59,48 @@ pub trait IncidentLedger: Send + Sync {
     ) -> impl Future<Output = PortResult<Budget>> + Send;
 }
 
-/// No ledger configured (local replay): every claim is granted, every budget spent.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NoLedger;
-
-impl IncidentLedger for NoLedger {
-    async fn claim(&self, _: &str, _: &str, _: u64, _: u64) -> PortResult<Claim> {
-        Ok(Claim::Acquired)
+/// `None` is no ledger configured (a local replay): every claim is granted and every
+/// budget spent, so handling runs as it would without exactly-once bookkeeping.
+impl<L: IncidentLedger> IncidentLedger for Option<L> {
+    async fn claim(&self, key: &str, holder: &str, now: u64, lease_secs: u64) -> PortResult<Claim> {
+        match self {
+            Some(ledger) => ledger.claim(key, holder, now, lease_secs).await,
+            None => Ok(Claim::Acquired),
+        }
     }
 
-    async fn complete(&self, _: &str, _: &str, _: &str, _: &str, _: u64) -> PortResult<()> {
-        Ok(())
+    async fn complete(
+        &self,
+        key: &str,
+        holder: &str,
+        decision: &str,
+        record: &str,
+        now: u64,
+    ) -> PortResult<()> {
+        match self {
+            Some(ledger) => ledger.complete(key, holder, decision, record, now).await,
+            None => Ok(()),
+        }
     }
 
-    async fn abandon(&self, _: &str, _: &str) -> PortResult<()> {
-        Ok(())
+    async fn abandon(&self, key: &str, holder: &str) -> PortResult<()> {
+        match self {
+            Some(ledger) => ledger.abandon(key, holder).await,
+            None => Ok(()),
+        }
     }
 
-    async fn spend(&self, _: &str, _: &str, _: u64, _: u64, _: u32) -> PortResult<Budget> {
-        Ok(Budget::Spent { used: 0 })
+    async fn spend(
+        &self,
+        account: &str,
+        key: &str,
+        now: u64,
+        window_secs: u64,
+        budget: u32,
+    ) -> PortResult<Budget> {
+        match self {
+            Some(ledger) => ledger.spend(account, key, now, window_secs, budget).await,
+            None => Ok(Budget::Spent { used: 0 }),
+        }
     }
 }

@@ -15,7 +15,7 @@ pub use credentials::{InstanceCredentials, ProfileAssociation};
 pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
 };
-pub use ledger::{Budget, Claim, IncidentLedger, NoLedger};
+pub use ledger::{Budget, Claim, IncidentLedger};
 pub use network::{
     ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation,
 };
