@@ -188,9 +188,10 @@ async fn findings_for_victims_samples_and_other_accounts_touch_nothing() {
     let mut foreign = world.event("backdoor-c2-actor.json");
     foreign["detail"]["accountId"] = "210987654321".into();
     let outcome = world.replay_value(foreign).await;
-    assert_eq!(outcome.decision, Decision::Ignored);
+    assert_eq!(outcome.decision, Decision::Observed);
+    assert!(outcome.steps.is_empty());
     assert!(
-        outcome.reason.contains("210987654321"),
+        outcome.reason.starts_with("refused: ") && outcome.reason.contains("210987654321"),
         "{}",
         outcome.reason
     );

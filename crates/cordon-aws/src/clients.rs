@@ -50,7 +50,12 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(sdk: &SdkConfig) -> Self {
-        let calls = CallCounter::default();
+        Self::counted(sdk, CallCounter::default())
+    }
+
+    /// Clients whose requests `calls` counts, with other clients' (another account's
+    /// clients for one incident count towards the same invocation).
+    pub fn counted(sdk: &SdkConfig, calls: CallCounter) -> Self {
         Self {
             ec2: aws_sdk_ec2::Client::from_conf(
                 aws_sdk_ec2::config::Builder::from(sdk)

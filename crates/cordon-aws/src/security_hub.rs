@@ -13,6 +13,7 @@ use aws_sdk_securityhub::types::{
 use cordon_core::ports::PortResult;
 use cordon_core::response_finding::{FindingResource, SourceFinding};
 use cordon_core::{FindingRecorder, PortError, ResponseFinding, SourceUpdate};
+use cordon_events::AccountId;
 use std::time::SystemTime;
 
 /// Who wrote a note, as Security Hub shows it.
@@ -21,20 +22,40 @@ const UPDATED_BY: &str = "cordon";
 #[derive(Clone, Debug)]
 pub struct SecurityHubRecorder {
     client: Client,
+    /// The account the client's credentials belong to, where findings are filed.
+    /// `None` files each finding in the account it names.
+    account: Option<String>,
 }
 
 impl SecurityHubRecorder {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            account: None,
+        }
+    }
+
+    /// Files every finding in `account` and the client's region: the only ones an
+    /// import may carry, whichever member account the incident was in.
+    pub fn filing_in(client: Client, account: &AccountId) -> Self {
+        Self {
+            client,
+            account: Some(account.as_str().to_owned()),
+        }
     }
 }
 
 impl FindingRecorder for SecurityHubRecorder {
     async fn import_finding(&self, finding: &ResponseFinding) -> PortResult<()> {
+        let region = self.client.config().region().map(|r| r.as_ref().to_owned());
+        let filed = match (&self.account, region) {
+            (Some(account), Some(region)) => finding.filed_in(account, &region),
+            _ => finding.clone(),
+        };
         let request = self
             .client
             .batch_import_findings()
-            .findings(to_asff(finding, &now()));
+            .findings(to_asff(&filed, &now()));
         let out = Box::pin(request.send())
             .await
             .map_err(|e| port_error("securityhub:BatchImportFindings", e))?;

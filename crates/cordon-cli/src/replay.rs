@@ -4,7 +4,7 @@
 use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
-use cordon_aws::{Clients, current_account, load_sdk_config};
+use cordon_aws::{MemberRole, Reach, current_account, load_sdk_config};
 use cordon_contain_credentials::AwsCredentialPorts;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::{Decision, Mode, Outcome};
@@ -16,12 +16,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::OnceCell;
 
-/// Every function's ports on one set of clients.
+/// The clients in the account cordon runs in, and the way to the accounts and
+/// regions events name.
 struct Aws {
     sdk: aws_config::SdkConfig,
-    instance: AwsInstancePorts,
-    credentials: AwsCredentialPorts,
-    cloudtrail: AwsTrailPorts,
+    reach: Reach,
 }
 
 struct Replayer {
@@ -122,23 +121,34 @@ impl Replayer {
             Ok(account) => account,
             Err(reason) => return Outcome::without_steps(Decision::Failed, reason),
         };
+        let aws = self.aws().await;
+        let acting = aws.reach.acting_for(account, &event).await;
+        let (home, topic, table) = (
+            aws.reach.home(),
+            self.config.topic_arn.clone(),
+            self.config.ledger_table.clone(),
+        );
+        let clock = ContainmentClock::HandlingStart;
         let result = match function {
             cordon_contain_instance::FUNCTION_NAME => {
-                let ports = &self.aws().await.instance;
-                let clock = ContainmentClock::HandlingStart;
-                cordon_contain_instance::handle_event(event, &self.config, account, ports, clock)
+                let ports = AwsInstancePorts::across(home, account, &acting, topic, table);
+                cordon_contain_instance::handle_event(event, &self.config, account, &ports, clock)
                     .await
             }
             cordon_contain_credentials::FUNCTION_NAME => {
-                let ports = &self.aws().await.credentials;
-                let clock = ContainmentClock::HandlingStart;
-                cordon_contain_credentials::handle_event(event, &self.config, account, ports, clock)
-                    .await
+                let ports = AwsCredentialPorts::across(home, account, &acting, topic, table);
+                cordon_contain_credentials::handle_event(
+                    event,
+                    &self.config,
+                    account,
+                    &ports,
+                    clock,
+                )
+                .await
             }
             cordon_respond_cloudtrail::FUNCTION_NAME => {
-                let ports = &self.aws().await.cloudtrail;
-                let clock = ContainmentClock::HandlingStart;
-                cordon_respond_cloudtrail::handle_event(event, &self.config, account, ports, clock)
+                let ports = AwsTrailPorts::across(home, account, &acting, topic, table);
+                cordon_respond_cloudtrail::handle_event(event, &self.config, account, &ports, clock)
                     .await
             }
             other => {
@@ -159,27 +169,28 @@ impl Replayer {
         self.sdk
             .get_or_init(|| async {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
-                let clients = Clients::new(&sdk);
-                let topic = self.config.topic_arn.clone();
-                let table = self.config.ledger_table.clone();
+                let member_role = MemberRole::new(
+                    &self.config.member_role_name,
+                    self.config.member_role_external_id.as_deref(),
+                );
                 Aws {
-                    instance: AwsInstancePorts::on_aws(&clients, topic.clone(), table.clone()),
-                    credentials: AwsCredentialPorts::on_aws(&clients, topic.clone(), table.clone()),
-                    cloudtrail: AwsTrailPorts::on_aws(&clients, topic, table),
+                    reach: Reach::new(sdk.clone(), member_role),
                     sdk,
                 }
             })
             .await
     }
 
-    /// The account cordon runs in: asked of STS once, and only when an explicit
-    /// allow-list does not make the question moot.
+    /// The account cordon runs in: asked of STS once, except in a dry-run with an
+    /// explicit allow-list, which acts nowhere.
     async fn current_account(&self) -> Result<&AccountId, String> {
         self.account
             .get_or_try_init(|| async {
+                // Enforce mode must know the real account: an event in any other
+                // allowed account is acted on through the member role.
                 match self.config.allowed_accounts.first() {
-                    Some(first) => Ok(first.clone()),
-                    None => current_account(&self.aws().await.sdk)
+                    Some(first) if self.config.mode == Mode::DryRun => Ok(first.clone()),
+                    _ => current_account(&self.aws().await.sdk)
                         .await
                         .map_err(|e| format!("cannot determine the current AWS account: {e}")),
                 }

@@ -66,10 +66,13 @@ where
             match admit_incident(&ports.ledger, &key, account, plan.is_some(), config).await {
                 Admission::Skip(outcome) => return Ok(outcome),
                 Admission::Tripped(lease, why) => (
-                    Outcome::without_steps(
-                        Decision::Observed,
-                        format!("{}; {why}", verdict.reason),
-                    ),
+                    Outcome {
+                        held_by_breaker: true,
+                        ..Outcome::without_steps(
+                            Decision::Observed,
+                            format!("{}; {why}", verdict.reason),
+                        )
+                    },
                     lease,
                 ),
                 Admission::Proceed(lease) => match plan {
@@ -155,5 +158,6 @@ fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> 
         steps: run.reports,
         record: None,
         time_to_containment_ms: None,
+        held_by_breaker: false,
     }
 }

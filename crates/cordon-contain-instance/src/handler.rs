@@ -63,10 +63,13 @@ where
             match admit_incident(&ports.ledger, &key, account, contains, config).await {
                 Admission::Skip(outcome) => return Ok(outcome),
                 Admission::Tripped(lease, why) => (
-                    Outcome::without_steps(
-                        Decision::Observed,
-                        format!("{}; {why}", verdict.reason),
-                    ),
+                    Outcome {
+                        held_by_breaker: true,
+                        ..Outcome::without_steps(
+                            Decision::Observed,
+                            format!("{}; {why}", verdict.reason),
+                        )
+                    },
                     lease,
                 ),
                 Admission::Proceed(lease) if contains => {
@@ -173,5 +176,6 @@ where
         steps,
         record: None,
         time_to_containment_ms: None,
+        held_by_breaker: false,
     }
 }

@@ -46,15 +46,40 @@ impl AwsInstancePorts {
         topic_arn: Option<String>,
         ledger_table: Option<String>,
     ) -> Self {
+        let recorder = cordon_aws::SecurityHubRecorder::new(clients.securityhub.clone());
+        Self::acting_with(clients, clients, recorder, topic_arn, ledger_table)
+    }
+
+    /// Acting with `acting` (the incident's account and region), recording,
+    /// notifying and claiming with `home` (the account cordon runs in).
+    pub fn across(
+        home: &cordon_aws::Clients,
+        home_account: &cordon_events::AccountId,
+        acting: &cordon_aws::Clients,
+        topic_arn: Option<String>,
+        ledger_table: Option<String>,
+    ) -> Self {
+        let recorder =
+            cordon_aws::SecurityHubRecorder::filing_in(home.securityhub.clone(), home_account);
+        Self::acting_with(home, acting, recorder, topic_arn, ledger_table)
+    }
+
+    fn acting_with(
+        home: &cordon_aws::Clients,
+        acting: &cordon_aws::Clients,
+        recorder: cordon_aws::SecurityHubRecorder,
+        topic_arn: Option<String>,
+        ledger_table: Option<String>,
+    ) -> Self {
         use cordon_aws::*;
         Self {
-            network: Ec2Isolation::new(clients.ec2.clone()),
-            credentials: InstanceProfileCredentials::new(clients.ec2.clone(), clients.iam.clone()),
-            evidence: Ec2Evidence::new(clients.ec2.clone()),
-            rotation: AwsServiceRotation::new(clients.autoscaling.clone(), clients.elbv2.clone()),
-            recorder: SecurityHubRecorder::new(clients.securityhub.clone()),
-            notifier: SnsNotifier::new(clients.sns.clone(), topic_arn),
-            ledger: ledger_on(clients, ledger_table),
+            network: Ec2Isolation::new(acting.ec2.clone()),
+            credentials: InstanceProfileCredentials::new(acting.ec2.clone(), acting.iam.clone()),
+            evidence: Ec2Evidence::new(acting.ec2.clone()),
+            rotation: AwsServiceRotation::new(acting.autoscaling.clone(), acting.elbv2.clone()),
+            recorder,
+            notifier: SnsNotifier::new(home.sns.clone(), topic_arn),
+            ledger: ledger_on(home, ledger_table),
         }
     }
 }

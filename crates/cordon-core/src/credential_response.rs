@@ -88,7 +88,7 @@ pub fn credential_response_finding(
             "{CREDENTIAL_PLAYBOOK}/{account}/{region}/{}",
             incident.finding_id
         ),
-        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
+        product_arn: crate::response_finding::own_product_arn(account, region),
         generator_id: CREDENTIAL_PLAYBOOK.to_owned(),
         account_id: account.to_owned(),
         region: region.to_owned(),

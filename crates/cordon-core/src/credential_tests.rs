@@ -156,7 +156,9 @@ fn triage_contains_users_and_roles_and_leaves_the_rest_to_people() {
 
     let mut elsewhere = exfiltration();
     elsewhere.account_id = "210987654321".parse().unwrap();
-    assert_eq!(verdict(&elsewhere).decision, Decision::Ignored);
+    let refused = verdict(&elsewhere);
+    assert_eq!(refused.decision, Decision::Observed);
+    assert!(refused.reason.starts_with("refused: "), "{refused:?}");
 }
 
 #[tokio::test]

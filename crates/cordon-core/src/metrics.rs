@@ -23,6 +23,7 @@ pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms:
         json!({"Name": "StepsFailed", "Unit": "Count"}),
         json!({"Name": "RecordingFailures", "Unit": "Count"}),
         json!({"Name": "AwsCalls", "Unit": "Count"}),
+        json!({"Name": "BreakerTripped", "Unit": "Count"}),
     ];
     let mut document = json!({
         "_aws": {
@@ -37,6 +38,7 @@ pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms:
         "StepsFailed": steps_failed,
         "RecordingFailures": recording_failures,
         "AwsCalls": aws_calls,
+        "BreakerTripped": u8::from(outcome.held_by_breaker),
     });
     if let Some(ms) = outcome.time_to_containment_ms {
         metrics.push(json!({"Name": "TimeToContainmentMs", "Unit": "Milliseconds"}));

@@ -89,3 +89,15 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
     assert_eq!(doc["RecordingFailures"], 2);
     assert!(doc.get("TimeToContainmentMs").is_none());
 }
+
+#[test]
+fn a_containment_held_by_the_breaker_counts_for_its_alarm() {
+    let mut outcome = Outcome::without_steps(Decision::Observed, "past the budget");
+    let doc = emf_line("ContainInstanceFunction", &outcome, 1, 1_700_000_000_000);
+    assert_eq!(doc["BreakerTripped"], 0);
+    outcome.held_by_breaker = true;
+    let doc = emf_line("ContainInstanceFunction", &outcome, 1, 1_700_000_000_000);
+    assert_valid_emf(&doc);
+    assert_eq!(doc["BreakerTripped"], 1);
+    assert_eq!(doc["Decision"], "observed");
+}

@@ -111,6 +111,9 @@ pub struct Outcome {
     /// containment: isolation and every step after it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_containment_ms: Option<u64>,
+    /// The blast-radius breaker held containment back for a human to approve.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub held_by_breaker: bool,
 }
 
 impl Outcome {
@@ -131,6 +134,7 @@ impl Outcome {
             steps,
             record: None,
             time_to_containment_ms: None,
+            held_by_breaker: false,
         }
     }
 
@@ -154,6 +158,7 @@ impl Outcome {
             steps: Vec::new(),
             record: None,
             time_to_containment_ms: None,
+            held_by_breaker: false,
         }
     }
 }

@@ -199,7 +199,7 @@ pub fn instance_response_finding(
             "{INSTANCE_PLAYBOOK}/{account}/{region}/{}",
             incident.finding_id
         ),
-        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
+        product_arn: own_product_arn(account, region),
         generator_id: INSTANCE_PLAYBOOK.to_owned(),
         account_id: account.to_owned(),
         region: region.to_owned(),
@@ -276,7 +276,25 @@ const TYPE_NAMESPACES: &[&str] = &[
     "Sensitive Data Identifications",
 ];
 
+/// The product ARN of findings an account imports itself ("default" product).
+pub fn own_product_arn(account: &str, region: &str) -> String {
+    format!("arn:aws:securityhub:{region}:{account}:product/{account}/default")
+}
+
 impl ResponseFinding {
+    /// The finding as the account cordon runs in imports it: Security Hub accepts an
+    /// import only of the caller's own account and region, so a member account's
+    /// incident is filed under the security account. The Id and the resources keep
+    /// naming the member account, where the incident happened.
+    pub fn filed_in(&self, account: &str, region: &str) -> Self {
+        Self {
+            product_arn: own_product_arn(account, region),
+            account_id: account.to_owned(),
+            region: region.to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// Checks the fields Security Hub requires, and their documented limits, before the
     /// finding is sent: a finding Security Hub would reject is a bug here, not there.
     pub fn validate(&self) -> Result<(), String> {

@@ -22,6 +22,7 @@ fn contained(incident: &InstanceIncident) -> Outcome {
         steps,
         record: None,
         time_to_containment_ms: Some(42),
+        held_by_breaker: false,
     }
 }
 
@@ -152,4 +153,24 @@ fn the_snapshots_taken_are_listed_for_responders() {
     let without =
         instance_response_finding(&incident, "2025-01-01T00:00:00Z", &contained(&incident));
     assert!(!without.product_fields.contains_key("cordon/Snapshots"));
+}
+
+#[test]
+fn a_member_account_incident_is_filed_in_the_security_account() {
+    let incident = incident();
+    let finding =
+        instance_response_finding(&incident, "2025-01-01T00:00:00Z", &contained(&incident));
+    let filed = finding.filed_in("999988887777", "eu-west-1");
+    assert_eq!(filed.account_id, "999988887777");
+    assert_eq!(filed.region, "eu-west-1");
+    assert_eq!(
+        filed.product_arn,
+        "arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default"
+    );
+    // Where the incident happened stays visible: the Id and every resource.
+    assert_eq!(filed.id, finding.id);
+    assert!(filed.id.contains(incident.account_id.as_str()));
+    assert_eq!(filed.resources, finding.resources);
+    assert_eq!(filed.source, finding.source);
+    filed.validate().unwrap();
 }

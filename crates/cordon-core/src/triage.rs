@@ -107,13 +107,15 @@ pub(crate) fn screen(
     policy: &TriagePolicy,
     families: &[&str],
 ) -> Option<Verdict> {
-    use Decision::{Ignored, Observed};
+    use Decision::Observed;
     let kind = &finding.finding_type;
+    // Recorded (observed) rather than ignored: a finding cordon may not act on is
+    // still one people should see, and an allow-list missing a member shows up.
     if !policy.allowed_accounts.contains(&finding.account_id) {
         return Some(Verdict::new(
-            Ignored,
+            Observed,
             format!(
-                "finding is in account {}, which cordon may not act in (allowed: {})",
+                "refused: finding is in account {}, which cordon may not act in (allowed: {})",
                 finding.account_id,
                 join(&policy.allowed_accounts)
             ),

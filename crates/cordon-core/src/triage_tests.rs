@@ -187,25 +187,26 @@ fn the_table_covers_every_guardduty_fixture() {
 }
 
 #[test]
-fn a_finding_in_an_account_not_allowed_is_ignored_whatever_else_it_says() {
+fn a_finding_in_an_account_not_allowed_is_refused_whatever_else_it_says() {
     for (name, ..) in EXPECTED {
         let finding = mutated(name, |v| v["detail"]["accountId"] = json!(OTHER_ACCOUNT));
         let verdict = triage(&finding, &policy());
-        assert_eq!(
-            verdict.decision,
-            Decision::Ignored,
-            "{name}: {}",
-            verdict.reason
-        );
         if finding.resource.resource_type != "Instance" {
             // Not an instance comes first: the account is never looked at.
+            assert_eq!(verdict.decision, Decision::Ignored, "{name}");
             assert_eq!(verdict.reason, NOT_AN_INSTANCE, "{name}");
             continue;
         }
         assert_eq!(
+            verdict.decision,
+            Decision::Observed,
+            "{name}: {}",
+            verdict.reason
+        );
+        assert_eq!(
             verdict.reason,
             format!(
-                "finding is in account {OTHER_ACCOUNT}, which cordon may not act in (allowed: {ALLOWED_ACCOUNT})"
+                "refused: finding is in account {OTHER_ACCOUNT}, which cordon may not act in (allowed: {ALLOWED_ACCOUNT})"
             ),
             "{name}"
         );
@@ -254,7 +255,7 @@ fn no_allowed_accounts_refuses_everything() {
     let verdict = triage(&parsed("backdoor-c2-actor"), &policy);
     assert_verdict(
         &verdict,
-        Decision::Ignored,
+        Decision::Observed,
         "(allowed: none)",
         "no accounts",
     );
@@ -277,7 +278,7 @@ fn several_allowed_accounts_are_all_honoured() {
     let verdict = triage(&elsewhere, &policy);
     assert_verdict(
         &verdict,
-        Decision::Ignored,
+        Decision::Observed,
         &format!("(allowed: {OTHER_ACCOUNT}, {ALLOWED_ACCOUNT})"),
         "two accounts",
     );

@@ -10,6 +10,7 @@ mod guardduty;
 mod ids;
 mod ingress;
 mod parse;
+mod scope;
 
 pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
 pub use cloudtrail::{
@@ -27,3 +28,4 @@ pub use ids::{
 };
 pub use ingress::{AddedRule, IngressChange, IngressPermission};
 pub use parse::{Event, parse_event, parse_event_value};
+pub use scope::ActionScope;

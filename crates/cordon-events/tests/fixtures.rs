@@ -876,3 +876,27 @@ fn cloudtrail_records_keep_what_responders_need() {
         .unwrap();
     assert!(legacy.added_rules.is_empty());
 }
+
+#[test]
+fn every_sample_names_where_cordon_would_act() {
+    for file in files_under(Path::new(EVENTS_DIR)) {
+        if category(&file) == "invalid" {
+            continue;
+        }
+        let event = cordon_events::parse_event(&std::fs::read(&file).unwrap()).unwrap();
+        let scope = event
+            .action_scope()
+            .unwrap_or_else(|| panic!("{}: no scope", file.display()));
+        let (account, region) = match &event {
+            Event::GuardDuty(_, finding) => (finding.account_id.clone(), finding.region.clone()),
+            Event::CloudTrail(envelope, call) => {
+                (envelope.account.clone(), call.aws_region.clone())
+            }
+            Event::Other(..) => unreachable!(),
+        };
+        // The account triage checks is the account cordon acts in.
+        assert_eq!(scope.account, account, "{}", file.display());
+        assert_eq!(scope.region, Some(region), "{}", file.display());
+        assert!(!scope.incident.is_empty(), "{}", file.display());
+    }
+}

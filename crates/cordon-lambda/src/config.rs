@@ -57,7 +57,16 @@ pub struct FunctionConfig {
     /// `CORDON_BREAKER_BUDGET` (default 10): containments per account per rolling
     /// hour before cordon only observes and asks a human.
     pub breaker_budget: u32,
+    /// `CORDON_MEMBER_ROLE_NAME` (default `cordon-responder`): the role cordon assumes
+    /// in a member account to act on that account's findings.
+    pub member_role_name: String,
+    /// `CORDON_MEMBER_ROLE_EXTERNAL_ID`: sent with every assume-role call; required
+    /// when the allow-list names more than one account.
+    pub member_role_external_id: Option<String>,
 }
+
+/// The member role's default name, as `member-role.yaml` creates it.
+pub const DEFAULT_MEMBER_ROLE_NAME: &str = "cordon-responder";
 
 impl FunctionConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -170,6 +179,35 @@ impl FunctionConfig {
                     )
                 })?,
         };
+        let member_role_name =
+            read("CORDON_MEMBER_ROLE_NAME").unwrap_or_else(|| DEFAULT_MEMBER_ROLE_NAME.to_owned());
+        if !iam_name(&member_role_name, 64) {
+            return Err(invalid(
+                "CORDON_MEMBER_ROLE_NAME",
+                &member_role_name,
+                "expected an IAM role name (letters, digits and +=,.@_-, at most 64)".into(),
+            ));
+        }
+        let member_role_external_id = read("CORDON_MEMBER_ROLE_EXTERNAL_ID");
+        match &member_role_external_id {
+            Some(id) if id.len() < 2 || !external_id(id) => {
+                return Err(invalid(
+                    "CORDON_MEMBER_ROLE_EXTERNAL_ID",
+                    id,
+                    "expected 2 to 1224 of letters, digits and +=,.@:/_-".into(),
+                ));
+            }
+            None if allowed_accounts.len() > 1 => {
+                return Err(invalid(
+                    "CORDON_MEMBER_ROLE_EXTERNAL_ID",
+                    "",
+                    "CORDON_ALLOWED_ACCOUNTS names member accounts, so the member role's \
+                     external id must be set"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         Ok(Self {
             mode,
             severity_floor,
@@ -184,6 +222,8 @@ impl FunctionConfig {
             contain_tampering_principal,
             ledger_table,
             breaker_budget,
+            member_role_name,
+            member_role_external_id,
         })
     }
 
@@ -238,6 +278,22 @@ impl FunctionConfig {
     }
 }
 
+fn iam_name(name: &str, max: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// STS's pattern for an external id: `[\w+=,.@:/-]*`, at most 1224 characters.
+fn external_id(id: &str) -> bool {
+    id.len() <= 1224
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@:/_-".contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +323,8 @@ mod tests {
             ("CORDON_MODE", "dry-run"),
             ("CORDON_SEVERITY_FLOOR", "7"),
             ("CORDON_ALLOWED_ACCOUNTS", "111111111111, 222222222222"),
+            ("CORDON_MEMBER_ROLE_NAME", "ir-responder"),
+            ("CORDON_MEMBER_ROLE_EXTERNAL_ID", "org-7f3a9c2e"),
             ("CORDON_EXEMPT_TAG", "ir:exempt"),
             ("CORDON_REVOKE_ROLE_SESSIONS", "False"),
             (
@@ -298,6 +356,19 @@ mod tests {
         assert_eq!(c.severity_floor, 7.0);
         assert_eq!(c.allowed_accounts.len(), 2);
         assert_eq!(c.exempt_tag, "ir:exempt");
+        assert_eq!(c.member_role_name, "ir-responder");
+        assert_eq!(c.member_role_external_id.as_deref(), Some("org-7f3a9c2e"));
+    }
+
+    #[test]
+    fn member_accounts_need_the_external_id() {
+        let err = config(&[("CORDON_ALLOWED_ACCOUNTS", "111111111111,222222222222")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CORDON_MEMBER_ROLE_EXTERNAL_ID"), "{err}");
+        let one = config(&[("CORDON_ALLOWED_ACCOUNTS", "111111111111")]).unwrap();
+        assert_eq!(one.member_role_name, DEFAULT_MEMBER_ROLE_NAME);
+        assert_eq!(one.member_role_external_id, None);
     }
 
     #[test]
@@ -314,6 +385,8 @@ mod tests {
             ("CORDON_ADMIN_PORTS", "70000"),
             ("CORDON_BREAKER_BUDGET", "0"),
             ("CORDON_BREAKER_BUDGET", "many"),
+            ("CORDON_MEMBER_ROLE_NAME", "role/with/slashes"),
+            ("CORDON_MEMBER_ROLE_EXTERNAL_ID", "has spaces in it"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(err.contains(name), "{err}");

@@ -86,6 +86,7 @@ where
         config,
     )
     .await;
+    let tripped = matches!(admission, Admission::Tripped(..));
     let (plan, lease) = match admission {
         Admission::Skip(outcome) => return Ok(outcome),
         // Past the budget the repair still runs; only the principal waits for a human.
@@ -106,6 +107,7 @@ where
     };
     let run = execute_trail_response(&trail_ports, &plan, &settings, &utc_now()).await;
     let mut outcome = conclude(&event.event_id, &verdict, &plan, run);
+    outcome.held_by_breaker = tripped;
     if outcome.decision == Decision::Contained {
         outcome.time_to_containment_ms = Some(clock.elapsed_ms(&event.event_time, started));
     }
@@ -182,5 +184,6 @@ fn conclude(event_id: &str, verdict: &TrailVerdict, plan: &TrailPlan, run: Trail
         steps,
         record: None,
         time_to_containment_ms: None,
+        held_by_breaker: false,
     }
 }

@@ -3,7 +3,7 @@
 // The SDK futures nested in the handler are deeper than rustc's default layout limit.
 #![recursion_limit = "256"]
 
-use cordon_aws::{Clients, load_sdk_config};
+use cordon_aws::{MemberRole, Reach, load_sdk_config};
 use cordon_lambda::{FunctionConfig, serve};
 use cordon_respond_cloudtrail::{AwsTrailPorts, ContainmentClock, FUNCTION_NAME, handle_event};
 
@@ -11,16 +11,25 @@ use cordon_respond_cloudtrail::{AwsTrailPorts, ContainmentClock, FUNCTION_NAME, 
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = FunctionConfig::from_env()?;
-    let clients = Clients::new(&load_sdk_config(None, None).await);
-    let ports = AwsTrailPorts::on_aws(
-        &clients,
-        config.topic_arn.clone(),
-        config.ledger_table.clone(),
+    let member_role = MemberRole::new(
+        &config.member_role_name,
+        config.member_role_external_id.as_deref(),
     );
+    let reach = Reach::new(load_sdk_config(None, None).await, member_role);
     let clock = ContainmentClock::FindingUpdatedAt;
     let handle = |event, account| {
-        let (config, ports) = (&config, &ports);
-        async move { handle_event(event, config, &account, ports, clock).await }
+        let (config, reach) = (&config, &reach);
+        async move {
+            let acting = reach.acting_for(&account, &event).await;
+            let ports = AwsTrailPorts::across(
+                reach.home(),
+                &account,
+                &acting,
+                config.topic_arn.clone(),
+                config.ledger_table.clone(),
+            );
+            handle_event(event, config, &account, &ports, clock).await
+        }
     };
-    serve(FUNCTION_NAME, || clients.calls.count(), handle).await
+    serve(FUNCTION_NAME, || reach.home().calls.count(), handle).await
 }

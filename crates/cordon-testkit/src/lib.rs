@@ -32,7 +32,7 @@ pub use inspect_instance::{InstanceAttributes, ProfileAssociation, VolumeSnapsho
 pub use ledger_table::create_ledger_table;
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};
-pub use sdk::{TEST_REGION, sdk_config};
+pub use sdk::{TEST_REGION, sdk_config, sdk_config_in_account};
 pub use workload::{DESIRED_CAPACITY_AFTER_SETUP, EstateClients, Workload};
 
 /// The repository root, for tests and tools that read `events/` or `template.yaml`.

@@ -115,6 +115,16 @@ impl MotoServer {
         Ok(self.recording_lines()?.len())
     }
 
+    /// The signing service of every request received since the recording was last
+    /// cleared (`securityhub`, `ec2`, ...), whatever the protocol.
+    pub fn recorded_services(&self) -> Result<Vec<String>, MotoError> {
+        Ok(self
+            .recording_lines()?
+            .iter()
+            .map(|line| signing_service(line).unwrap_or_else(|| "unknown".into()))
+            .collect())
+    }
+
     fn recording_lines(&self) -> Result<Vec<String>, MotoError> {
         match std::fs::read_to_string(&self.recording) {
             Ok(raw) => Ok(raw.lines().map(str::to_owned).collect()),
@@ -181,6 +191,16 @@ fn free_port() -> std::io::Result<u16> {
         .port())
 }
 
+/// The service in a recorded request's SigV4 credential scope.
+fn signing_service(line: &str) -> Option<String> {
+    let entry: serde_json::Value = serde_json::from_str(line).ok()?;
+    let scope = entry["headers"]["Authorization"]
+        .as_str()?
+        .split("Credential=")
+        .nth(1)?;
+    scope.split('/').nth(3).map(str::to_owned)
+}
+
 /// `ec2:CreateTags` from a recorded query-protocol request (EC2, STS, IAM ...), or
 /// the `X-Amz-Target` of a JSON-protocol one.
 fn action_of_recorded_request(line: &str) -> Option<String> {
@@ -189,12 +209,7 @@ fn action_of_recorded_request(line: &str) -> Option<String> {
     if let Some(target) = headers.get("X-Amz-Target").and_then(|t| t.as_str()) {
         return Some(target.to_owned());
     }
-    let service = headers
-        .get("Authorization")
-        .and_then(|a| a.as_str())
-        .and_then(|a| a.split("Credential=").nth(1))
-        .and_then(|c| c.split('/').nth(3))
-        .unwrap_or("unknown");
+    let service = signing_service(line).unwrap_or_else(|| "unknown".into());
     let body = entry.get("body")?.as_str()?;
     // moto stores binary-safe bodies base64-encoded.
     let body = if entry.get("body_encoded").and_then(|e| e.as_bool()) == Some(true) {

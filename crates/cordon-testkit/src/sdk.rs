@@ -25,3 +25,22 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
         .load()
         .await
 }
+
+/// SDK configuration for another account of the emulator, as a person with a role
+/// there would have it: credentials the emulator's STS issues for
+/// `arn:aws:iam::<account>:role/<role>`, which it attributes to that account.
+pub async fn sdk_config_in_account(endpoint: &str, account: &str, role: &str) -> SdkConfig {
+    let home = sdk_config(endpoint).await;
+    let provider =
+        aws_config::sts::AssumeRoleProvider::builder(format!("arn:aws:iam::{account}:role/{role}"))
+            .session_name("cordon-testkit-estate")
+            .configure(&home)
+            .build()
+            .await;
+    home.into_builder()
+        .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(
+            provider,
+        ))
+        .identity_cache(aws_config::identity::IdentityCache::lazy().build())
+        .build()
+}

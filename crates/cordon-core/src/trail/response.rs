@@ -68,7 +68,7 @@ pub fn trail_response_finding(
             "{CLOUDTRAIL_PLAYBOOK}/{account}/{region}/{}",
             event.event_id
         ),
-        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
+        product_arn: crate::response_finding::own_product_arn(account, region),
         generator_id: format!("{CLOUDTRAIL_PLAYBOOK}/{}", watched.family.as_str()),
         account_id: account.to_owned(),
         region: region.to_owned(),
