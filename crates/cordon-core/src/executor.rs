@@ -105,6 +105,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         }
     };
     reports.push(ensure_report(plan, &groups));
+    let seen = incident.security_groups.as_slice();
     let listed: BTreeSet<&NetworkInterfaceId> = incident.network_interfaces.iter().collect();
     let unlisted: Vec<&NetworkInterfaceState> = live
         .iter()
@@ -117,7 +118,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         .filter(|s| s.kind == StepKind::IsolateNetworkInterface);
     let listed_reports = join_all(listed_steps.map(|s| async {
         match live.iter().find(|eni| eni.id.as_str() == s.target) {
-            Some(eni) => match isolate_interface(port, &groups, eni).await {
+            Some(eni) => match isolate_interface(port, &groups, eni, seen).await {
                 Ok((status, detail)) => s.report(status, detail),
                 Err(err) => s.failed(&err),
             },
@@ -127,7 +128,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
     let unlisted_results = join_all(
         unlisted
             .iter()
-            .map(|eni| isolate_interface(port, &groups, eni)),
+            .map(|eni| isolate_interface(port, &groups, eni, seen)),
     );
     let (listed_reports, unlisted_results) = futures_util::join!(listed_reports, unlisted_results);
     reports.extend(listed_reports);
@@ -156,11 +157,15 @@ pub async fn execute_isolation<P: NetworkIsolation>(
 }
 
 /// Moves one interface through the open group to the deny-all group, recording its
-/// original groups first (once: a re-run must not record the isolation groups).
+/// original groups once (a re-run must not record the isolation groups). The record
+/// is written while the interface moves to the open group, so it costs the critical
+/// path no round trip; an interface already moved without one (a run that stopped in
+/// between) falls back to the groups the finding saw.
 async fn isolate_interface<P: NetworkIsolation>(
     port: &P,
     groups: &IsolationGroups,
     eni: &NetworkInterfaceState,
+    seen_by_finding: &[SecurityGroupId],
 ) -> Result<(StepStatus, String), PortError> {
     if eni.groups == [groups.deny.clone()] {
         return Ok((
@@ -168,18 +173,29 @@ async fn isolate_interface<P: NetworkIsolation>(
             format!("already only in {}", groups.deny),
         ));
     }
-    let originals = match &eni.recorded_original_groups {
-        Some(recorded) => recorded.clone(),
-        None => {
-            let current = without_isolation_groups(&eni.groups, groups);
-            port.record_original_groups(&eni.id, &current).await?;
-            current
+    let (originals, record) = match &eni.recorded_original_groups {
+        Some(recorded) => (recorded.clone(), false),
+        None => match without_isolation_groups(&eni.groups, groups) {
+            current if current.is_empty() => (seen_by_finding.to_vec(), true),
+            current => (current, true),
+        },
+    };
+    let recording = async {
+        match record {
+            true => port.record_original_groups(&eni.id, &originals).await,
+            false => Ok(()),
         }
     };
-    port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.open))
-        .await?;
+    let (recorded, opened) = futures_util::join!(
+        recording,
+        port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.open))
+    );
+    opened?;
     port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.deny))
         .await?;
+    // Isolated either way; a missing record fails the step so the incident is retried
+    // and people see that release cannot restore this interface by itself.
+    recorded?;
     Ok((
         StepStatus::Done,
         format!(

@@ -572,3 +572,39 @@ async fn unreadable_instance_tags_mean_no_action() {
     assert!(cloud.writes_to(ENI1).is_empty() && cloud.writes_to(ENI2).is_empty());
     assert_eq!(cloud.instance_tag("cordon:status"), None, "not even tagged");
 }
+
+#[tokio::test]
+async fn an_unrecorded_interface_is_still_isolated_and_the_step_fails_for_a_retry() {
+    let cloud = FakeCloud::new().attach(ENI1, &[WEB]);
+    cloud.state().fail_record.push(ENI1.to_owned());
+    let reports = run(&cloud, &incident(ONE_ENI)).await;
+    // Containment first: the interface is in deny-all whatever happened to the record.
+    assert_eq!(cloud.groups_of(ENI1), [DENY]);
+    let step = report(&reports, "isolate-network-interface", ENI1);
+    assert_eq!(step.status, StepStatus::Failed, "{step:?}");
+    assert!(step.detail.contains("CreateTags"), "{step:?}");
+    assert_eq!(
+        report(&reports, "verify-isolation", INSTANCE).status,
+        StepStatus::Done
+    );
+}
+
+#[tokio::test]
+async fn an_interface_left_in_the_open_group_without_a_record_falls_back_to_the_finding() {
+    // A run moved the interface to open and stopped before its record was written.
+    let cloud = FakeCloud::new().attach(ENI1, &[OPEN]);
+    let incident = incident(ONE_ENI);
+    let reports = run(&cloud, &incident).await;
+    assert_eq!(cloud.groups_of(ENI1), [DENY]);
+    let seen: Vec<String> = incident
+        .security_groups
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(!seen.is_empty());
+    assert_eq!(cloud.recorded(ENI1), Some(seen.join(",")));
+    assert_eq!(
+        report(&reports, "isolate-network-interface", ENI1).status,
+        StepStatus::Done
+    );
+}

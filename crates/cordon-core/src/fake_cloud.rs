@@ -139,6 +139,8 @@ pub struct State {
     pub fail_ensure: bool,
     pub fail_instance_tags: bool,
     pub fail_set_groups: Vec<String>,
+    /// Recording an interface's original groups fails for these interfaces.
+    pub fail_record: Vec<String>,
     /// Reads of the deny group leave these interfaces out (a lying or stale read).
     pub deny_read_omits: Vec<String>,
     /// Reads of a group add these interfaces (a lying or stale read).
@@ -361,6 +363,9 @@ impl NetworkIsolation for FakeCloud {
     ) -> Result<(), PortError> {
         self.log_call(Call::Record(eni.to_string(), names(groups)));
         let mut state = self.state();
+        if state.fail_record.iter().any(|e| e == eni.as_str()) {
+            return Err(not_found("CreateTags", eni.as_str()));
+        }
         let Some(fake) = state.enis.get_mut(eni.as_str()) else {
             return Err(not_found("CreateTags", eni.as_str()));
         };
