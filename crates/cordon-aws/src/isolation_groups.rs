@@ -165,25 +165,34 @@ async fn revoke_all(
 ) -> PortResult<bool> {
     let changed = !group.ip_permissions().is_empty() || !group.ip_permissions_egress().is_empty();
     // A concurrent invocation may have revoked a rule first: NotFound means gone, and
-    // the read-back in verification proves the group is empty.
-    if !group.ip_permissions().is_empty() {
+    // the read-back in verification proves the group is empty. Both directions at
+    // once: first use in a VPC is on the critical path.
+    let ingress = async {
+        if group.ip_permissions().is_empty() {
+            return Ok(());
+        }
         let sent = client
             .revoke_security_group_ingress()
             .group_id(id.as_str())
             .set_ip_permissions(Some(group.ip_permissions().to_vec()))
             .send()
             .await;
-        ignore(sent.map(drop), "ec2:RevokeSecurityGroupIngress", NOT_FOUND)?;
-    }
-    if !group.ip_permissions_egress().is_empty() {
+        ignore(sent.map(drop), "ec2:RevokeSecurityGroupIngress", NOT_FOUND)
+    };
+    let egress = async {
+        if group.ip_permissions_egress().is_empty() {
+            return Ok(());
+        }
         let sent = client
             .revoke_security_group_egress()
             .group_id(id.as_str())
             .set_ip_permissions(Some(group.ip_permissions_egress().to_vec()))
             .send()
             .await;
-        ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)?;
-    }
+        ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
+    };
+    let (ingress, egress) = tokio::join!(ingress, egress);
+    ingress.and(egress)?;
     Ok(changed)
 }
 
@@ -196,7 +205,10 @@ async fn allow_all(
     let ingress = missing_allow_all(group.ip_permissions());
     let egress = missing_allow_all(group.ip_permissions_egress());
     let changed = ingress.is_some() || egress.is_some();
-    if let Some(missing) = ingress {
+    let ingress = async {
+        let Some(missing) = ingress else {
+            return Ok(());
+        };
         let sent = client
             .authorize_security_group_ingress()
             .group_id(id.as_str())
@@ -207,9 +219,12 @@ async fn allow_all(
             sent.map(drop),
             "ec2:AuthorizeSecurityGroupIngress",
             DUPLICATE,
-        )?;
-    }
-    if let Some(missing) = egress {
+        )
+    };
+    let egress = async {
+        let Some(missing) = egress else {
+            return Ok(());
+        };
         let sent = client
             .authorize_security_group_egress()
             .group_id(id.as_str())
@@ -220,8 +235,10 @@ async fn allow_all(
             sent.map(drop),
             "ec2:AuthorizeSecurityGroupEgress",
             DUPLICATE,
-        )?;
-    }
+        )
+    };
+    let (ingress, egress) = tokio::join!(ingress, egress);
+    ingress.and(egress)?;
     Ok(changed)
 }
 
