@@ -72,10 +72,26 @@ pub async fn admit<L: IncidentLedger>(
         key: key.to_owned(),
         holder: holder(),
     };
-    match ledger
-        .claim(key, &lease.holder, now, settings.lease_secs)
-        .await
-    {
+    // The budget is spent alongside the claim, not after it: both are on the critical
+    // path before isolation. Spending is idempotent per incident key, so a duplicate
+    // that loses the claim spends nothing twice; a spend for an incident that is then
+    // not acted on only makes the breaker trip sooner, never later.
+    let budget = settings.breaker_budget.filter(|_| contains);
+    let spending = async {
+        match budget {
+            Some(budget) => Some(
+                ledger
+                    .spend(account, key, now, settings.window_secs, budget)
+                    .await,
+            ),
+            None => None,
+        }
+    };
+    let (claim, spent) = futures_util::join!(
+        ledger.claim(key, &lease.holder, now, settings.lease_secs),
+        spending
+    );
+    match claim {
         Ok(Claim::Acquired) => {}
         Ok(Claim::InProgress { lease_until }) => {
             return Admission::Skip(Outcome::without_steps(
@@ -105,13 +121,10 @@ pub async fn admit<L: IncidentLedger>(
             ));
         }
     }
-    let Some(budget) = settings.breaker_budget.filter(|_| contains) else {
+    let (Some(budget), Some(spent)) = (budget, spent) else {
         return Admission::Proceed(lease);
     };
-    match ledger
-        .spend(account, key, now, settings.window_secs, budget)
-        .await
-    {
+    match spent {
         Ok(Budget::Spent { .. }) => Admission::Proceed(lease),
         Ok(Budget::Exhausted { used }) => Admission::Tripped(
             lease,

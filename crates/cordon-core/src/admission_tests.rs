@@ -233,3 +233,27 @@ async fn an_unreadable_ledger_means_no_action() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_duplicate_spends_no_second_share_of_the_budget() {
+    let ledger = MemoryLedger::default();
+    let s = settings(Some(2));
+    assert!(matches!(
+        admit(&ledger, "a", "111111111111", true, &s, 1000).await,
+        Admission::Proceed(_)
+    ));
+    // The same incident again, while the first still holds it: skipped, and the
+    // budget still has room for one more incident.
+    assert!(matches!(
+        admit(&ledger, "a", "111111111111", true, &s, 1001).await,
+        Admission::Skip(_)
+    ));
+    assert!(matches!(
+        admit(&ledger, "b", "111111111111", true, &s, 1002).await,
+        Admission::Proceed(_)
+    ));
+    assert!(matches!(
+        admit(&ledger, "c", "111111111111", true, &s, 1003).await,
+        Admission::Tripped(..)
+    ));
+}
