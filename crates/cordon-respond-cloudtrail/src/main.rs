@@ -3,7 +3,7 @@
 // The SDK futures nested in the handler are deeper than rustc's default layout limit.
 #![recursion_limit = "256"]
 
-use cordon_aws::{MemberRole, Reach, load_sdk_config};
+use cordon_aws::{MemberRole, Reach, current_account, load_sdk_config};
 use cordon_lambda::{FunctionConfig, serve};
 use cordon_respond_cloudtrail::{AwsTrailPorts, ContainmentClock, FUNCTION_NAME, handle_event};
 
@@ -15,7 +15,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         &config.member_role_name,
         config.member_role_external_id.as_deref(),
     );
-    let reach = Reach::new(load_sdk_config(None, None).await, member_role);
+    let sdk = load_sdk_config(None, None).await;
+    let reach = Reach::new(sdk.clone(), member_role);
+    let account = tokio::sync::OnceCell::new();
+    let own_account = || async {
+        let asked = account.get_or_try_init(|| current_account(&sdk)).await;
+        asked.cloned().map_err(|e| e.to_string())
+    };
     let clock = ContainmentClock::FindingUpdatedAt;
     let handle = |event, account| {
         let (config, reach) = (&config, &reach);
@@ -31,5 +37,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             handle_event(event, config, &account, &ports, clock).await
         }
     };
-    serve(FUNCTION_NAME, || reach.home().calls.count(), handle).await
+    serve(
+        FUNCTION_NAME,
+        || reach.home().calls.count(),
+        own_account,
+        handle,
+    )
+    .await
 }
