@@ -12,6 +12,7 @@ use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use cordon_events::{AccountId, ActionScope, parse_event_value};
+use tokio::sync::OnceCell;
 
 /// The role cordon assumes in member accounts (`CORDON_MEMBER_ROLE_NAME`,
 /// `CORDON_MEMBER_ROLE_EXTERNAL_ID`).
@@ -47,11 +48,13 @@ impl MemberRole {
 }
 
 /// The function's own clients and what it needs to build clients elsewhere.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Reach {
     sdk: SdkConfig,
     home: Clients,
     member_role: MemberRole,
+    /// The credentials' own account, asked of STS once if ever needed.
+    own_account: OnceCell<AccountId>,
 }
 
 impl Reach {
@@ -61,7 +64,22 @@ impl Reach {
             sdk,
             home,
             member_role,
+            own_account: OnceCell::new(),
         }
+    }
+
+    /// From the standard AWS configuration, as a Lambda function starts.
+    pub async fn load(member_role: MemberRole) -> Self {
+        Self::new(crate::load_sdk_config(None, None).await, member_role)
+    }
+
+    /// The account the function's credentials belong to (STS, once).
+    pub async fn own_account(&self) -> Result<AccountId, String> {
+        self.own_account
+            .get_or_try_init(|| crate::current_account(&self.sdk))
+            .await
+            .cloned()
+            .map_err(|e| e.to_string())
     }
 
     /// The clients in the account cordon runs in: recording, notification, the ledger.

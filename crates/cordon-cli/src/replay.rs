@@ -4,7 +4,7 @@
 use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
-use cordon_aws::{MemberRole, Reach, current_account, load_sdk_config};
+use cordon_aws::{MemberRole, Reach, load_sdk_config};
 use cordon_contain_credentials::AwsCredentialPorts;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::{Decision, Mode, Outcome};
@@ -19,7 +19,6 @@ use tokio::sync::OnceCell;
 /// The clients in the account cordon runs in, and the way to the accounts and
 /// regions events name.
 struct Aws {
-    sdk: aws_config::SdkConfig,
     reach: Reach,
 }
 
@@ -174,8 +173,7 @@ impl Replayer {
                     self.config.member_role_external_id.as_deref(),
                 );
                 Aws {
-                    reach: Reach::new(sdk.clone(), member_role),
-                    sdk,
+                    reach: Reach::new(sdk, member_role),
                 }
             })
             .await
@@ -190,7 +188,11 @@ impl Replayer {
                 // allowed account is acted on through the member role.
                 match self.config.allowed_accounts.first() {
                     Some(first) if self.config.mode == Mode::DryRun => Ok(first.clone()),
-                    _ => current_account(&self.aws().await.sdk)
+                    _ => self
+                        .aws()
+                        .await
+                        .reach
+                        .own_account()
                         .await
                         .map_err(|e| format!("cannot determine the current AWS account: {e}")),
                 }

@@ -3,7 +3,7 @@
 // The SDK futures nested in the handler are deeper than rustc's default layout limit.
 #![recursion_limit = "256"]
 
-use cordon_aws::{MemberRole, Reach, current_account, load_sdk_config};
+use cordon_aws::{MemberRole, Reach};
 use cordon_lambda::{FunctionConfig, serve};
 use cordon_respond_cloudtrail::{AwsTrailPorts, ContainmentClock, FUNCTION_NAME, handle_event};
 
@@ -15,13 +15,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         &config.member_role_name,
         config.member_role_external_id.as_deref(),
     );
-    let sdk = load_sdk_config(None, None).await;
-    let reach = Reach::new(sdk.clone(), member_role);
-    let account = tokio::sync::OnceCell::new();
-    let own_account = || async {
-        let asked = account.get_or_try_init(|| current_account(&sdk)).await;
-        asked.cloned().map_err(|e| e.to_string())
-    };
+    let reach = Reach::load(member_role).await;
     let clock = ContainmentClock::FindingUpdatedAt;
     let handle = |event, account| {
         let (config, reach) = (&config, &reach);
@@ -40,7 +34,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     serve(
         FUNCTION_NAME,
         || reach.home().calls.count(),
-        own_account,
+        || reach.own_account(),
         handle,
     )
     .await
