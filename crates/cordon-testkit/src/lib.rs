@@ -14,6 +14,7 @@ mod inspect_instance;
 mod ledger_table;
 mod moto;
 mod python_env;
+mod runtime_api;
 mod sdk;
 mod workload;
 
@@ -32,6 +33,7 @@ pub use inspect_instance::{InstanceAttributes, ProfileAssociation, VolumeSnapsho
 pub use ledger_table::create_ledger_table;
 pub use moto::{MOTO_VERSION, MotoError, MotoServer, ensure_moto_installed, shared_moto};
 pub use python_env::{PythonEnv, PythonEnvError, cache_dir, ensure_python_env};
+pub use runtime_api::{InvocationResult, ResultKind, RuntimeApi};
 pub use sdk::{TEST_REGION, sdk_config, sdk_config_in_account};
 pub use workload::{DESIRED_CAPACITY_AFTER_SETUP, EstateClients, Workload};
 

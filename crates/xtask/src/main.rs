@@ -1,10 +1,12 @@
-//! `cargo xtask demo | test | lint`: the project's two set-up commands and their parts.
+//! `cargo xtask demo | test | lint | package`: the project's two set-up commands and their parts.
 
+mod bench;
 mod cmd;
 mod demo;
 mod demo_audit;
 mod demo_identities;
 mod lint;
+mod package;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +28,12 @@ enum Task {
     Test,
     /// Lint template.yaml (cfn-lint, sam validate --lint, and the expanded template).
     Lint,
+    /// Build every function of template.yaml into a Lambda zip with cargo-lambda
+    /// (release, the template's architecture), then run `sam build` on the template.
+    Package,
+    /// Measure time to isolation, cold start, memory, size and a burst under faults,
+    /// and write the figures to BENCHMARKS.md.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +41,8 @@ fn main() -> ExitCode {
         Task::Demo => demo::run(),
         Task::Test => test::run(),
         Task::Lint => lint::run(),
+        Task::Package => package::run(),
+        Task::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -30,6 +30,8 @@ pub fn run() -> Result<(), String> {
         run_command("cargo test", cargo().args(["test", "--workspace"]))
     })?;
     step("template lint", crate::lint::run)?;
+    // Slowest, and only when template.yaml or a dependency changed: last.
+    step("package check", crate::package::check)?;
     println!("\nall checks passed");
     Ok(())
 }
