@@ -191,7 +191,7 @@ async fn revoke_all(
             .await;
         ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
     };
-    let (ingress, egress) = tokio::join!(ingress, egress);
+    let (ingress, egress) = tokio::join!(Box::pin(ingress), Box::pin(egress));
     ingress.and(egress)?;
     Ok(changed)
 }
@@ -237,7 +237,7 @@ async fn allow_all(
             DUPLICATE,
         )
     };
-    let (ingress, egress) = tokio::join!(ingress, egress);
+    let (ingress, egress) = tokio::join!(Box::pin(ingress), Box::pin(egress));
     ingress.and(egress)?;
     Ok(changed)
 }

@@ -87,9 +87,11 @@ pub async fn admit<L: IncidentLedger>(
             None => None,
         }
     };
+    // Boxed: the SDK's request futures are large, and two side by side inline would
+    // overflow a 2 MiB thread stack in debug builds.
     let (claim, spent) = futures_util::join!(
-        ledger.claim(key, &lease.holder, now, settings.lease_secs),
-        spending
+        Box::pin(ledger.claim(key, &lease.holder, now, settings.lease_secs)),
+        Box::pin(spending)
     );
     match claim {
         Ok(Claim::Acquired) => {}

@@ -186,9 +186,10 @@ async fn isolate_interface<P: NetworkIsolation>(
             false => Ok(()),
         }
     };
+    // Boxed, as the SDK's request futures are large (see `admission`).
     let (recorded, opened) = futures_util::join!(
-        recording,
-        port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.open))
+        Box::pin(recording),
+        Box::pin(port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.open)))
     );
     opened?;
     port.set_network_interface_groups(&eni.id, std::slice::from_ref(&groups.deny))
