@@ -49,12 +49,7 @@ async fn forty_duplicate_findings_under_ten_percent_faults_lose_nothing_and_do_n
         &moto.endpoint(),
         Faults {
             rate: 0.1,
-            kinds: vec![
-                FaultKind::Throttle,
-                FaultKind::InternalError,
-                FaultKind::Unavailable,
-                FaultKind::DropConnection,
-            ],
+            kinds: FaultKind::ALL.to_vec(),
             seed: 40,
             ..Faults::default()
         },

@@ -43,12 +43,7 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
         &moto.endpoint(),
         Faults {
             rate: 0.2,
-            kinds: vec![
-                FaultKind::Throttle,
-                FaultKind::InternalError,
-                FaultKind::Unavailable,
-                FaultKind::DropConnection,
-            ],
+            kinds: FaultKind::ALL.to_vec(),
             seed: 20,
             ..Faults::default()
         },

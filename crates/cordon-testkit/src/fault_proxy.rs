@@ -31,6 +31,16 @@ pub enum FaultKind {
     DropConnection,
 }
 
+impl FaultKind {
+    /// Every kind of fault, for runs that should meet them all.
+    pub const ALL: [FaultKind; 4] = [
+        FaultKind::Throttle,
+        FaultKind::InternalError,
+        FaultKind::Unavailable,
+        FaultKind::DropConnection,
+    ];
+}
+
 /// What the proxy does to requests. The default injects nothing and adds no latency.
 #[derive(Debug, Clone)]
 pub struct Faults {

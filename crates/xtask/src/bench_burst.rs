@@ -87,12 +87,7 @@ pub async fn run(instances: usize) -> Result<Section, String> {
     for n in 0..CONCURRENCY {
         let faults = Faults {
             rate: FAULT_RATE,
-            kinds: vec![
-                FaultKind::Throttle,
-                FaultKind::InternalError,
-                FaultKind::Unavailable,
-                FaultKind::DropConnection,
-            ],
+            kinds: FaultKind::ALL.to_vec(),
             seed: SEED + n as u64,
             ..Faults::default()
         };
