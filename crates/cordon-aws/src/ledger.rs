@@ -1,12 +1,13 @@
 //! The exactly-once ledger on a DynamoDB table keyed by `pk` (string): one item per
 //! incident (`incident#<key>`) holding its claim or outcome, and one per account
-//! (`budget#<account>`) holding the containments of the rolling window. Every write is
-//! conditional, so concurrent invocations cannot both win.
+//! (`budget#<account>`) holding the containments of the rolling window and the set of
+//! their incident keys. Every write is conditional, so concurrent invocations cannot
+//! both win.
 
 use crate::error::has_code;
 use crate::port_error;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use cordon_core::ports::PortResult;
 use cordon_core::{Budget, Claim, IncidentLedger, PortError};
 use std::collections::HashMap;
@@ -187,6 +188,12 @@ impl IncidentLedger for DynamoLedger {
         budget: u32,
     ) -> PortResult<Budget> {
         let pk = format!("budget#{account}");
+        if let Some(granted) = self
+            .spend_at_once(&pk, key, now, window_secs, budget)
+            .await?
+        {
+            return Ok(granted);
+        }
         for _ in 0..BUDGET_ATTEMPTS {
             let item = self.item(&pk).await?;
             let version = item.as_ref().map_or(0, |i| number(i, "version"));
@@ -197,12 +204,7 @@ impl IncidentLedger for DynamoLedger {
                 .and_then(|v| v.as_l().ok())
                 .map(|l| l.iter().filter_map(|v| v.as_s().ok().cloned()).collect())
                 .unwrap_or_default();
-            entries.retain(|entry| {
-                entry
-                    .split_once('#')
-                    .and_then(|(at, _)| at.parse::<u64>().ok())
-                    .is_some_and(|at| at + window_secs > now)
-            });
+            entries.retain(|entry| in_window(entry, now, window_secs));
             if entries
                 .iter()
                 .any(|e| e.split_once('#').is_some_and(|(_, k)| k == key))
@@ -217,6 +219,10 @@ impl IncidentLedger for DynamoLedger {
                 });
             }
             entries.push(format!("{now}#{key}"));
+            let keys = entries
+                .iter()
+                .filter_map(|e| e.split_once('#').map(|(_, k)| k.to_owned()))
+                .collect();
             let put = self
                 .client
                 .put_item()
@@ -227,6 +233,7 @@ impl IncidentLedger for DynamoLedger {
                     "spent",
                     AttributeValue::L(entries.iter().map(|e| s(e)).collect()),
                 )
+                .item("spent_keys", AttributeValue::Ss(keys))
                 .item("expires_at", n(now + RETENTION_SECS))
                 .condition_expression("attribute_not_exists(pk) OR version = :version")
                 .expression_attribute_values(":version", n(version))
@@ -251,6 +258,73 @@ impl IncidentLedger for DynamoLedger {
             transient: true,
         })
     }
+}
+
+impl DynamoLedger {
+    /// The budget spent in one conditional write, the common case on the critical
+    /// path: it appends while the list, stale entries included, is under budget and
+    /// does not hold this incident. `None` sends the caller to the read-prune-write
+    /// path (a full list that may hold stale entries, this incident already counted, or
+    /// an item from before `spent_keys` existed). `version` goes up with every write,
+    /// so that path's optimistic writes see this one.
+    async fn spend_at_once(
+        &self,
+        pk: &str,
+        key: &str,
+        now: u64,
+        window_secs: u64,
+        budget: u32,
+    ) -> PortResult<Option<Budget>> {
+        let updated = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .update_expression(
+                "SET spent = list_append(if_not_exists(spent, :empty), :entry), expires_at = :expires \
+                 ADD version :one, spent_keys :keys",
+            )
+            .condition_expression(
+                "attribute_not_exists(spent) OR (attribute_exists(spent_keys) \
+                 AND size(spent) < :budget AND NOT contains(spent_keys, :key))",
+            )
+            .expression_attribute_values(":empty", AttributeValue::L(Vec::new()))
+            .expression_attribute_values(":entry", AttributeValue::L(vec![s(&format!("{now}#{key}"))]))
+            .expression_attribute_values(":expires", n(now + RETENTION_SECS))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":keys", AttributeValue::Ss(vec![key.to_owned()]))
+            .expression_attribute_values(":key", s(key))
+            .expression_attribute_values(":budget", n(u64::from(budget)))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match updated {
+            Ok(out) => {
+                let used = out
+                    .attributes()
+                    .and_then(|item| item.get("spent"))
+                    .and_then(|v| v.as_l().ok())
+                    .map_or(1, |entries| {
+                        entries
+                            .iter()
+                            .filter_map(|e| e.as_s().ok())
+                            .filter(|e| in_window(e, now, window_secs))
+                            .count()
+                    });
+                Ok(Some(Budget::Spent { used }))
+            }
+            Err(err) if has_code(&err, CONDITION_FAILED) => Ok(None),
+            Err(err) => Err(port_error("dynamodb:UpdateItem", err)),
+        }
+    }
+}
+
+/// Whether a budget entry `<epoch seconds>#<incident key>` falls in the window.
+fn in_window(entry: &str, now: u64, window_secs: u64) -> bool {
+    entry
+        .split_once('#')
+        .and_then(|(at, _)| at.parse::<u64>().ok())
+        .is_some_and(|at| at + window_secs > now)
 }
 
 /// The ledger a function uses: the DynamoDB table when one is configured, none in a

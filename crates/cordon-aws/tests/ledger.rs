@@ -3,6 +3,7 @@
 
 mod support;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use cordon_aws::DynamoLedger;
 use cordon_core::{Budget, Claim, IncidentLedger};
 use cordon_testkit::create_ledger_table;
@@ -117,4 +118,76 @@ async fn concurrent_containments_cannot_overspend_the_budget() {
             .unwrap(),
         Budget::Spent { used: 1 }
     ));
+}
+
+#[tokio::test]
+async fn the_same_incident_spends_once_whichever_path_counts_it() {
+    let clients = clients().await;
+    let table = unique("cordon-ledger");
+    create_ledger_table(&clients.dynamodb, &table)
+        .await
+        .unwrap();
+    let ledger = DynamoLedger::new(clients.dynamodb.clone(), &table);
+    let account = "111111111111";
+    // Under budget: the one-write path counts it, and a repeat is not a second spend.
+    for now in [1000, 1001] {
+        assert_eq!(
+            ledger.spend(account, "a", now, 3600, 5).await.unwrap(),
+            Budget::Spent { used: 1 }
+        );
+    }
+    // One write, not read-prune-write: a stale entry stays until the list is full.
+    let stale = unique("stale");
+    assert!(ledger.spend(&stale, "old", 1, 3600, 5).await.is_ok());
+    assert_eq!(
+        ledger.spend(&stale, "new", 100_000, 3600, 5).await.unwrap(),
+        Budget::Spent { used: 1 }
+    );
+    let entries = |item: &std::collections::HashMap<String, AttributeValue>| {
+        item["spent"].as_l().unwrap().len()
+    };
+    let read = |account: String| {
+        let client = clients.dynamodb.clone();
+        let table = table.clone();
+        async move {
+            client
+                .get_item()
+                .table_name(&table)
+                .key("pk", AttributeValue::S(format!("budget#{account}")))
+                .send()
+                .await
+                .unwrap()
+                .item
+                .unwrap()
+        }
+    };
+    assert_eq!(entries(&read(stale).await), 2);
+    // An item written before the key set existed is read, pruned and rewritten.
+    let old = unique("old");
+    clients
+        .dynamodb
+        .put_item()
+        .table_name(&table)
+        .item("pk", AttributeValue::S(format!("budget#{old}")))
+        .item("version", AttributeValue::N("1".into()))
+        .item(
+            "spent",
+            AttributeValue::L(vec![AttributeValue::S("1000#a".into())]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.spend(&old, "a", 1001, 3600, 5).await.unwrap(),
+        Budget::Spent { used: 1 }
+    );
+    assert_eq!(
+        ledger.spend(&old, "b", 1002, 3600, 5).await.unwrap(),
+        Budget::Spent { used: 2 }
+    );
+    let item = read(old).await;
+    assert_eq!(entries(&item), 2, "{item:?}");
+    let mut keys = item["spent_keys"].as_ss().unwrap().clone();
+    keys.sort();
+    assert_eq!(keys, ["a", "b"]);
 }
