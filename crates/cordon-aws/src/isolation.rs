@@ -44,8 +44,18 @@ pub(crate) fn filter(name: &str, value: &str) -> Filter {
 }
 
 impl NetworkIsolation for Ec2Isolation {
-    async fn ensure_isolation_groups(&self, vpc: &VpcId) -> PortResult<IsolationGroups> {
-        crate::isolation_groups::ensure(&self.client, vpc).await
+    type GroupsFound = crate::isolation_groups::IsolationGroupsFound;
+
+    async fn find_isolation_groups(&self, vpc: &VpcId) -> PortResult<Self::GroupsFound> {
+        crate::isolation_groups::find_pair(&self.client, vpc).await
+    }
+
+    async fn ensure_isolation_groups(
+        &self,
+        vpc: &VpcId,
+        found: Self::GroupsFound,
+    ) -> PortResult<IsolationGroups> {
+        crate::isolation_groups::ensure(&self.client, vpc, found).await
     }
 
     async fn untag_resources(&self, resources: &[String], keys: &[&str]) -> PortResult<()> {

@@ -40,10 +40,33 @@ impl Role {
     }
 }
 
-pub(crate) async fn ensure(client: &Client, vpc: &VpcId) -> PortResult<IsolationGroups> {
+/// A VPC's isolation groups as a read found them, before anything is changed.
+#[derive(Clone, Debug)]
+pub struct IsolationGroupsFound {
+    open: Option<SecurityGroup>,
+    deny: Option<SecurityGroup>,
+}
+
+/// Reads only, so it can run before the incident is claimed and the exemption known.
+pub(crate) async fn find_pair(client: &Client, vpc: &VpcId) -> PortResult<IsolationGroupsFound> {
     let (open, deny) = tokio::join!(
-        ensure_group(client, vpc, Role::Open),
-        ensure_group(client, vpc, Role::Deny)
+        Box::pin(find(client, vpc, Role::Open)),
+        Box::pin(find(client, vpc, Role::Deny))
+    );
+    Ok(IsolationGroupsFound {
+        open: open?,
+        deny: deny?,
+    })
+}
+
+pub(crate) async fn ensure(
+    client: &Client,
+    vpc: &VpcId,
+    found: IsolationGroupsFound,
+) -> PortResult<IsolationGroups> {
+    let (open, deny) = tokio::join!(
+        Box::pin(ensure_group(client, vpc, Role::Open, found.open)),
+        Box::pin(ensure_group(client, vpc, Role::Deny, found.deny))
     );
     let ((open, open_changed), (deny, deny_changed)) = (open?, deny?);
     Ok(IsolationGroups {
@@ -58,17 +81,109 @@ async fn ensure_group(
     client: &Client,
     vpc: &VpcId,
     role: Role,
+    found: Option<SecurityGroup>,
 ) -> PortResult<(SecurityGroupId, bool)> {
-    let (group, created) = match find(client, vpc, role).await? {
-        Some(group) => (group, false),
-        None => (create(client, vpc, role).await?, true),
+    let group = match found {
+        Some(group) => group,
+        None => match create(client, vpc, role).await? {
+            Created::New(id) => {
+                set_up_new(client, &id, role).await?;
+                return Ok((id, true));
+            }
+            Created::RaceLost(group) => group,
+        },
     };
     let id: SecurityGroupId = parse_id("ec2:DescribeSecurityGroups", group.group_id())?;
     let corrected = match role {
         Role::Deny => revoke_all(client, &id, &group).await?,
         Role::Open => allow_all(client, &id, &group).await?,
     };
-    Ok((id, created || corrected))
+    Ok((id, corrected))
+}
+
+/// A group this call created has exactly EC2's defaults: no ingress, and all egress
+/// (IPv4, and IPv6 when the VPC has it). Its rules are set from that knowledge, with
+/// no read first: first use in a VPC is on the critical path. The read-back in
+/// verification proves the deny-all group empty.
+async fn set_up_new(client: &Client, id: &SecurityGroupId, role: Role) -> PortResult<()> {
+    let all = || IpPermission::builder().ip_protocol("-1");
+    let v4 = || IpRange::builder().cidr_ip("0.0.0.0/0").build();
+    let v6 = || Ipv6Range::builder().cidr_ipv6("::/0").build();
+    let (first, second) = match role {
+        Role::Open => tokio::join!(
+            Box::pin(until_visible(|| async {
+                let sent = client
+                    .authorize_security_group_ingress()
+                    .group_id(id.as_str())
+                    .ip_permissions(all().ip_ranges(v4()).ipv6_ranges(v6()).build())
+                    .send()
+                    .await;
+                ignore(
+                    sent.map(drop),
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    DUPLICATE,
+                )
+            })),
+            Box::pin(until_visible(|| async {
+                let sent = client
+                    .authorize_security_group_egress()
+                    .group_id(id.as_str())
+                    .ip_permissions(all().ipv6_ranges(v6()).build())
+                    .send()
+                    .await;
+                ignore(
+                    sent.map(drop),
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    DUPLICATE,
+                )
+            }))
+        ),
+        // One call per address family: EC2 refuses a revoke naming a rule that is not
+        // there, and the IPv6 one exists only in a VPC with IPv6.
+        Role::Deny => tokio::join!(
+            Box::pin(until_visible(|| async {
+                let sent = client
+                    .revoke_security_group_egress()
+                    .group_id(id.as_str())
+                    .ip_permissions(all().ip_ranges(v4()).build())
+                    .send()
+                    .await;
+                ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
+            })),
+            Box::pin(until_visible(|| async {
+                let sent = client
+                    .revoke_security_group_egress()
+                    .group_id(id.as_str())
+                    .ip_permissions(all().ipv6_ranges(v6()).build())
+                    .send()
+                    .await;
+                ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
+            }))
+        ),
+    };
+    first.and(second)
+}
+
+/// EC2 is eventually consistent: a group just created can be unknown to the next
+/// call for a moment, and the SDK does not retry `InvalidGroup.NotFound`.
+pub(crate) async fn until_visible<F, Fut>(mut call: F) -> PortResult<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = PortResult<()>>,
+{
+    const ATTEMPTS: u32 = 6;
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(err)
+                if err.code.as_deref() == Some("InvalidGroup.NotFound") && attempt < ATTEMPTS =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 async fn find(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Option<SecurityGroup>> {
@@ -86,7 +201,13 @@ async fn find(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Option<Sec
     Ok(found.security_groups().first().cloned())
 }
 
-async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<SecurityGroup> {
+enum Created {
+    New(SecurityGroupId),
+    /// Another invocation created it first: its group, as found.
+    RaceLost(SecurityGroup),
+}
+
+async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Created> {
     let description = match role {
         Role::Open => "cordon isolation: allows all traffic so tracked flows become untracked",
         Role::Deny => "cordon isolation: no rules, nothing in or out",
@@ -111,15 +232,17 @@ async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Security
         )
         .send()
         .await;
-    let id = match created {
-        Ok(out) => out.group_id().unwrap_or_default().to_owned(),
-        // Another invocation won the race: use its group.
+    match created {
+        Ok(out) => Ok(Created::New(parse_id(
+            "ec2:CreateSecurityGroup",
+            out.group_id(),
+        )?)),
         Err(e)
             if e.as_service_error()
                 .and_then(|s| aws_sdk_ec2::error::ProvideErrorMetadata::code(s))
                 == Some("InvalidGroup.Duplicate") =>
         {
-            return find(client, vpc, role).await?.ok_or_else(|| PortError {
+            let found = find(client, vpc, role).await?.ok_or_else(|| PortError {
                 operation: "ec2:CreateSecurityGroup",
                 code: Some("InvalidGroup.Duplicate".into()),
                 message: format!(
@@ -127,12 +250,11 @@ async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Security
                     role.tag_value()
                 ),
                 transient: false,
-            });
+            })?;
+            Ok(Created::RaceLost(found))
         }
-        Err(e) => return Err(port_error("ec2:CreateSecurityGroup", e)),
-    };
-    let id: SecurityGroupId = parse_id("ec2:CreateSecurityGroup", Some(&id))?;
-    describe_by_id(client, &id).await
+        Err(e) => Err(port_error("ec2:CreateSecurityGroup", e)),
+    }
 }
 
 pub(crate) async fn describe_by_id(

@@ -2,8 +2,8 @@ use crate::ports::InstancePorts;
 use cordon_core::credential_playbook::Exemption;
 use cordon_core::{
     Admission, Decision, EvidencePreservation, FindingRecorder, IncidentLedger,
-    InstanceCredentials, InstanceIncident, Mode, NetworkIsolation, Notifier, Outcome,
-    PlaybookPorts, ServiceRotation, execute_instance_playbook, instance_notification,
+    InstanceCredentials, InstanceIncident, IsolationSurvey, Mode, NetworkIsolation, Notifier,
+    Outcome, PlaybookPorts, ServiceRotation, execute_surveyed_playbook, instance_notification,
     instance_response_finding, plan_instance_playbook, step_failures, triage,
 };
 use cordon_events::{AccountId, ParseError};
@@ -60,9 +60,28 @@ where
             let key = format!("guardduty/{}/{}", incident.finding_id, incident.instance_id);
             let contains = decision == Decision::Contained;
             let account = incident.account_id.as_str();
-            match admit_incident(&ports.ledger, &key, account, contains, config).await {
-                Admission::Skip(outcome) => return Ok(outcome),
-                Admission::Tripped(lease, why) => (
+            // Isolation's reads change nothing, so they go alongside the claim instead
+            // of after it; a duplicate or a tripped breaker only wasted three reads.
+            let survey = async {
+                match contains {
+                    true => Some(IsolationSurvey::read(&ports.network, &incident).await),
+                    false => None,
+                }
+            };
+            // Boxed, as the SDK's request futures are large (see `cordon_core::admit`).
+            let (admission, survey) = tokio::join!(
+                Box::pin(admit_incident(
+                    &ports.ledger,
+                    &key,
+                    account,
+                    contains,
+                    config
+                )),
+                Box::pin(survey)
+            );
+            match (admission, survey) {
+                (Admission::Skip(outcome), _) => return Ok(outcome),
+                (Admission::Tripped(lease, why), _) => (
                     Outcome {
                         held_by_breaker: true,
                         ..Outcome::without_steps(
@@ -72,18 +91,18 @@ where
                     },
                     lease,
                 ),
-                Admission::Proceed(lease) if contains => {
+                (Admission::Proceed(lease), Some(survey)) => {
                     let playbook = Playbook {
                         ports: ports.playbook(),
                         settings: config.playbook(),
                         exempt_tag: &config.exempt_tag,
                     };
                     (
-                        Box::pin(contain(&incident, &verdict.reason, &playbook)).await,
+                        Box::pin(contain(&incident, &verdict.reason, &playbook, survey)).await,
                         lease,
                     )
                 }
-                Admission::Proceed(lease) => {
+                (Admission::Proceed(lease), None) => {
                     (Outcome::without_steps(decision, verdict.reason), lease)
                 }
             }
@@ -118,6 +137,7 @@ async fn contain<N, C, E, S>(
     incident: &InstanceIncident,
     reason: &str,
     playbook: &Playbook<'_, N, C, E, S>,
+    survey: IsolationSurvey<N::GroupsFound>,
 ) -> Outcome
 where
     N: NetworkIsolation,
@@ -127,9 +147,15 @@ where
 {
     let plan = plan_instance_playbook(incident, playbook.settings);
     let now = utc_now();
-    let run =
-        execute_instance_playbook(&playbook.ports, incident, &plan, playbook.exempt_tag, &now)
-            .await;
+    let run = execute_surveyed_playbook(
+        &playbook.ports,
+        incident,
+        &plan,
+        playbook.exempt_tag,
+        &now,
+        survey,
+    )
+    .await;
     let steps = run.reports;
     for step in &steps {
         info!(

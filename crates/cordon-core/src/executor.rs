@@ -67,21 +67,49 @@ impl IsolationRun {
     }
 }
 
-/// Runs the isolation steps of `plan` (the others are the playbook's) and proves the
-/// result by reading it back.
+/// What isolation reads before it may act: the VPC's isolation groups, the instance's
+/// interfaces and its tags (for the exemption). Nothing here changes anything, so the
+/// handler reads it alongside the ledger claim and the two cost one round trip.
+pub struct IsolationSurvey<G> {
+    groups: Result<G, PortError>,
+    interfaces: Result<Vec<NetworkInterfaceState>, PortError>,
+    tags: Result<Vec<(String, String)>, PortError>,
+}
+
+impl<G> IsolationSurvey<G> {
+    pub async fn read<P>(port: &P, incident: &InstanceIncident) -> Self
+    where
+        P: NetworkIsolation<GroupsFound = G>,
+    {
+        let (groups, interfaces, tags) = futures_util::join!(
+            port.find_isolation_groups(&incident.vpc_id),
+            port.instance_network_interfaces(&incident.instance_id),
+            port.instance_tags(&incident.instance_id)
+        );
+        Self {
+            groups,
+            interfaces,
+            tags,
+        }
+    }
+}
+
+/// Runs the isolation steps of `plan` (the others are the playbook's) from what
+/// `survey` read, and proves the result by reading it back.
 pub async fn execute_isolation<P: NetworkIsolation>(
     port: &P,
     incident: &InstanceIncident,
     plan: &Plan,
     exempt_tag: &str,
+    survey: IsolationSurvey<P::GroupsFound>,
 ) -> IsolationRun {
-    // The exemption is read alongside the first reads, so it costs no round trip;
-    // nothing touches the instance before it is known.
-    let (groups, live, tags) = futures_util::join!(
-        port.ensure_isolation_groups(&incident.vpc_id),
-        port.instance_network_interfaces(&incident.instance_id),
-        port.instance_tags(&incident.instance_id)
-    );
+    let IsolationSurvey {
+        groups,
+        interfaces: live,
+        tags,
+    } = survey;
+    // Nothing touches the instance, or creates a group for it, before the exemption
+    // is known.
     let instance_tags = match tags {
         Ok(tags) => match Exemption::from_tags(&tags, exempt_tag) {
             Exemption::NotExempt => tags,
@@ -90,6 +118,10 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         Err(err) => return IsolationRun::hands_off(plan, Exemption::Unknown(err.to_string())),
     };
     let mut reports = Vec::with_capacity(plan.steps.len());
+    let groups = match groups {
+        Ok(found) => port.ensure_isolation_groups(&incident.vpc_id, found).await,
+        Err(err) => Err(err),
+    };
     let groups = match groups {
         Ok(groups) => groups,
         Err(err) => {

@@ -275,12 +275,23 @@ pub fn not_found(operation: &'static str, what: &str) -> PortError {
 }
 
 impl NetworkIsolation for FakeCloud {
-    async fn ensure_isolation_groups(&self, vpc: &VpcId) -> Result<IsolationGroups, PortError> {
+    /// Whether the groups existed when read.
+    type GroupsFound = bool;
+
+    async fn find_isolation_groups(&self, _vpc: &VpcId) -> PortResult<bool> {
+        Ok(self.state().groups_exist)
+    }
+
+    async fn ensure_isolation_groups(
+        &self,
+        vpc: &VpcId,
+        found: bool,
+    ) -> Result<IsolationGroups, PortError> {
         self.log_call(Call::EnsureGroups(vpc.to_string()));
         if self.state().fail_ensure {
             return Err(transient("CreateSecurityGroup", "throttled"));
         }
-        let created = !std::mem::replace(&mut self.state().groups_exist, true);
+        let created = !std::mem::replace(&mut self.state().groups_exist, true) && !found;
         Ok(IsolationGroups {
             open: sg(OPEN),
             deny: sg(DENY),

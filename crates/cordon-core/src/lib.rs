@@ -38,13 +38,15 @@ pub use credential_plan::{CredentialSettings, plan_credential_playbook};
 pub use credential_playbook::{CredentialRun, Exemption, execute_credential_playbook};
 pub use credential_response::{credential_notification, credential_response_finding};
 pub use credential_triage::triage_credential;
-pub use executor::{IsolationRun, execute_isolation};
+pub use executor::{IsolationRun, IsolationSurvey, execute_isolation};
 pub use incident::InstanceIncident;
 pub use mode::Mode;
 pub use notification::{Notification, instance_notification};
 pub use outcome::{Decision, FailureKind, Outcome, StepReport, StepStatus, step_failures};
 pub use plan::{Plan, PlaybookSettings, Step, StepKind, plan_instance_playbook, plan_isolation};
-pub use playbook::{PlaybookPorts, PlaybookRun, execute_instance_playbook};
+pub use playbook::{
+    PlaybookPorts, PlaybookRun, execute_instance_playbook, execute_surveyed_playbook,
+};
 pub use ports::{
     AccessKeyState, AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts,
     EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceProtection,

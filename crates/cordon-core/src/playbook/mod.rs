@@ -12,8 +12,9 @@ mod target_groups;
 
 use crate::credential_playbook::Exemption;
 use crate::{
-    EvidencePreservation, InstanceCredentials, InstanceIncident, NetworkInterfaceState,
-    NetworkIsolation, Plan, ServiceRotation, StepReport, StepStatus, execute_isolation,
+    EvidencePreservation, InstanceCredentials, InstanceIncident, IsolationSurvey,
+    NetworkInterfaceState, NetworkIsolation, Plan, ServiceRotation, StepReport, StepStatus,
+    execute_isolation,
 };
 
 /// The capabilities the playbook acts through, one field per concern.
@@ -44,7 +45,8 @@ pub struct PlaybookRun {
     pub exemption: Exemption,
 }
 
-/// Runs `plan` unless the instance is tagged `exempt_tag` (or its tags cannot be read).
+/// Runs `plan` unless the instance is tagged `exempt_tag` (or its tags cannot be read),
+/// reading what isolation needs first.
 pub async fn execute_instance_playbook<N, C, E, S>(
     ports: &PlaybookPorts<'_, N, C, E, S>,
     incident: &InstanceIncident,
@@ -58,7 +60,26 @@ where
     E: EvidencePreservation,
     S: ServiceRotation,
 {
-    let isolation = execute_isolation(ports.network, incident, plan, exempt_tag).await;
+    let survey = IsolationSurvey::read(ports.network, incident).await;
+    execute_surveyed_playbook(ports, incident, plan, exempt_tag, now, survey).await
+}
+
+/// [`execute_instance_playbook`] from a survey read earlier (alongside the ledger claim).
+pub async fn execute_surveyed_playbook<N, C, E, S>(
+    ports: &PlaybookPorts<'_, N, C, E, S>,
+    incident: &InstanceIncident,
+    plan: &Plan,
+    exempt_tag: &str,
+    now: &str,
+    survey: IsolationSurvey<N::GroupsFound>,
+) -> PlaybookRun
+where
+    N: NetworkIsolation,
+    C: InstanceCredentials,
+    E: EvidencePreservation,
+    S: ServiceRotation,
+{
+    let isolation = execute_isolation(ports.network, incident, plan, exempt_tag, survey).await;
     if isolation.exemption != Exemption::NotExempt {
         let why = match &isolation.exemption {
             Exemption::Exempt(_) => "not touched: the instance is exempt",

@@ -28,10 +28,22 @@ pub struct NetworkInterfaceState {
 
 /// Moving an instance's network interfaces between security groups, and reading back.
 pub trait NetworkIsolation: Send + Sync {
-    /// Finds or creates the VPC's group pair, and makes their rules exactly right.
+    /// What [`Self::find_isolation_groups`] read, handed back to
+    /// [`Self::ensure_isolation_groups`].
+    type GroupsFound: Send + Sync;
+
+    /// Reads the VPC's group pair, changing nothing: it runs before the incident is
+    /// claimed and the exemption known.
+    fn find_isolation_groups(
+        &self,
+        vpc: &VpcId,
+    ) -> impl Future<Output = PortResult<Self::GroupsFound>> + Send;
+
+    /// Creates what `found` lacks, and makes the groups' rules exactly right.
     fn ensure_isolation_groups(
         &self,
         vpc: &VpcId,
+        found: Self::GroupsFound,
     ) -> impl Future<Output = PortResult<IsolationGroups>> + Send;
 
     /// Instances tagged with the incident (`cordon:incident`), for release.
