@@ -3,7 +3,7 @@
 //! which carry no credentials.
 
 use crate::response_finding::ResponseFinding;
-use crate::{Decision, InstanceIncident, Outcome};
+use crate::{Decision, InstanceIncident, Outcome, StepKind};
 use serde_json::json;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +21,9 @@ pub fn instance_notification(
     let instance = incident.instance_id.as_str();
     let verdict = match outcome.decision {
         Decision::Contained => "ISOLATED (verified)",
+        // People act on the subject: an isolated instance whose later steps failed is
+        // not the emergency an instance still on the network is.
+        Decision::Failed if isolation_verified(outcome) => "ISOLATED, CONTAINMENT INCOMPLETE",
         Decision::Failed => "ISOLATION FAILED",
         Decision::Observed => "observed, no action",
         Decision::Ignored => "ignored",
@@ -71,5 +74,54 @@ pub fn instance_notification(
     Notification {
         subject,
         message: format!("{summary}\n--- incident (JSON) ---\n{machine}\n"),
+    }
+}
+
+fn isolation_verified(outcome: &Outcome) -> bool {
+    outcome
+        .steps
+        .iter()
+        .any(|s| s.name == StepKind::VerifyIsolation.name() && s.status.is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake_cloud::{TWO_ENIS, incident};
+    use crate::{StepReport, StepStatus, instance_response_finding};
+
+    fn subject(steps: &[(&str, StepStatus)]) -> String {
+        let incident = incident(TWO_ENIS);
+        let outcome = Outcome {
+            steps: steps
+                .iter()
+                .map(|(name, status)| StepReport {
+                    name: (*name).to_owned(),
+                    target: incident.instance_id.to_string(),
+                    status: *status,
+                    detail: String::new(),
+                    resources: Vec::new(),
+                    failure: None,
+                })
+                .collect(),
+            ..Outcome::without_steps(Decision::Failed, "a step failed")
+        };
+        let finding = instance_response_finding(&incident, "2026-11-23T09:00:00Z", &outcome);
+        instance_notification(&incident, &outcome, &finding).subject
+    }
+
+    #[test]
+    fn the_subject_says_whether_the_instance_is_off_the_network() {
+        let verify = StepKind::VerifyIsolation.name();
+        let snapshot = StepKind::SnapshotVolumes.name();
+        assert!(
+            subject(&[(verify, StepStatus::Done), (snapshot, StepStatus::Failed)])
+                .starts_with("[cordon] ISOLATED, CONTAINMENT INCOMPLETE: i-")
+        );
+        assert!(
+            subject(&[(verify, StepStatus::Failed), (snapshot, StepStatus::Done)])
+                .starts_with("[cordon] ISOLATION FAILED: i-")
+        );
+        assert!(subject(&[]).starts_with("[cordon] ISOLATION FAILED: i-"));
     }
 }

@@ -52,11 +52,54 @@ pub struct Args {
     /// Instances in the burst, each with its finding delivered five times.
     #[arg(long, default_value_t = DEFAULT_BURST_INSTANCES)]
     burst_instances: usize,
+    /// Run one benchmark that needs no release build and print it, leaving
+    /// BENCHMARKS.md alone (for working on the handler: the file comes from full runs).
+    #[arg(long, value_enum)]
+    only: Option<Only>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Only {
+    /// 1. Time to isolation under latency.
+    Latency,
+    /// 4. The burst.
+    Burst,
 }
 
 const DEFAULT_BURST_INSTANCES: usize = 60;
 
+fn tokio_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // The handler's SDK futures are large in a debug build.
+        .thread_stack_size(8 << 20)
+        .build()
+        .why("starting tokio")
+}
+
+/// `--only`: one benchmark, printed.
+fn run_only(only: Only, args: &Args) -> Result<(), String> {
+    cordon_testkit::ensure_moto_installed().why("installing moto")?;
+    let runtime = tokio_runtime()?;
+    let section = match only {
+        Only::Latency => runtime.block_on(latency::run()),
+        Only::Burst => runtime.block_on(burst::run(args.burst_instances)),
+    }?;
+    println!(
+        "{}",
+        render(
+            "",
+            &[Ok(section)],
+            "(one benchmark: BENCHMARKS.md is unchanged)"
+        )
+    );
+    Ok(())
+}
+
 pub fn run(args: &Args) -> Result<(), String> {
+    if let Some(only) = args.only {
+        return run_only(only, args);
+    }
     let started = Instant::now();
     let machine = Machine::describe();
     let mut phases = Phases::default();
@@ -64,12 +107,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     cordon_testkit::ensure_moto_installed().why("installing moto")?;
     heading(&format!("release build: {}", build::COMMAND));
     let build = phases.time("release build", build::release);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // The handler's SDK futures are large in a debug build.
-        .thread_stack_size(8 << 20)
-        .build()
-        .why("starting tokio")?;
+    let runtime = tokio_runtime()?;
 
     let mut sections = Vec::new();
     heading("1. time to isolation under latency");
