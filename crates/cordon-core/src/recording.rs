@@ -24,16 +24,6 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
     notification: Option<&Notification>,
 ) -> RecordReport {
     let mut failures = Vec::new();
-    let imported = match finding.validate() {
-        Err(problem) => Err(format!("response finding is invalid: {problem}")),
-        Ok(()) => recorder
-            .import_finding(finding)
-            .await
-            .map_err(|e| e.to_string()),
-    };
-    if let Err(failure) = imported {
-        failures.push(failure);
-    }
     let note = format!(
         "cordon: {} — {}. Response finding: {}",
         finding
@@ -47,8 +37,20 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
         finding.id
     );
     let note: String = note.chars().take(512).collect();
-    let (source, notified) = futures_util::join!(
-        async {
+    // The three parts need nothing from each other (the note names the response
+    // finding by its deterministic id), so they cost one round trip together. Boxed:
+    // the SDK's request futures are large (see `admission`).
+    let (imported, source, notified) = futures_util::join!(
+        Box::pin(async {
+            match finding.validate() {
+                Err(problem) => Err(format!("response finding is invalid: {problem}")),
+                Ok(()) => recorder
+                    .import_finding(finding)
+                    .await
+                    .map_err(|e| e.to_string()),
+            }
+        }),
+        Box::pin(async {
             match &finding.source {
                 Some(source) => Some(
                     recorder
@@ -57,14 +59,17 @@ pub async fn record<R: FindingRecorder, N: Notifier>(
                 ),
                 None => None,
             }
-        },
-        async {
+        }),
+        Box::pin(async {
             match notification {
                 Some(notification) => notifier.notify(notification).await,
                 None => Ok(false),
             }
-        }
+        })
     );
+    if let Err(failure) = imported {
+        failures.push(failure);
+    }
     let source_finding = match source {
         Some(Ok(update)) => Some(update),
         Some(Err(err)) => {
