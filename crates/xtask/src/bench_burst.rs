@@ -33,8 +33,8 @@ const FAULT_RATE: f64 = 0.10;
 /// Deliveries of one copy after its first, at most.
 const REDELIVERIES: usize = 5;
 const SEED: u64 = 0x00b0_5e11;
-/// What the subject of a message about a failed containment says.
-const FAILED_SUBJECT: &str = "FAILED";
+/// What the subject of the message about a verified containment says.
+const CONTAINED_SUBJECT: &str = "ISOLATED (verified)";
 
 /// One Lambda execution environment.
 struct Worker {
@@ -402,14 +402,14 @@ fn section(f: &Figures) -> Section {
     let never_contained = instances - reported.len();
     let twice_recorded = f.check.response_findings.iter().filter(|n| **n > 1).count();
     // A failure notice and then the success of the retry are two messages by design;
-    // telling people the same outcome twice is doing it twice.
+    // telling people twice that it is contained is doing it twice.
     let told_twice: Vec<&(String, Vec<String>)> = f
         .check
         .notifications
         .iter()
         .filter(|(_, subjects)| {
-            let outcomes = subjects.iter().filter(|s| !s.contains(FAILED_SUBJECT));
-            outcomes.count() > 1
+            let contained = subjects.iter().filter(|s| s.contains(CONTAINED_SUBJECT));
+            contained.count() > 1
         })
         .collect();
     let twice_told = told_twice.len();
