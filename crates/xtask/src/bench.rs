@@ -101,6 +101,8 @@ pub fn run(args: &Args) -> Result<(), String> {
         return run_only(only, args);
     }
     let started = Instant::now();
+    // Read first: how long cargo had run before this, compiling xtask on a fresh machine.
+    let before = machine::parent_running_secs();
     let machine = Machine::describe();
     let mut phases = Phases::default();
     heading("the local AWS emulator");
@@ -139,7 +141,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     drop(runtime);
 
     let total = started.elapsed().as_secs_f64();
-    sections.push(Ok(budget(total, build.as_ref().ok(), &phases)));
+    sections.push(Ok(budget(total, before, build.as_ref().ok(), &phases)));
     let command = match args.burst_instances {
         DEFAULT_BURST_INSTANCES => "cargo xtask bench".to_owned(),
         n => format!("cargo xtask bench --burst-instances {n}"),
@@ -152,9 +154,12 @@ pub fn run(args: &Args) -> Result<(), String> {
         run_notes.push_str(&build.markdown());
     }
     run_notes.push_str(&format!(
-        "- Whole run: {total:.0} s (release build included; `cargo xtask` compiling \
-         itself beforehand not included)\n- Emulator: moto {} (`moto[server]` from PyPI, \
-         on 127.0.0.1)\n",
+        "- Whole run: {total:.0} s from xtask's start, release build included; {}\n\
+         - Emulator: moto {} (`moto[server]` from PyPI, on 127.0.0.1)\n",
+        match before {
+            Some(before) => format!("{before:.0} s before it, cargo compiling and starting xtask"),
+            None => "how long cargo took to compile xtask before it could not be read".into(),
+        },
         cordon_testkit::MOTO_VERSION
     ));
     let file = root().join("BENCHMARKS.md");
@@ -192,8 +197,14 @@ fn named(title: &str, result: Result<Section, String>) -> Result<Section, (Strin
     })
 }
 
-/// The run's own target: under 15 minutes from a clean release build.
-fn budget(total: f64, build: Option<&ReleaseBuild>, phases: &Phases) -> Section {
+/// The run's own target: under 15 minutes from typing the command, with cargo compiling
+/// xtask and a clean release build.
+fn budget(
+    total: f64,
+    before: Option<f64>,
+    build: Option<&ReleaseBuild>,
+    phases: &Phases,
+) -> Section {
     let fresh = build.is_some_and(|b| b.fresh);
     let (how, note) = match build {
         None => (
@@ -206,12 +217,25 @@ fn budget(total: f64, build: Option<&ReleaseBuild>, phases: &Phases) -> Section 
             "the release build was incremental, so this is not a fresh machine's time",
         ),
     };
+    let whole = total + before.unwrap_or(0.0);
     let mut body = format!(
-        "The whole `cargo xtask bench` took {:.1} min, the release build included \
-         ({how}).\n\n",
-        total / 60.0
+        "The whole `cargo xtask bench` took {:.1} min from typing it: cargo compiling \
+         xtask (in the debug target directory `cargo xtask test` shares; on a fresh \
+         machine, most of the SDK), then the release build ({how}) and every \
+         benchmark.\n\n",
+        whole / 60.0
     );
     body.push_str(&report::header(&["Part", "Seconds"]));
+    match before {
+        Some(before) => body.push_str(&report::row(&[
+            "cargo compiling and starting xtask".to_owned(),
+            format!("{before:.0}"),
+        ])),
+        None => body.push_str(&report::row(&[
+            "cargo compiling and starting xtask".to_owned(),
+            "not read (no /proc)".to_owned(),
+        ])),
+    }
     for (name, seconds) in &phases.0 {
         body.push_str(&report::row(&[(*name).to_owned(), format!("{seconds:.0}")]));
     }
@@ -219,10 +243,10 @@ fn budget(total: f64, build: Option<&ReleaseBuild>, phases: &Phases) -> Section 
         title: "The run itself".into(),
         body,
         targets: vec![Target::new(
-            "`cargo xtask bench` on a fresh machine, release build included",
+            "`cargo xtask bench` on a fresh machine, compiling included",
             "< 15 min",
-            format!("{:.1} min", total / 60.0),
-            fresh && total < BUDGET_SECS,
+            format!("{:.1} min", whole / 60.0),
+            fresh && before.is_some() && whole < BUDGET_SECS,
             note.to_owned(),
         )],
     }
