@@ -9,6 +9,13 @@
 //! own clients, ports and proxy (each proxy seeded apart), handling one delivery at a
 //! time — which also lets each delivery's calls, and so its moment of verified
 //! isolation, be read off its worker's proxy as in section 1.
+//!
+//! The emulator is sharded: the fleet is spread over several moto servers, each with
+//! its own estate, ledger table and topic, and every worker holds a proxy and ports
+//! per shard. A delivery goes to its instance's shard, so all copies of one finding
+//! meet the same ledger. One moto is one Python process answering one request at a
+//! time, its EC2 filters scanning the whole estate; an AWS account is neither, and
+//! the shard count is the emulator's, not cordon's.
 
 use crate::bench::Why;
 use crate::bench::calls::Phases;
@@ -19,7 +26,7 @@ use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
 use cordon_events::AccountId;
 use cordon_lambda::FunctionConfig;
-use cordon_testkit::{Estate, FaultKind, FaultProxy, Faults, Placeholders, sdk_config};
+use cordon_testkit::{Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, sdk_config};
 use futures_util::future::join_all;
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -35,15 +42,30 @@ const REDELIVERIES: usize = 5;
 const SEED: u64 = 0x00b0_5e11;
 /// What the subject of the message about a verified containment says.
 const CONTAINED_SUBJECT: &str = "ISOLATED (verified)";
+/// Instances per emulator shard, at most. Profiled: moto filters snapshots by tag by
+/// scanning every tag it holds for every snapshot, so that call's cost grows with the
+/// square of a shard's estate — a third of moto's time at 50 instances a shard, a
+/// small share at 25 — while each further shard costs a Python start and its EC2
+/// warm-up (about 2 s of CPU) and some 250 MB.
+const INSTANCES_PER_SHARD: usize = 25;
 
-/// One Lambda execution environment.
+/// One emulator and the part of the fleet that lives in it: instance `n` of the
+/// burst is `fleet[n / shards]` of shard `n % shards`.
+struct Shard {
+    world: World,
+    fleet: Vec<Estate>,
+}
+
+/// One Lambda execution environment: per shard, a proxy and the ports through it.
 struct Worker {
-    proxy: FaultProxy,
-    ports: AwsInstancePorts,
+    proxies: Vec<FaultProxy>,
+    ports: Vec<AwsInstancePorts>,
 }
 
 struct Shared {
     events: Vec<Value>,
+    /// Emulator shards: instance `n` lives in shard `n % shards`.
+    shards: usize,
     /// Deliveries handled so far, for progress lines.
     done: std::sync::atomic::AtomicUsize,
     config: FunctionConfig,
@@ -70,36 +92,51 @@ struct Handled {
 
 /// `instances`' findings, `COPIES` each.
 pub async fn run(instances: usize) -> Result<Section, String> {
-    let world = World::start().await?;
-    println!("burst: launching {instances} instances");
-    let fleet = launch_fleet(&world, instances).await?;
+    if instances == 0 {
+        return Err("a burst needs at least one instance".into());
+    }
+    let set_up_started = Instant::now();
+    let count = instances.div_ceil(INSTANCES_PER_SHARD).max(1);
+    println!("burst: starting {count} emulator shards, launching {instances} instances");
+    let shards = start_shards(instances, count).await?;
+    let topic_arn = &shards[0].world.topic_arn;
+    if shards.iter().any(|s| &s.world.topic_arn != topic_arn) {
+        return Err("the shards' on-call topics differ".into());
+    }
     let shared = Arc::new(Shared {
-        events: fleet
-            .iter()
-            .enumerate()
-            .map(|(n, estate)| finding_about(estate, n))
+        events: (0..instances)
+            .map(|n| finding_about(&shards[n % count].fleet[n / count], n))
             .collect::<Result<_, _>>()?,
+        shards: count,
         done: Default::default(),
-        config: world.function_config()?,
+        config: shards[0].world.function_config()?,
         account: Placeholders::ACCOUNT.parse().why("account")?,
     });
     let mut workers = Vec::new();
     for n in 0..CONCURRENCY {
-        let faults = Faults {
-            rate: FAULT_RATE,
-            kinds: FaultKind::ALL.to_vec(),
-            seed: SEED + n as u64,
-            ..Faults::default()
-        };
-        let proxy = FaultProxy::start(&world.moto.endpoint(), faults).why("starting a proxy")?;
-        let clients = Clients::new(&sdk_config(&proxy.endpoint()).await);
-        let ports = AwsInstancePorts::on_aws(
-            &clients,
-            Some(world.topic_arn.clone()),
-            Some(LEDGER_TABLE.to_owned()),
-        );
-        workers.push(Arc::new(Worker { proxy, ports }));
+        let mut proxies = Vec::new();
+        let mut ports = Vec::new();
+        for (s, shard) in shards.iter().enumerate() {
+            let faults = Faults {
+                rate: FAULT_RATE,
+                kinds: FaultKind::ALL.to_vec(),
+                seed: SEED + (n * count + s) as u64,
+                ..Faults::default()
+            };
+            let proxy =
+                FaultProxy::start(&shard.world.moto.endpoint(), faults).why("starting a proxy")?;
+            let clients = Clients::new(&sdk_config(&proxy.endpoint()).await);
+            ports.push(AwsInstancePorts::on_aws(
+                &clients,
+                Some(shard.world.topic_arn.clone()),
+                Some(LEDGER_TABLE.to_owned()),
+            ));
+            proxies.push(proxy);
+        }
+        workers.push(Arc::new(Worker { proxies, ports }));
     }
+    let set_up = set_up_started.elapsed();
+    println!("burst: set up in {:.1} s", set_up.as_secs_f64());
 
     let mut pending = shuffled_deliveries(instances);
     let mut handled: Vec<Handled> = Vec::new();
@@ -142,12 +179,18 @@ pub async fn run(instances: usize) -> Result<Section, String> {
         pending = again;
     }
     let elapsed = started.elapsed();
-    let faults: usize = workers.iter().map(|w| w.proxy.injected_faults()).sum();
-    let calls: usize = workers.iter().map(|w| w.proxy.total_calls()).sum();
+    let proxies = || workers.iter().flat_map(|w| &w.proxies);
+    let faults: usize = proxies().map(FaultProxy::injected_faults).sum();
+    let calls: usize = proxies().map(FaultProxy::total_calls).sum();
     drop(workers);
-    let check = ReadBack::of(&world, &fleet).await?;
+    let mut check = ReadBack::default();
+    for read in join_all(shards.iter().map(|s| ReadBack::of(&s.world, &s.fleet))).await {
+        check.absorb(read?);
+    }
     Ok(section(&Figures {
         instances,
+        shards: count,
+        set_up,
         lease: Duration::from_secs(shared.config.ledger().lease_secs),
         handled,
         started,
@@ -160,13 +203,46 @@ pub async fn run(instances: usize) -> Result<Section, String> {
     }))
 }
 
-/// The fleet in one VPC, launched a few at a time.
-async fn launch_fleet(world: &World, instances: usize) -> Result<Vec<Estate>, String> {
+/// `count` fresh emulators, started side by side, each with its part of the fleet.
+async fn start_shards(instances: usize, count: usize) -> Result<Vec<Shard>, String> {
+    let servers = tokio::task::spawn_blocking(move || {
+        std::thread::scope(|scope| {
+            let starting: Vec<_> = (0..count).map(|_| scope.spawn(MotoServer::start)).collect();
+            starting
+                .into_iter()
+                .map(|s| s.join().map_err(|_| "starting moto panicked".to_owned()))
+                .map(|s| s?.why("starting moto"))
+                .collect::<Result<Vec<_>, String>>()
+        })
+    })
+    .await
+    .why("starting the emulators")??;
+    let worlds = join_all(servers.into_iter().map(World::on)).await;
+    let worlds = worlds.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let fleets = join_all(worlds.iter().enumerate().map(|(s, world)| {
+        let numbers: Vec<usize> = (s..instances).step_by(count).collect();
+        launch_fleet(world, numbers)
+    }))
+    .await;
+    worlds
+        .into_iter()
+        .zip(fleets)
+        .map(|(world, fleet)| {
+            Ok(Shard {
+                world,
+                fleet: fleet?,
+            })
+        })
+        .collect()
+}
+
+/// The instances `numbers` (of the whole burst) in one VPC, launched a few at a time.
+async fn launch_fleet(world: &World, numbers: Vec<usize>) -> Result<Vec<Estate>, String> {
     let first = Estate::build(&world.direct.ec2)
         .await
         .why("building a VPC")?;
     let mut fleet = vec![first.clone()];
-    let names: Vec<String> = (1..instances).map(|n| format!("burst-{n}")).collect();
+    let names: Vec<String> = numbers[1..].iter().map(|n| format!("burst-{n}")).collect();
     for chunk in names.chunks(8) {
         let launched = join_all(
             chunk
@@ -217,20 +293,21 @@ async fn work(
             return Ok(handled);
         };
         let event = shared.events[delivery.instance].clone();
+        // Every copy of a finding goes to its instance's shard, and its ledger.
+        let shard = delivery.instance % shared.shards;
         let started = Instant::now();
         let clock = ContainmentClock::HandlingStart;
         let outcome = Box::pin(handle_event(
             event,
             &shared.config,
             &shared.account,
-            &worker.ports,
+            &worker.ports[shard],
             clock,
         ))
         .await
         .why("handling a finding")?;
         // This worker's calls since the delivery began are this delivery's.
-        let calls: Vec<_> = worker
-            .proxy
+        let calls: Vec<_> = worker.proxies[shard]
             .calls()
             .into_iter()
             .filter(|c| c.start >= started)
@@ -258,7 +335,8 @@ async fn work(
     }
 }
 
-/// The emulator's state after the burst, per instance.
+/// The emulators' state after the burst, per instance.
+#[derive(Default)]
 struct ReadBack {
     lost: Vec<String>,
     /// Instances with more snapshots than volumes.
@@ -270,6 +348,15 @@ struct ReadBack {
 }
 
 impl ReadBack {
+    /// Another shard's read-back added to this one.
+    fn absorb(&mut self, other: Self) {
+        self.lost.extend(other.lost);
+        self.extra_snapshots.extend(other.extra_snapshots);
+        self.response_findings.extend(other.response_findings);
+        self.notifications.extend(other.notifications);
+    }
+
+    /// One shard's emulator, about its part of the fleet.
     async fn of(world: &World, fleet: &[Estate]) -> Result<Self, String> {
         let ec2 = &world.direct.ec2;
         let deny = fleet[0]
@@ -347,6 +434,9 @@ impl ReadBack {
 
 struct Figures {
     instances: usize,
+    shards: usize,
+    /// Emulators started, fleet launched, workers made: before the burst.
+    set_up: Duration,
     /// How long a claim in the ledger holds.
     lease: Duration,
     handled: Vec<Handled>,
@@ -422,22 +512,33 @@ fn section(f: &Figures) -> Section {
         .map(|h| h.ended - h.started)
         .max()
         .unwrap_or_default();
+    let shards = f.shards;
     let mut body = format!(
-        "{findings} findings — each of {instances} instances' (one VPC, two interfaces \
-         each) delivered {COPIES} times, shuffled with a fixed seed — handled at \
+        "{findings} findings — each of {instances} instances' (two interfaces each) \
+         delivered {COPIES} times, shuffled with a fixed seed — handled at \
          concurrency {CONCURRENCY} by the instance handler in this process (debug build), \
          with the ledger in DynamoDB, the breaker budget out of reach and the on-call \
          topic. Each of the {CONCURRENCY} workers stands for one Lambda execution \
-         environment: its own clients and ports, and its own fault proxy injecting \
+         environment: its own clients and ports, and its own fault proxies injecting \
          {:.0}% faults (throttling, 500, 503, dropped connections, evenly; a faulted \
          request never reaches the emulator), on top of which the SDK's standard retries \
          (5 attempts) run. A delivery whose outcome needs a retry \
          (`Outcome::needs_retry`) is delivered again in a later round, as Lambda retries \
-         a failed asynchronous invocation, at most {REDELIVERIES} times. Afterwards the \
-         emulator is read directly, without the proxy. Issue #9's full size, 1,000 \
-         findings over 200 instances, is `cargo xtask bench --burst-instances 200`; it is \
-         not the default because the emulator, one Python process, takes minutes over \
-         it.\n\n",
+         a failed asynchronous invocation, at most {REDELIVERIES} times. Afterwards each \
+         emulator is read directly, without the proxies.\n\n\
+         The emulator is sharded: {shards} moto servers, each holding its own estate (one \
+         VPC, at most {INSTANCES_PER_SHARD} of the instances), its own ledger table and \
+         its own on-call topic. Every worker holds a proxy and ports per shard, and a \
+         delivery goes to its instance's shard, so every copy of one finding meets the \
+         same ledger and the exactly-once claim is tested as deployed (the breaker's \
+         spend, out of reach either way, is counted per shard). Why: moto is one Python \
+         process answering one request at a time, and its EC2 filters scan everything it \
+         holds (a tag filter on snapshots reads every tag for every snapshot), so one \
+         emulator with the whole fleet measures the emulator (issue #9's size took it \
+         minutes) — an AWS account is neither \
+         single-threaded nor slower per call for each instance it holds. The shard count \
+         is a property of the emulator, not of cordon: the handler, its calls and its \
+         ledger are the same whatever it is.\n\n",
         FAULT_RATE * 100.0
     );
     body.push_str(&header(&["", "Measured"]));
@@ -447,6 +548,10 @@ fn section(f: &Figures) -> Section {
             format!("{:.1} s", f.elapsed.as_secs_f64()),
         ),
         ("Throughput".into(), format!("{throughput:.1} findings/s")),
+        (
+            "Set-up before the burst (emulator shards started, fleet launched)".into(),
+            format!("{:.1} s, {shards} shards", f.set_up.as_secs_f64()),
+        ),
         (
             "Deliveries (first + redelivered), rounds".into(),
             format!(

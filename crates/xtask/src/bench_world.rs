@@ -23,7 +23,11 @@ pub struct World {
 
 impl World {
     pub async fn start() -> Result<Self, String> {
-        let moto = MotoServer::start().why("starting moto")?;
+        Self::on(MotoServer::start().why("starting moto")?).await
+    }
+
+    /// The world in an emulator already started (a fresh one).
+    pub async fn on(moto: MotoServer) -> Result<Self, String> {
         let direct = Clients::new(&sdk_config(&moto.endpoint()).await);
         create_ledger_table(&direct.dynamodb, LEDGER_TABLE)
             .await
