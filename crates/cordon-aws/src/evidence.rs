@@ -63,14 +63,15 @@ impl Ec2Evidence {
 
 impl EvidencePreservation for Ec2Evidence {
     async fn protection(&self, instance: &InstanceId) -> PortResult<InstanceProtection> {
+        // Boxed, as the SDK's request futures are large (see `admission`).
         let (termination, stop, shutdown, described) = tokio::join!(
-            self.attribute(instance, InstanceAttributeName::DisableApiTermination),
-            self.attribute(instance, InstanceAttributeName::DisableApiStop),
-            self.attribute(
+            Box::pin(self.attribute(instance, InstanceAttributeName::DisableApiTermination)),
+            Box::pin(self.attribute(instance, InstanceAttributeName::DisableApiStop)),
+            Box::pin(self.attribute(
                 instance,
                 InstanceAttributeName::InstanceInitiatedShutdownBehavior
-            ),
-            self.instance(instance),
+            )),
+            Box::pin(self.instance(instance)),
         );
         // An attribute left out of the answer reads as "not protected": the safe side,
         // since it leads to applying the protection and checking it again.

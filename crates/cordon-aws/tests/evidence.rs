@@ -169,6 +169,10 @@ async fn an_instance_snapshot_covers_every_volume_and_is_found_by_its_tags() {
         snapshots.iter().map(|s| s.snapshot_id.clone()).collect()
     };
     assert_eq!(ids(&found), ids(&taken));
+    // The read-back proves every volume covered by each snapshot's own VolumeId, which
+    // both calls report: no tag is needed to say which volume a snapshot is of.
+    let found_volumes: BTreeSet<String> = found.iter().map(|s| s.volume_id.clone()).collect();
+    assert_eq!(found_volumes, volumes);
     assert!(
         evidence
             .incident_snapshots(&instance, &unique("other-finding"))

@@ -146,11 +146,18 @@ pub struct State {
     /// Reads of a group add these interfaces (a lying or stale read).
     pub extra_members: BTreeMap<String, Vec<String>>,
     pub fail_disassociate: bool,
+    /// Tagging fails whenever the tags include one of these keys (a record that fails).
+    pub fail_tag_keys: Vec<&'static str>,
     pub fail_snapshots: bool,
     /// The group ignores detach calls (a broken or lying endpoint).
     pub detach_ignored: bool,
     /// Calls yield to the executor once, so concurrent steps interleave as on a network.
     pub yield_on_calls: bool,
+    /// Advanced by a test each time it polls the playbook: with `yield_on_calls`, one
+    /// poll is one round trip of every call in flight.
+    pub round: usize,
+    /// The round each call of `log` was made in.
+    pub log_rounds: Vec<usize>,
 }
 
 /// An in-memory EC2: interfaces with their groups and tags, group rule counts, instance
@@ -216,6 +223,7 @@ impl FakeCloud {
 
     pub fn clear_log(&self) {
         self.state().log.clear();
+        self.state().log_rounds.clear();
     }
 
     pub fn writes(&self) -> Vec<Call> {
@@ -231,13 +239,18 @@ impl FakeCloud {
     }
 
     pub fn log_call(&self, call: Call) {
-        self.state().log.push(call);
+        let mut state = self.state();
+        let round = state.round;
+        state.log_rounds.push(round);
+        state.log.push(call);
     }
 
     /// Logs the call and, when asked, yields once as a network call would.
     async fn call(&self, call: Call) {
         let yield_now = {
             let mut state = self.state();
+            let round = state.round;
+            state.log_rounds.push(round);
             state.log.push(call);
             state.yield_on_calls
         };
@@ -451,8 +464,15 @@ impl NetworkIsolation for FakeCloud {
         if resources.is_empty() {
             return Ok(());
         }
-        self.log_call(Call::Tag(resources.to_vec(), tags.to_vec()));
+        self.call(Call::Tag(resources.to_vec(), tags.to_vec()))
+            .await;
         let mut state = self.state();
+        if tags
+            .iter()
+            .any(|(k, _)| state.fail_tag_keys.contains(&k.as_str()))
+        {
+            return Err(transient("CreateTags", "Request limit exceeded."));
+        }
         for resource in resources {
             if let Some(eni) = state.enis.get_mut(resource) {
                 eni.tags.extend(tags.iter().cloned());

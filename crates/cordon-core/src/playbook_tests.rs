@@ -1,7 +1,7 @@
 use crate::fake_cloud::*;
 use crate::plan::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
-    REVOKE_SESSIONS_POLICY, VOLUME_TAG,
+    PROTECTION_BEFORE_TAG, REVOKE_SESSIONS_POLICY, VOLUME_TAG,
 };
 use crate::session_policy::{revoke_sessions_document, revoked_before};
 use crate::{
@@ -520,4 +520,327 @@ async fn release_restores_what_containment_changed_and_a_second_release_changes_
         .filter(|r| r.status == StepStatus::Done && r.name != "mark-released")
         .collect();
     assert!(moved.is_empty(), "{again:#?}");
+}
+
+/// The calls of one step family that only read: what the step decides on.
+fn is_read(call: &Call) -> bool {
+    !call.is_write()
+}
+
+#[tokio::test]
+async fn every_step_reads_what_it_decides_on_before_its_first_change() {
+    let cloud = compromised_instance();
+    cloud.state().yield_on_calls = true;
+    run(&cloud).await;
+    let log = cloud.log();
+    let first = |wanted: &Call| log.iter().position(|c| c == wanted).unwrap();
+    let first_write_of = |name: &str| {
+        log.iter()
+            .position(|c| c.is_write() && family(c) == Some(name))
+            .unwrap_or_else(|| panic!("{name} changed nothing: {log:#?}"))
+    };
+    // The existing snapshots are read alongside the protection read, not after it.
+    let evidence_writes = first_write_of("evidence");
+    assert!(first(&Call::ReadSnapshots) < evidence_writes, "{log:#?}");
+    assert!(first(&Call::ReadProtection) < evidence_writes, "{log:#?}");
+    // The role and its revoke policy are read, from the profile the finding names,
+    // before the profile is taken away or the policy written.
+    let credential_writes = first_write_of("credentials");
+    for read in [
+        Call::ReadAssociation,
+        Call::ProfileRoles,
+        Call::ReadRolePolicy(ROLE.into()),
+        Call::InstancesUsingProfile,
+    ] {
+        assert!(first(&read) < credential_writes, "{read:?}: {log:#?}");
+    }
+    // The profile was looked up once: the finding named the live profile.
+    assert_eq!(
+        log.iter().filter(|c| **c == Call::ProfileRoles).count(),
+        1,
+        "{log:#?}"
+    );
+    for name in ["auto-scaling", "target-groups", "connection-tracking"] {
+        let first_read = log
+            .iter()
+            .position(|c| is_read(c) && family(c) == Some(name))
+            .unwrap();
+        assert!(first_read < first_write_of(name), "{name}: {log:#?}");
+    }
+}
+
+#[tokio::test]
+async fn one_read_back_proves_protection_and_volumes_together() {
+    let cloud = compromised_instance();
+    run(&cloud).await;
+    let reads = cloud
+        .log()
+        .iter()
+        .filter(|c| **c == Call::ReadProtection)
+        .count();
+    assert_eq!(reads, 2, "one read before, one read-back");
+}
+
+#[tokio::test]
+async fn the_live_association_wins_over_the_profile_the_finding_names() {
+    const LIVE: &str = "arn:aws:iam::123456789012:instance-profile/batch-worker";
+    const LIVE_ROLE: &str = "batch-worker-role";
+    let cloud = compromised_instance();
+    {
+        let mut state = cloud.state();
+        state.association = Some(ProfileAssociation {
+            association_id: "iip-assoc-2".into(),
+            profile_arn: LIVE.into(),
+        });
+        state
+            .profile_roles
+            .insert(LIVE.into(), vec![LIVE_ROLE.into()]);
+    }
+    let reports = run(&cloud).await;
+    let revoke = step(&reports, "revoke-role-sessions");
+    assert_eq!(revoke.status, StepStatus::Done, "{revoke:?}");
+    assert_eq!(revoke.target, LIVE_ROLE);
+    assert!(revoke.detail.contains(LIVE), "{revoke:?}");
+    let state = cloud.state();
+    assert!(
+        state
+            .role_policies
+            .contains_key(&(LIVE_ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned()))
+    );
+    assert!(
+        !state
+            .role_policies
+            .contains_key(&(ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned())),
+        "the profile the finding saw is no longer the instance's"
+    );
+    drop(state);
+    assert_eq!(
+        tag_of(&cloud, INSTANCE, INSTANCE_PROFILE_TAG).as_deref(),
+        Some(LIVE)
+    );
+}
+
+#[tokio::test]
+async fn a_finding_without_the_profile_still_finds_it_through_the_association() {
+    let cloud = compromised_instance();
+    let mut unnamed = incident(TWO_ENIS);
+    unnamed.instance_profile_arn = None;
+    let reports = run_with(&cloud, &unnamed, PlaybookSettings::default()).await;
+    for name in ["disassociate-instance-profile", "revoke-role-sessions"] {
+        assert_eq!(status(&reports, name), StepStatus::Done, "{name}");
+    }
+    assert_eq!(step(&reports, "revoke-role-sessions").target, ROLE);
+}
+
+#[tokio::test]
+async fn a_later_revocation_is_never_moved_back() {
+    let cloud = compromised_instance();
+    let later = "2026-11-23T11:00:00Z";
+    cloud.state().role_policies.insert(
+        (ROLE.into(), REVOKE_SESSIONS_POLICY.into()),
+        revoke_sessions_document(later),
+    );
+    let reports = run(&cloud).await;
+    assert_eq!(
+        status(&reports, "revoke-role-sessions"),
+        StepStatus::AlreadyDone
+    );
+    assert!(
+        !cloud
+            .log()
+            .iter()
+            .any(|c| matches!(c, Call::PutRolePolicy(..)))
+    );
+    let document =
+        cloud.state().role_policies[&(ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned())].clone();
+    assert_eq!(revoked_before(&document).as_deref(), Some(later));
+}
+
+/// A record that fails: the change it records still stands, the step fails with the
+/// record's retry class, says release cannot restore it alone, and the rest is done.
+async fn with_failing_record(key: &'static str, name: &str) -> (FakeCloud, StepReport) {
+    let cloud = compromised_instance();
+    cloud.state().fail_tag_keys.push(key);
+    let reports = run(&cloud).await;
+    let report = step(&reports, name).clone();
+    assert_eq!(report.status, StepStatus::Failed, "{report:#?}");
+    assert_eq!(
+        report.failure,
+        Some(crate::outcome::FailureKind::Transient),
+        "retried: {report:#?}"
+    );
+    assert!(
+        report.detail.contains(key) && report.detail.contains("release cannot"),
+        "{report:#?}"
+    );
+    for other in reports.iter().filter(|r| r.name != name) {
+        assert!(other.status.is_ok(), "{other:#?}");
+    }
+    assert_eq!(
+        cloud.instance_tag("cordon:status").as_deref(),
+        Some("containment-unverified")
+    );
+    (cloud, report)
+}
+
+#[tokio::test]
+async fn protection_stays_on_when_its_record_fails() {
+    let (cloud, report) = with_failing_record(PROTECTION_BEFORE_TAG, "protect-instance").await;
+    assert!(
+        report.detail.contains("now both protections on"),
+        "{report:?}"
+    );
+    let protection = cloud.state().protection.clone().unwrap();
+    assert!(protection.termination_protection && protection.stop_protection);
+    assert_eq!(protection.shutdown_behavior, "stop");
+    assert_eq!(tag_of(&cloud, INSTANCE, PROTECTION_BEFORE_TAG), None);
+}
+
+#[tokio::test]
+async fn the_profile_stays_disassociated_when_its_record_fails() {
+    let (cloud, report) =
+        with_failing_record(INSTANCE_PROFILE_TAG, "disassociate-instance-profile").await;
+    assert!(report.detail.contains(PROFILE), "{report:?}");
+    assert_eq!(cloud.state().association, None);
+    assert_eq!(tag_of(&cloud, INSTANCE, INSTANCE_PROFILE_TAG), None);
+}
+
+#[tokio::test]
+async fn the_instance_stays_detached_when_its_group_record_fails() {
+    let (cloud, report) =
+        with_failing_record(AUTO_SCALING_GROUP_TAG, "detach-from-auto-scaling-group").await;
+    assert!(report.detail.contains(GROUP), "{report:?}");
+    let state = cloud.state();
+    assert_eq!(state.membership, None);
+    assert_eq!(state.desired[GROUP], 2);
+    drop(state);
+    assert_eq!(tag_of(&cloud, INSTANCE, AUTO_SCALING_GROUP_TAG), None);
+}
+
+#[tokio::test]
+async fn snapshots_stand_when_their_volume_tags_fail() {
+    let (cloud, report) = {
+        let cloud = compromised_instance();
+        cloud.state().fail_tag_keys.push(VOLUME_TAG);
+        let reports = run(&cloud).await;
+        let report = step(&reports, "snapshot-volumes").clone();
+        (cloud, report)
+    };
+    assert_eq!(report.status, StepStatus::Failed, "{report:?}");
+    assert!(report.detail.contains(VOLUME_TAG), "{report:?}");
+    assert_eq!(report.resources, ["snap-0001", "snap-0002"]);
+    assert_eq!(cloud.state().snapshots.len(), 2);
+}
+
+/// Runs the playbook with every step call taking one round trip, counting rounds: each
+/// poll of the playbook is one, as every call in flight yields exactly once.
+async fn run_in_rounds(cloud: &FakeCloud) -> Vec<(usize, Call)> {
+    cloud.state().yield_on_calls = true;
+    let incident = incident(TWO_ENIS);
+    let plan = plan_instance_playbook(&incident, PlaybookSettings::default());
+    let ports = PlaybookPorts {
+        network: cloud,
+        credentials: cloud,
+        evidence: cloud,
+        rotation: cloud,
+    };
+    let mut playbook = std::pin::pin!(execute_instance_playbook(
+        &ports,
+        &incident,
+        &plan,
+        "cordon:exempt",
+        NOW
+    ));
+    let run = std::future::poll_fn(|task| {
+        cloud.state().round += 1;
+        playbook.as_mut().poll(task)
+    })
+    .await;
+    assert!(run.reports.iter().all(|r| r.status.is_ok()), "{run:#?}");
+    let state = cloud.state();
+    state
+        .log_rounds
+        .iter()
+        .copied()
+        .zip(state.log.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn after_its_reads_a_step_is_contained_in_two_round_trips_with_its_record_alongside() {
+    let cloud = compromised_instance();
+    let log = run_in_rounds(&cloud).await;
+    let rounds_of = |name: &str| -> Vec<(usize, &Call)> {
+        log.iter()
+            .filter(|(_, c)| family(c) == Some(name) || is_record_of(c, name))
+            .map(|(round, c)| (*round, c))
+            .collect()
+    };
+    for name in [
+        "credentials",
+        "evidence",
+        "auto-scaling",
+        "target-groups",
+        "connection-tracking",
+    ] {
+        let calls = rounds_of(name);
+        let first_change = calls
+            .iter()
+            .find(|(_, c)| c.is_write())
+            .map(|(round, _)| *round)
+            .unwrap_or_else(|| panic!("{name} changed nothing: {log:#?}"));
+        let last = calls.iter().map(|(round, _)| *round).max().unwrap();
+        // The changes in one round, the read-back in the next.
+        assert!(last <= first_change + 1, "{name}: {calls:#?}");
+        // A record goes out with the change it records, never before it.
+        for (round, call) in calls.iter().filter(|(_, c)| is_release_record(c)) {
+            assert_eq!(*round, first_change, "{name}: {call:?} waited: {calls:#?}");
+        }
+    }
+    let records = log.iter().filter(|(_, c)| is_release_record(c)).count();
+    assert_eq!(
+        records, 3,
+        "protection, profile and group recorded: {log:#?}"
+    );
+    // The incident tags take one more round, once every step has reported.
+    let steps_end = log
+        .iter()
+        .filter(|(_, c)| family(c).is_some() || c.is_write())
+        .filter(|(_, c)| !is_incident_tagging(c))
+        .map(|(round, _)| *round)
+        .max()
+        .unwrap();
+    let tagged = log
+        .iter()
+        .filter(|(_, c)| is_incident_tagging(c))
+        .map(|(round, _)| *round)
+        .collect::<Vec<_>>();
+    assert_eq!(tagged, [steps_end + 1, steps_end + 1], "{log:#?}");
+}
+
+/// A record tag belongs to the step that writes it.
+fn is_record_of(call: &Call, name: &str) -> bool {
+    let Call::Tag(_, tags) = call else {
+        return false;
+    };
+    let key = tags[0].0.as_str();
+    match name {
+        "credentials" => key == INSTANCE_PROFILE_TAG,
+        "evidence" => key == PROTECTION_BEFORE_TAG || key == VOLUME_TAG,
+        "auto-scaling" => key == AUTO_SCALING_GROUP_TAG,
+        "connection-tracking" => key == crate::plan::CONNECTION_TRACKING_TAG,
+        _ => false,
+    }
+}
+
+/// The tags release restores the instance from.
+fn is_release_record(call: &Call) -> bool {
+    matches!(call, Call::Tag(_, tags) if tags.iter().any(|(k, _)| {
+        [PROTECTION_BEFORE_TAG, INSTANCE_PROFILE_TAG, AUTO_SCALING_GROUP_TAG].contains(&k.as_str())
+    }))
+}
+
+fn is_incident_tagging(call: &Call) -> bool {
+    matches!(call, Call::Tag(_, tags)
+        if tags.iter().any(|(k, _)| k == crate::plan::STATUS_TAG || k == LAST_INCIDENT_TAG))
 }

@@ -22,13 +22,15 @@ pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
         Err(err) => return vec![step.failed(&err)],
     };
     let group = membership.group.as_str();
+    // Recorded while it is detached, so release knows where to re-attach it.
+    let tag = [(AUTO_SCALING_GROUP_TAG.to_owned(), group.to_owned())];
+    let instances = [instance.to_string()];
+    let (recorded, detached) = futures_util::join!(
+        network.tag_resources(&instances, &tag),
+        rotation.detach_from_auto_scaling_group(instance, group),
+    );
     let result = async {
-        // Recorded first, so release knows where to re-attach it.
-        let tag = [(AUTO_SCALING_GROUP_TAG.to_owned(), group.to_owned())];
-        network.tag_resources(&[instance.to_string()], &tag).await?;
-        rotation
-            .detach_from_auto_scaling_group(instance, group)
-            .await?;
+        detached?;
         let (after, desired) = futures_util::join!(
             rotation.auto_scaling_membership(instance),
             rotation.desired_capacity(group)
@@ -37,12 +39,22 @@ pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
     }
     .await;
     let report = match result {
-        Ok((None, desired)) if desired == membership.desired_capacity => step.report(
-            StepStatus::Done,
-            format!(
+        Ok((None, desired)) if desired == membership.desired_capacity => {
+            let done = format!(
                 "detached from {group}; desired capacity stays {desired}, so the group replaces it"
-            ),
-        ),
+            );
+            match recorded {
+                Ok(()) => step.report(StepStatus::Done, done),
+                // Detached either way; a missing record fails the step so the event is
+                // retried and people see release cannot re-attach it by itself.
+                Err(err) => StepReport {
+                    detail: format!(
+                        "{done}, but recording the group in tag {AUTO_SCALING_GROUP_TAG} failed, so release cannot re-attach it by itself: {err}"
+                    ),
+                    ..step.failed(&err)
+                },
+            }
+        }
         Ok((None, desired)) => step.report(
             StepStatus::Failed,
             format!(

@@ -46,17 +46,23 @@ async fn shorten_one<N: NetworkIsolation>(
         Ok(_) => {}
         Err(err) => return unless_unsupported(err),
     }
-    let set = async {
-        network
-            .set_connection_tracking_timeouts(&eni.id, &minimum)
-            .await?;
-        let tag = [(CONNECTION_TRACKING_TAG.to_owned(), describe(&minimum))];
-        network.tag_resources(&[eni.id.to_string()], &tag).await
-    };
-    if let Err(err) = set.await {
+    if let Err(err) = network
+        .set_connection_tracking_timeouts(&eni.id, &minimum)
+        .await
+    {
         return unless_unsupported(err);
     }
-    match network.connection_tracking_timeouts(&eni.id).await {
+    // Tagged once the timeouts were accepted, alongside the read-back that proves them.
+    let tag = [(CONNECTION_TRACKING_TAG.to_owned(), describe(&minimum))];
+    let eni_ids = [eni.id.to_string()];
+    let (tagged, after) = futures_util::join!(
+        network.tag_resources(&eni_ids, &tag),
+        network.connection_tracking_timeouts(&eni.id),
+    );
+    if let Err(err) = tagged {
+        return unless_unsupported(err);
+    }
+    match after {
         Ok(Some(after)) if after == minimum => (StepStatus::Done, describe(&after)),
         Ok(Some(after)) => (
             StepStatus::Failed,

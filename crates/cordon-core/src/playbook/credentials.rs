@@ -1,9 +1,14 @@
 //! The instance's credentials: take its profile away so it gets no new ones, and deny
 //! the role's sessions issued before now so the ones already stolen stop working.
+//!
+//! Every read comes first, side by side: the association, and — from the profile the
+//! finding names — the role, its current revoke policy and who else uses the profile.
+//! Only when the finding names no profile, or not the live one, do those reads wait
+//! for the association.
 
 use super::Context;
 use crate::plan::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
-use crate::revocation::revoke_older_sessions;
+use crate::revocation::{already_revoked, revoke_and_verify};
 use crate::{
     InstanceCredentials, NetworkIsolation, PortError, ProfileAssociation, Step, StepKind,
     StepReport, StepStatus,
@@ -21,21 +26,35 @@ pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
     let revoke = cx.plan.step(StepKind::RevokeRoleSessions);
     let steps: Vec<&Step> = [Some(disassociate), revoke].into_iter().flatten().collect();
     let instance = &cx.incident.instance_id;
-    let association = match credentials.profile_association(instance).await {
+    let named = cx.incident.instance_profile_arn.as_deref();
+    let (association, early) =
+        futures_util::join!(credentials.profile_association(instance), async {
+            match named {
+                Some(profile) => Some(read_profile(credentials, profile, revoke.is_some()).await),
+                None => None,
+            }
+        });
+    let association = match association {
         Ok(association) => association,
         Err(err) => return steps.iter().map(|s| s.failed(&err)).collect(),
     };
+    // The live association wins over what the finding saw.
     let profile = association
         .as_ref()
-        .map(|a| a.profile_arn.clone())
-        .or_else(|| cx.incident.instance_profile_arn.clone());
+        .map(|a| a.profile_arn.as_str())
+        .or(named);
     let Some(profile) = profile else {
         return steps
             .iter()
             .map(|s| s.report(StepStatus::Skipped, "the instance has no instance profile"))
             .collect();
     };
-    let (disassociated, revoked, sharing) = futures_util::join!(
+    let facts = match early.filter(|facts| facts.profile == profile) {
+        Some(facts) => facts,
+        None => read_profile(credentials, profile, revoke.is_some()).await,
+    };
+    let revoking = revoke.map(|step| (step, planned_revocation(cx, step, &facts)));
+    let (disassociated, revoked) = futures_util::join!(
         disassociate_profile(
             credentials,
             network,
@@ -44,14 +63,13 @@ pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
             association.as_ref()
         ),
         async {
-            match revoke {
-                Some(step) => Some(revoke_sessions(credentials, cx, step, &profile).await),
+            match revoking {
+                Some((step, revocation)) => Some(revocation.carry_out(credentials, cx, step).await),
                 None => None,
             }
         },
-        credentials.instances_using_profile(&profile),
     );
-    let shared = shared_with(instance, &profile, sharing);
+    let shared = shared_with(instance, profile, &facts.sharing);
     [disassociated]
         .into_iter()
         .chain(revoked)
@@ -64,6 +82,103 @@ pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
         .collect()
 }
 
+/// What the reads found about one instance profile.
+struct ProfileFacts {
+    profile: String,
+    /// The profile's role with its current revoke policy document; looked up only when
+    /// sessions are to be revoked.
+    role: Result<Option<(String, Option<String>)>, PortError>,
+    sharing: Result<Vec<InstanceId>, PortError>,
+}
+
+async fn read_profile<C: InstanceCredentials>(
+    credentials: &C,
+    profile: &str,
+    revoking: bool,
+) -> ProfileFacts {
+    let role = async {
+        if !revoking {
+            return Ok(None);
+        }
+        let Some(role) = credentials.profile_roles(profile).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let document = credentials
+            .role_policy(&role, REVOKE_SESSIONS_POLICY)
+            .await?;
+        Ok(Some((role, document)))
+    };
+    let (role, sharing) = futures_util::join!(role, credentials.instances_using_profile(profile));
+    ProfileFacts {
+        profile: profile.to_owned(),
+        role,
+        sharing,
+    }
+}
+
+/// What revoking comes to, decided from the reads alone.
+enum Revocation {
+    /// Reported without a change: skipped, failed reading, or already covered.
+    Decided(StepReport),
+    /// The role whose policy is to be written.
+    Write(String),
+}
+
+fn planned_revocation(cx: &Context<'_>, step: &Step, facts: &ProfileFacts) -> Revocation {
+    let profile = &facts.profile;
+    match &facts.role {
+        Ok(Some((role, document))) => {
+            let (since, now) = (cx.incident.updated_at.as_str(), cx.now);
+            match already_revoked(step, role, document.as_deref(), since, now) {
+                Some(report) => Revocation::Decided(report),
+                None => Revocation::Write(role.clone()),
+            }
+        }
+        Ok(None) => Revocation::Decided(
+            step.report(StepStatus::Skipped, format!("{profile} has no role")),
+        ),
+        // Retrying cannot bring a deleted profile back; people must find the role. (A
+        // missing policy reads as none, so only the profile lookup answers this.)
+        Err(err) if err.code.as_deref() == Some("NoSuchEntity") => Revocation::Decided(step.report(
+            StepStatus::Skipped,
+            format!(
+                "{profile} no longer exists, so its role cannot be found: revoke that role's sessions by hand"
+            ),
+        )),
+        Err(err) => Revocation::Decided(step.failed(err)),
+    }
+}
+
+impl Revocation {
+    async fn carry_out<C: InstanceCredentials>(
+        self,
+        credentials: &C,
+        cx: &Context<'_>,
+        step: &Step,
+    ) -> StepReport {
+        let role = match self {
+            Self::Decided(report) => return report,
+            Self::Write(role) => role,
+        };
+        let role = role.as_str();
+        revoke_and_verify(
+            step,
+            role,
+            || credentials.role_policy(role, REVOKE_SESSIONS_POLICY),
+            |document| async move {
+                credentials
+                    .put_role_policy(role, REVOKE_SESSIONS_POLICY, &document)
+                    .await
+            },
+            cx.now,
+        )
+        .await
+    }
+}
+
+/// The profile is recorded while it is taken away, so release can give it back; a
+/// failed record leaves it taken away but fails the step, so the event is retried and
+/// people see that release cannot re-associate it by itself.
 async fn disassociate_profile<C: InstanceCredentials, N: NetworkIsolation>(
     credentials: &C,
     network: &N,
@@ -75,78 +190,47 @@ async fn disassociate_profile<C: InstanceCredentials, N: NetworkIsolation>(
         return step.report(StepStatus::AlreadyDone, "no instance profile associated");
     };
     let profile = &association.profile_arn;
-    let result = async {
-        // The profile is recorded before it is taken away, so release can give it back.
-        let tag = [(INSTANCE_PROFILE_TAG.to_owned(), profile.clone())];
-        network.tag_resources(&[instance.to_string()], &tag).await?;
-        credentials
-            .disassociate_profile(&association.association_id)
-            .await?;
-        credentials.profile_association(instance).await
-    }
-    .await;
-    match result {
-        Ok(None) => step.report(
+    let tag = [(INSTANCE_PROFILE_TAG.to_owned(), profile.clone())];
+    let instances = [instance.to_string()];
+    let (recorded, disassociated) = futures_util::join!(
+        network.tag_resources(&instances, &tag),
+        credentials.disassociate_profile(&association.association_id),
+    );
+    let after = match disassociated {
+        Ok(()) => credentials.profile_association(instance).await,
+        Err(err) => return step.failed(&err),
+    };
+    match (after, recorded) {
+        (Ok(None), Ok(())) => step.report(
             StepStatus::Done,
             format!(
                 "disassociated {profile} ({}), recorded in tag {INSTANCE_PROFILE_TAG}",
                 association.association_id
             ),
         ),
-        Ok(Some(still)) => step.report(
+        (Ok(None), Err(err)) => StepReport {
+            detail: format!(
+                "disassociated {profile} ({}), but recording it in tag {INSTANCE_PROFILE_TAG} failed, so release cannot re-associate it by itself: {err}",
+                association.association_id
+            ),
+            ..step.failed(&err)
+        },
+        (Ok(Some(still)), _) => step.report(
             StepStatus::Failed,
             format!(
                 "still associated with {} after disassociation",
                 still.profile_arn
             ),
         ),
-        Err(err) => step.failed(&err),
+        (Err(err), _) => step.failed(&err),
     }
-}
-
-async fn revoke_sessions<C: InstanceCredentials>(
-    credentials: &C,
-    cx: &Context<'_>,
-    step: &Step,
-    profile: &str,
-) -> StepReport {
-    let role = match credentials.profile_roles(profile).await {
-        Ok(roles) => roles.into_iter().next(),
-        // Retrying cannot bring a deleted profile back; people must find the role.
-        Err(err) if err.code.as_deref() == Some("NoSuchEntity") => {
-            return step.report(
-                StepStatus::Skipped,
-                format!(
-                    "{profile} no longer exists, so its role cannot be found: revoke that role's sessions by hand"
-                ),
-            );
-        }
-        Err(err) => return step.failed(&err),
-    };
-    let Some(role) = role else {
-        return step.report(StepStatus::Skipped, format!("{profile} has no role"));
-    };
-    let role = role.as_str();
-    revoke_older_sessions(
-        step,
-        role,
-        || credentials.role_policy(role, REVOKE_SESSIONS_POLICY),
-        |document| async move {
-            credentials
-                .put_role_policy(role, REVOKE_SESSIONS_POLICY, &document)
-                .await
-        },
-        &cx.incident.updated_at,
-        cx.now,
-    )
-    .await
 }
 
 /// The blast radius in words: other instances with the same profile hold the same role.
 fn shared_with(
     instance: &InstanceId,
     profile: &str,
-    sharing: Result<Vec<InstanceId>, PortError>,
+    sharing: &Result<Vec<InstanceId>, PortError>,
 ) -> String {
     match sharing {
         Ok(all) => {

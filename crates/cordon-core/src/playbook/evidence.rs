@@ -1,11 +1,13 @@
-//! Keeping the instance and its disks for forensics: protection attributes and volume
-//! settings from one read, snapshots alongside.
+//! Keeping the instance and its disks for forensics. One read of the protection
+//! attributes and volumes, alongside the snapshots an earlier run took; then the
+//! protection and volume changes together, with the record of the state before, and
+//! one read-back for both; snapshots alongside.
 
 use super::{Context, snapshots};
 use crate::plan::{PROTECTION_BEFORE_TAG, if_planned};
 use crate::{
-    EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, ProtectionChange, Step,
-    StepKind, StepReport, StepStatus,
+    AttachedVolume, EvidencePreservation, InstanceProtection, NetworkIsolation, PortError,
+    ProtectionChange, Step, StepKind, StepReport, StepStatus,
 };
 use futures_util::future::join_all;
 
@@ -21,32 +23,102 @@ pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
     if steps.is_empty() {
         return Vec::new();
     }
-    let before = match evidence.protection(&cx.incident.instance_id).await {
+    let instance = &cx.incident.instance_id;
+    let (before, existing) = futures_util::join!(evidence.protection(instance), async {
+        match snapshot {
+            Some(_) => {
+                let incident = cx.incident.finding_id.as_str();
+                evidence.incident_snapshots(instance, incident).await
+            }
+            None => Ok(Vec::new()),
+        }
+    });
+    let before = match before {
         Ok(before) => before,
         Err(err) => return steps.iter().map(|s| s.failed(&err)).collect(),
     };
-    let (protected, kept, snapshotted) = futures_util::join!(
-        if_planned(protect, |step| protect_instance(
-            evidence, network, cx, step, &before
-        )),
-        if_planned(keep, |step| keep_volumes(evidence, cx, step, &before)),
+    let (mut reports, snapshotted) = futures_util::join!(
+        protect_and_keep(evidence, network, cx, protect, keep, &before),
         if_planned(snapshot, |step| snapshots::take(
-            evidence, network, cx, step, &before
+            evidence, network, cx, step, &before, existing
         )),
     );
-    [protected, kept, snapshotted]
-        .into_iter()
-        .flatten()
-        .collect()
+    reports.extend(snapshotted);
+    reports
 }
 
-async fn protect_instance<E: EvidencePreservation, N: NetworkIsolation>(
+/// Protection and volumes change through the same API and read back through the same
+/// read, so they change together and are proven by one read-back.
+async fn protect_and_keep<E: EvidencePreservation, N: NetworkIsolation>(
     evidence: &E,
     network: &N,
     cx: &Context<'_>,
-    step: &Step,
+    protect: Option<&Step>,
+    keep: Option<&Step>,
     before: &InstanceProtection,
-) -> StepReport {
+) -> Vec<StepReport> {
+    let mut reports = Vec::new();
+    let protect = protect.and_then(|step| match protection_changes(before) {
+        changes if changes.is_empty() => {
+            reports.push(step.report(StepStatus::AlreadyDone, describe(before)));
+            None
+        }
+        changes => Some((step, changes)),
+    });
+    let doomed: Vec<&AttachedVolume> = before
+        .volumes
+        .iter()
+        .filter(|v| v.delete_on_termination)
+        .collect();
+    let keep = keep.and_then(|step| {
+        if before.volumes.is_empty() {
+            reports.push(step.report(StepStatus::Skipped, "no EBS volumes attached"));
+        } else if doomed.is_empty() {
+            reports.push(step.report(
+                StepStatus::AlreadyDone,
+                "no attached volume is deleted on termination",
+            ));
+        } else {
+            return Some(step);
+        }
+        None
+    });
+    if protect.is_none() && keep.is_none() {
+        return reports;
+    }
+    let protect_changes = protect.as_ref().map_or(&[][..], |(_, changes)| changes);
+    let keep_changes: Vec<ProtectionChange> = match keep {
+        Some(_) => doomed
+            .iter()
+            .map(|v| ProtectionChange::KeepVolume {
+                device: v.device.clone(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    // The record goes out with the changes it records, not before them.
+    let (recorded, protected, kept) = futures_util::join!(
+        async {
+            match protect {
+                Some(_) => record_protection(network, cx, before).await,
+                None => Ok(()),
+            }
+        },
+        apply(evidence, cx, protect_changes),
+        apply(evidence, cx, &keep_changes),
+    );
+    let after = evidence.protection(&cx.incident.instance_id).await;
+    if let Some((step, _)) = protect {
+        let after = protected.and(after.clone());
+        reports.push(protection_report(step, before, after, recorded));
+    }
+    if let Some(step) = keep {
+        reports.push(volumes_report(step, &doomed, kept.and(after)));
+    }
+    reports
+}
+
+fn protection_changes(before: &InstanceProtection) -> Vec<ProtectionChange> {
     let mut changes = Vec::new();
     if !before.termination_protection {
         changes.push(ProtectionChange::TerminationProtection(true));
@@ -57,67 +129,49 @@ async fn protect_instance<E: EvidencePreservation, N: NetworkIsolation>(
     if before.shutdown_behavior != "stop" {
         changes.push(ProtectionChange::ShutdownBehavior("stop".into()));
     }
-    let was = format!(
-        "termination protection {}, stop protection {}, shutdown behaviour {}",
-        on_off(before.termination_protection),
-        on_off(before.stop_protection),
-        before.shutdown_behavior
-    );
-    if changes.is_empty() {
-        return step.report(StepStatus::AlreadyDone, was);
-    }
-    if let Err(err) = record_protection(network, cx, before).await {
-        return step.failed(&err);
-    }
-    let after = match apply(evidence, cx, &changes).await {
+    changes
+}
+
+/// Verified by the read-back; a failed record leaves the protection on but fails the
+/// step, so the event is retried and people see release cannot restore it by itself.
+fn protection_report(
+    step: &Step,
+    before: &InstanceProtection,
+    after: Result<InstanceProtection, PortError>,
+    recorded: Result<(), PortError>,
+) -> StepReport {
+    let after = match after {
         Ok(after) => after,
         Err(err) => return step.failed(&err),
     };
-    if after.termination_protection && after.stop_protection && after.shutdown_behavior == "stop" {
-        step.report(
-            StepStatus::Done,
-            format!("was {was}; now both protections on, shutdown behaviour stop"),
-        )
-    } else {
-        step.report(
+    if !(after.termination_protection && after.stop_protection && after.shutdown_behavior == "stop")
+    {
+        return step.report(
             StepStatus::Failed,
-            format!(
-                "read back termination protection {}, stop protection {}, shutdown behaviour {}",
-                on_off(after.termination_protection),
-                on_off(after.stop_protection),
-                after.shutdown_behavior
+            format!("read back {}", describe(&after)),
+        );
+    }
+    let done = format!(
+        "was {}; now both protections on, shutdown behaviour stop",
+        describe(before)
+    );
+    match recorded {
+        Ok(()) => step.report(StepStatus::Done, done),
+        Err(err) => StepReport {
+            detail: format!(
+                "{done}, but recording the state before in tag {PROTECTION_BEFORE_TAG} failed, so release cannot restore it by itself: {err}"
             ),
-        )
+            ..step.failed(&err)
+        },
     }
 }
 
-async fn keep_volumes<E: EvidencePreservation>(
-    evidence: &E,
-    cx: &Context<'_>,
+fn volumes_report(
     step: &Step,
-    before: &InstanceProtection,
+    doomed: &[&AttachedVolume],
+    after: Result<InstanceProtection, PortError>,
 ) -> StepReport {
-    if before.volumes.is_empty() {
-        return step.report(StepStatus::Skipped, "no EBS volumes attached");
-    }
-    let doomed: Vec<_> = before
-        .volumes
-        .iter()
-        .filter(|v| v.delete_on_termination)
-        .collect();
-    if doomed.is_empty() {
-        return step.report(
-            StepStatus::AlreadyDone,
-            "no attached volume is deleted on termination",
-        );
-    }
-    let changes: Vec<ProtectionChange> = doomed
-        .iter()
-        .map(|v| ProtectionChange::KeepVolume {
-            device: v.device.clone(),
-        })
-        .collect();
-    let after = match apply(evidence, cx, &changes).await {
+    let after = match after {
         Ok(after) => after,
         Err(err) => return step.failed(&err),
     };
@@ -174,12 +228,12 @@ async fn record_protection<N: NetworkIsolation>(
         .await
 }
 
-/// Applies the changes concurrently (each is its own API call), then reads back.
+/// Applies the changes concurrently: each is its own API call.
 async fn apply<E: EvidencePreservation>(
     evidence: &E,
     cx: &Context<'_>,
     changes: &[ProtectionChange],
-) -> Result<InstanceProtection, PortError> {
+) -> Result<(), PortError> {
     let instance = &cx.incident.instance_id;
     join_all(
         changes
@@ -188,8 +242,16 @@ async fn apply<E: EvidencePreservation>(
     )
     .await
     .into_iter()
-    .collect::<Result<Vec<()>, _>>()?;
-    evidence.protection(instance).await
+    .collect()
+}
+
+fn describe(protection: &InstanceProtection) -> String {
+    format!(
+        "termination protection {}, stop protection {}, shutdown behaviour {}",
+        on_off(protection.termination_protection),
+        on_off(protection.stop_protection),
+        protection.shutdown_behavior
+    )
 }
 
 fn on_off(on: bool) -> &'static str {

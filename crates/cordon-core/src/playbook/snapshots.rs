@@ -1,5 +1,6 @@
-//! Evidence: a snapshot of every attached EBS volume, tagged with the incident so a
-//! retry finds what an earlier run took instead of taking it again.
+//! Evidence: a snapshot of every attached EBS volume, tagged with the incident as it is
+//! created so a retry finds what an earlier run took instead of taking it again. The
+//! snapshots an earlier run took are read alongside the volumes (see `evidence`).
 
 use super::Context;
 use crate::plan::{FINDING_TAG, FINDING_TYPE_TAG, INCIDENT_TAG, INSTANCE_TAG, VOLUME_TAG};
@@ -15,6 +16,7 @@ pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
     cx: &Context<'_>,
     step: &Step,
     before: &InstanceProtection,
+    existing: Result<Vec<Snapshot>, PortError>,
 ) -> StepReport {
     let volumes: Vec<&str> = before
         .volumes
@@ -24,9 +26,7 @@ pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
     if volumes.is_empty() {
         return step.report(StepStatus::Skipped, "no EBS volumes attached");
     }
-    let instance = &cx.incident.instance_id;
-    let incident = cx.incident.finding_id.as_str();
-    let existing = match evidence.incident_snapshots(instance, incident).await {
+    let existing = match existing {
         Ok(existing) => usable(existing),
         Err(err) => return step.failed(&err),
     };
@@ -46,14 +46,28 @@ pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
     }
     let tags = incident_tags(cx);
     let created = if missing.len() == volumes.len() {
-        snapshot_all(evidence, network, cx, &tags).await
+        evidence
+            .snapshot_instance(&cx.incident.instance_id, &tags)
+            .await
     } else {
-        snapshot_each(evidence, &missing, &tags).await
+        // Tagged with their volumes as they are created: nothing left to tag.
+        snapshot_each(evidence, &missing, &tags)
+            .await
+            .map(|()| Vec::new())
     };
-    if let Err(err) = created {
-        return step.failed(&err);
-    }
-    let after = match evidence.incident_snapshots(instance, incident).await {
+    let untagged = match created {
+        Ok(untagged) => untagged,
+        Err(err) => return step.failed(&err),
+    };
+    // The read-back finds the snapshots by the tags they were created with, so it does
+    // not wait for the volume tags.
+    let instance = &cx.incident.instance_id;
+    let incident = cx.incident.finding_id.as_str();
+    let (tagged, after) = futures_util::join!(
+        tag_volumes(network, &untagged),
+        evidence.incident_snapshots(instance, incident),
+    );
+    let after = match after {
         Ok(after) => usable(after),
         Err(err) => return step.failed(&err),
     };
@@ -62,27 +76,32 @@ pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
         .copied()
         .filter(|v| !after.iter().any(|s| s.volume_id == *v))
         .collect();
-    if uncovered.is_empty() {
-        with_snapshots(step.report(StepStatus::Done, describe(&after)), &after)
-    } else {
-        step.report(
+    if !uncovered.is_empty() {
+        return step.report(
             StepStatus::Failed,
             format!("no usable snapshot of {}", uncovered.join(", ")),
-        )
+        );
     }
+    let report = match tagged {
+        Ok(()) => step.report(StepStatus::Done, describe(&after)),
+        Err(err) => StepReport {
+            detail: format!(
+                "{}, but tagging them with {VOLUME_TAG} failed: {err}",
+                describe(&after)
+            ),
+            ..step.failed(&err)
+        },
+    };
+    with_snapshots(report, &after)
 }
 
-/// One multi-volume call: crash-consistent across the volumes. The volume id is tagged
-/// afterwards, because the call takes one tag set for all of them.
-async fn snapshot_all<E: EvidencePreservation, N: NetworkIsolation>(
-    evidence: &E,
+/// A multi-volume set takes one tag set for all its snapshots, so each one's volume id
+/// is tagged afterwards. It repeats the snapshot's own `VolumeId`, which EC2 (and the
+/// emulator) report and the read-back relies on; the tag is kept for people.
+async fn tag_volumes<N: NetworkIsolation>(
     network: &N,
-    cx: &Context<'_>,
-    tags: &[(String, String)],
+    created: &[Snapshot],
 ) -> Result<(), PortError> {
-    let created = evidence
-        .snapshot_instance(&cx.incident.instance_id, tags)
-        .await?;
     join_all(created.iter().map(|s| {
         let tag = [(VOLUME_TAG.to_owned(), s.volume_id.clone())];
         async move {
@@ -96,7 +115,8 @@ async fn snapshot_all<E: EvidencePreservation, N: NetworkIsolation>(
     .collect()
 }
 
-/// A retry that finds some volumes already snapshotted takes only the rest.
+/// A retry that finds some volumes already snapshotted takes only the rest, each
+/// tagged with its volume as it is created.
 async fn snapshot_each<E: EvidencePreservation>(
     evidence: &E,
     missing: &[&str],
