@@ -50,6 +50,9 @@ impl MotoServer {
             .args(["-c", LAUNCHER, &port.to_string()])
             .env("MOTO_ENABLE_RECORDING", "True")
             .env("MOTO_RECORDER_FILEPATH", &recording)
+            // No catalogue of public AMIs: each comes with a snapshot, and moto scans
+            // them all on every DescribeSnapshots. Instances launch from any image id.
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
