@@ -109,58 +109,27 @@ async fn set_up_new(client: &Client, id: &SecurityGroupId, role: Role) -> PortRe
     let all = || IpPermission::builder().ip_protocol("-1");
     let v4 = || IpRange::builder().cidr_ip("0.0.0.0/0").build();
     let v6 = || Ipv6Range::builder().cidr_ipv6("::/0").build();
-    let (first, second) = match role {
-        Role::Open => tokio::join!(
-            Box::pin(until_visible(|| async {
-                let sent = client
-                    .authorize_security_group_ingress()
-                    .group_id(id.as_str())
-                    .ip_permissions(all().ip_ranges(v4()).ipv6_ranges(v6()).build())
-                    .send()
-                    .await;
-                ignore(
-                    sent.map(drop),
-                    "ec2:AuthorizeSecurityGroupIngress",
-                    DUPLICATE,
-                )
-            })),
-            Box::pin(until_visible(|| async {
-                let sent = client
-                    .authorize_security_group_egress()
-                    .group_id(id.as_str())
-                    .ip_permissions(all().ipv6_ranges(v6()).build())
-                    .send()
-                    .await;
-                ignore(
-                    sent.map(drop),
-                    "ec2:AuthorizeSecurityGroupEgress",
-                    DUPLICATE,
-                )
-            }))
-        ),
-        // One call per address family: EC2 refuses a revoke naming a rule that is not
-        // there, and the IPv6 one exists only in a VPC with IPv6.
-        Role::Deny => tokio::join!(
-            Box::pin(until_visible(|| async {
-                let sent = client
-                    .revoke_security_group_egress()
-                    .group_id(id.as_str())
-                    .ip_permissions(all().ip_ranges(v4()).build())
-                    .send()
-                    .await;
-                ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
-            })),
-            Box::pin(until_visible(|| async {
-                let sent = client
-                    .revoke_security_group_egress()
-                    .group_id(id.as_str())
-                    .ip_permissions(all().ipv6_ranges(v6()).build())
-                    .send()
-                    .await;
-                ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
-            }))
-        ),
+    // For the deny-all group, one revoke per address family: EC2 refuses a revoke
+    // naming a rule that is not there, and the IPv6 one exists only in a VPC with IPv6.
+    let changes = match role {
+        Role::Open => [
+            (
+                Rules::AllowIn,
+                all().ip_ranges(v4()).ipv6_ranges(v6()).build(),
+            ),
+            (Rules::AllowOut, all().ipv6_ranges(v6()).build()),
+        ],
+        Role::Deny => [
+            (Rules::RevokeOut, all().ip_ranges(v4()).build()),
+            (Rules::RevokeOut, all().ipv6_ranges(v6()).build()),
+        ],
     };
+    let [first, second] = changes.map(|(change, rule)| {
+        Box::pin(until_visible(move || {
+            change_rules(client, id, change, vec![rule.clone()])
+        }))
+    });
+    let (first, second) = tokio::join!(first, second);
     first.and(second)
 }
 
@@ -285,37 +254,25 @@ async fn revoke_all(
     id: &SecurityGroupId,
     group: &SecurityGroup,
 ) -> PortResult<bool> {
-    let changed = !group.ip_permissions().is_empty() || !group.ip_permissions_egress().is_empty();
+    let (ingress, egress) = (group.ip_permissions(), group.ip_permissions_egress());
     // A concurrent invocation may have revoked a rule first: NotFound means gone, and
     // the read-back in verification proves the group is empty. Both directions at
-    // once: first use in a VPC is on the critical path.
-    let ingress = async {
-        if group.ip_permissions().is_empty() {
-            return Ok(());
-        }
-        let sent = client
-            .revoke_security_group_ingress()
-            .group_id(id.as_str())
-            .set_ip_permissions(Some(group.ip_permissions().to_vec()))
-            .send()
-            .await;
-        ignore(sent.map(drop), "ec2:RevokeSecurityGroupIngress", NOT_FOUND)
+    // once: a half-made group is put right on the critical path.
+    let revoke = |change, rules: &[IpPermission]| {
+        let rules = rules.to_vec();
+        Box::pin(async move {
+            match rules.is_empty() {
+                true => Ok(()),
+                false => change_rules(client, id, change, rules).await,
+            }
+        })
     };
-    let egress = async {
-        if group.ip_permissions_egress().is_empty() {
-            return Ok(());
-        }
-        let sent = client
-            .revoke_security_group_egress()
-            .group_id(id.as_str())
-            .set_ip_permissions(Some(group.ip_permissions_egress().to_vec()))
-            .send()
-            .await;
-        ignore(sent.map(drop), "ec2:RevokeSecurityGroupEgress", NOT_FOUND)
-    };
-    let (ingress, egress) = tokio::join!(Box::pin(ingress), Box::pin(egress));
-    ingress.and(egress)?;
-    Ok(changed)
+    let (revoked_in, revoked_out) = tokio::join!(
+        revoke(Rules::RevokeIn, ingress),
+        revoke(Rules::RevokeOut, egress)
+    );
+    revoked_in.and(revoked_out)?;
+    Ok(!ingress.is_empty() || !egress.is_empty())
 }
 
 /// Open: all protocols from and to anywhere, IPv4 and IPv6, in both directions.
@@ -327,41 +284,86 @@ async fn allow_all(
     let ingress = missing_allow_all(group.ip_permissions());
     let egress = missing_allow_all(group.ip_permissions_egress());
     let changed = ingress.is_some() || egress.is_some();
-    let ingress = async {
-        let Some(missing) = ingress else {
-            return Ok(());
-        };
-        let sent = client
-            .authorize_security_group_ingress()
-            .group_id(id.as_str())
-            .ip_permissions(missing)
-            .send()
-            .await;
-        ignore(
-            sent.map(drop),
+    let allow = |change, missing: Option<IpPermission>| {
+        Box::pin(async move {
+            match missing {
+                None => Ok(()),
+                Some(rule) => change_rules(client, id, change, vec![rule]).await,
+            }
+        })
+    };
+    let (allowed_in, allowed_out) = tokio::join!(
+        allow(Rules::AllowIn, ingress),
+        allow(Rules::AllowOut, egress)
+    );
+    allowed_in.and(allowed_out)?;
+    Ok(changed)
+}
+
+/// One change to a group's rules.
+#[derive(Clone, Copy)]
+enum Rules {
+    AllowIn,
+    AllowOut,
+    RevokeIn,
+    RevokeOut,
+}
+
+/// Sends one change of `rules`. The code a concurrent invocation's identical change
+/// gets back (the rule is already there, or already gone) counts as done.
+async fn change_rules(
+    client: &Client,
+    id: &SecurityGroupId,
+    change: Rules,
+    rules: Vec<IpPermission>,
+) -> PortResult<()> {
+    let (group, rules) = (id.as_str(), Some(rules));
+    match change {
+        Rules::AllowIn => ignore(
+            client
+                .authorize_security_group_ingress()
+                .group_id(group)
+                .set_ip_permissions(rules)
+                .send()
+                .await
+                .map(drop),
             "ec2:AuthorizeSecurityGroupIngress",
             DUPLICATE,
-        )
-    };
-    let egress = async {
-        let Some(missing) = egress else {
-            return Ok(());
-        };
-        let sent = client
-            .authorize_security_group_egress()
-            .group_id(id.as_str())
-            .ip_permissions(missing)
-            .send()
-            .await;
-        ignore(
-            sent.map(drop),
+        ),
+        Rules::AllowOut => ignore(
+            client
+                .authorize_security_group_egress()
+                .group_id(group)
+                .set_ip_permissions(rules)
+                .send()
+                .await
+                .map(drop),
             "ec2:AuthorizeSecurityGroupEgress",
             DUPLICATE,
-        )
-    };
-    let (ingress, egress) = tokio::join!(Box::pin(ingress), Box::pin(egress));
-    ingress.and(egress)?;
-    Ok(changed)
+        ),
+        Rules::RevokeIn => ignore(
+            client
+                .revoke_security_group_ingress()
+                .group_id(group)
+                .set_ip_permissions(rules)
+                .send()
+                .await
+                .map(drop),
+            "ec2:RevokeSecurityGroupIngress",
+            NOT_FOUND,
+        ),
+        Rules::RevokeOut => ignore(
+            client
+                .revoke_security_group_egress()
+                .group_id(group)
+                .set_ip_permissions(rules)
+                .send()
+                .await
+                .map(drop),
+            "ec2:RevokeSecurityGroupEgress",
+            NOT_FOUND,
+        ),
+    }
 }
 
 /// The all-traffic rule for whichever of 0.0.0.0/0 and ::/0 is not yet allowed.
@@ -407,5 +409,47 @@ where
     match result {
         Err(e) if aws_sdk_ec2::error::ProvideErrorMetadata::code(&e) == Some(code) => Ok(()),
         other => other.map_err(|e| port_error(operation, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::until_visible;
+    use cordon_core::PortError;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn error(code: &str) -> PortError {
+        PortError {
+            operation: "ec2:RevokeSecurityGroupEgress",
+            code: Some(code.to_owned()),
+            message: String::new(),
+            transient: false,
+        }
+    }
+
+    /// Calls `until_visible` with a call failing with `code` the first `failures` times.
+    async fn attempts(code: &str, failures: usize) -> (Result<(), PortError>, usize) {
+        let calls = AtomicUsize::new(0);
+        let result = until_visible(|| async {
+            match calls.fetch_add(1, Ordering::SeqCst) < failures {
+                true => Err(error(code)),
+                false => Ok(()),
+            }
+        })
+        .await;
+        (result, calls.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn a_group_not_yet_visible_is_tried_again_and_other_errors_are_not() {
+        let (result, calls) = attempts("InvalidGroup.NotFound", 2).await;
+        assert!(result.is_ok());
+        assert_eq!(calls, 3);
+        let (result, calls) = attempts("UnauthorizedOperation", 2).await;
+        assert_eq!(
+            result.unwrap_err().code.as_deref(),
+            Some("UnauthorizedOperation")
+        );
+        assert_eq!(calls, 1);
     }
 }
