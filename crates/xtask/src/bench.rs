@@ -51,8 +51,8 @@ pub struct Args {
     /// Instances in the burst, each with its finding delivered five times.
     #[arg(long, default_value_t = DEFAULT_BURST_INSTANCES)]
     burst_instances: usize,
-    /// Run one benchmark that needs no release build and print it, leaving
-    /// BENCHMARKS.md alone (for working on the handler: the file comes from full runs).
+    /// Run one benchmark and print it, leaving BENCHMARKS.md alone (for working on
+    /// the handler: the file comes from full runs).
     #[arg(long, value_enum)]
     only: Option<Only>,
 }
@@ -61,6 +61,8 @@ pub struct Args {
 pub enum Only {
     /// 1. Time to isolation under latency.
     Latency,
+    /// 2. Cold start (builds the release binaries first, if they are not up to date).
+    ColdStart,
     /// 4. The burst.
     Burst,
 }
@@ -84,6 +86,7 @@ fn run_only(only: Only, args: &Args) -> Result<(), String> {
     let runtime = tokio_runtime()?;
     let section = match only {
         Only::Latency => runtime.block_on(latency::run()),
+        Only::ColdStart => cold_start::run(&runtime, &build::release()?).map(|c| c.section),
         Only::Burst => runtime.block_on(burst::run(args.burst_instances)),
     }?;
     println!(
