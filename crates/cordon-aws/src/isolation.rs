@@ -8,7 +8,8 @@ use aws_sdk_ec2::types::{Filter, NetworkInterface, Tag};
 use cordon_core::plan::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use cordon_core::ports::PortResult;
 use cordon_core::{
-    ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError,
+    ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,
+    NetworkIsolation, PortError,
 };
 use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
 
@@ -153,20 +154,35 @@ impl NetworkIsolation for Ec2Isolation {
         Ok(())
     }
 
-    async fn instance_interfaces_in_group(
+    async fn instance_interfaces_in_groups(
         &self,
         instance: &InstanceId,
-        group: &SecurityGroupId,
-    ) -> PortResult<Vec<NetworkInterfaceId>> {
+        groups: &[SecurityGroupId],
+    ) -> PortResult<Vec<HeldInterface>> {
+        const OP: &str = "ec2:DescribeNetworkInterfaces";
+        let asked = || groups.iter().map(SecurityGroupId::to_string);
         let interfaces = self
             .describe_interfaces(vec![
                 filter("attachment.instance-id", instance.as_str()),
-                filter("group-id", group.as_str()),
+                Filter::builder()
+                    .name("group-id")
+                    .set_values(Some(asked().collect()))
+                    .build(),
             ])
             .await?;
         interfaces
             .iter()
-            .map(|eni| parse_id("ec2:DescribeNetworkInterfaces", eni.network_interface_id()))
+            .map(|eni| {
+                Ok(HeldInterface {
+                    id: parse_id(OP, eni.network_interface_id())?,
+                    groups: eni
+                        .groups()
+                        .iter()
+                        .filter_map(|g| groups.iter().find(|a| Some(a.as_str()) == g.group_id()))
+                        .cloned()
+                        .collect(),
+                })
+            })
             .collect()
     }
 

@@ -7,7 +7,7 @@ use crate::isolation::{filter, parse_id};
 use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, ResourceType, SecurityGroup, Tag, TagSpecification,
+    Filter, IpPermission, IpRange, Ipv6Range, ResourceType, SecurityGroup, Tag, TagSpecification,
 };
 use cordon_core::plan::{deny_group_name, open_group_name};
 use cordon_core::ports::PortResult;
@@ -48,15 +48,46 @@ pub struct IsolationGroupsFound {
 }
 
 /// Reads only, so it can run before the incident is claimed and the exemption known.
+/// One call for both groups: on the emulator every call counts on the critical path.
 pub(crate) async fn find_pair(client: &Client, vpc: &VpcId) -> PortResult<IsolationGroupsFound> {
-    let (open, deny) = tokio::join!(
-        Box::pin(find(client, vpc, Role::Open)),
-        Box::pin(find(client, vpc, Role::Deny))
-    );
+    let roles = [Role::Open, Role::Deny];
+    let found = client
+        .describe_security_groups()
+        .filters(filter("vpc-id", vpc.as_str()))
+        .filters(
+            Filter::builder()
+                .name(format!("tag:{ISOLATION_ROLE_TAG}"))
+                .set_values(Some(roles.map(|r| r.tag_value().to_owned()).to_vec()))
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("group-name")
+                .set_values(Some(roles.map(|r| r.name(vpc)).to_vec()))
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| port_error("ec2:DescribeSecurityGroups", e))?;
+    let groups = found.security_groups();
     Ok(IsolationGroupsFound {
-        open: open?,
-        deny: deny?,
+        open: pick(groups, vpc, Role::Open),
+        deny: pick(groups, vpc, Role::Deny),
     })
+}
+
+/// The group with the role's name that carries the role's tag: the filters above
+/// would also match one group's name with the other's tag.
+fn pick(groups: &[SecurityGroup], vpc: &VpcId, role: Role) -> Option<SecurityGroup> {
+    let tagged = |g: &SecurityGroup| {
+        g.tags()
+            .iter()
+            .any(|t| t.key() == Some(ISOLATION_ROLE_TAG) && t.value() == Some(role.tag_value()))
+    };
+    groups
+        .iter()
+        .find(|g| g.group_name() == Some(role.name(vpc).as_str()) && tagged(g))
+        .cloned()
 }
 
 pub(crate) async fn ensure(

@@ -5,7 +5,7 @@ mod support;
 
 use cordon_aws::Ec2Isolation;
 use cordon_core::{ConnectionTrackingTimeouts, NetworkIsolation};
-use cordon_events::{InstanceId, NetworkInterfaceId};
+use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
 use support::{clients, estate};
 
 async fn tags_of(ec2: &aws_sdk_ec2::Client, resource: &str) -> Vec<(String, String)> {
@@ -127,4 +127,84 @@ async fn connection_tracking_is_set_and_the_emulator_reports_none() {
         .await
         .unwrap_err();
     assert_eq!(err.operation, "ec2:DescribeNetworkInterfaces");
+}
+
+/// Finding the VPC's isolation pair is one read, and so is asking which of several
+/// groups hold the instance's interfaces: both rest on a filter with several values,
+/// which EC2 (and the emulator) read as "any of". An emulator of its own, so its
+/// request recording holds only this test's calls.
+#[tokio::test]
+async fn one_read_finds_both_isolation_groups_and_one_read_checks_several_groups() {
+    let moto = cordon_testkit::MotoServer::start().unwrap();
+    let clients = cordon_aws::Clients::new(&cordon_testkit::sdk_config(&moto.endpoint()).await);
+    let isolation = Ec2Isolation::new(clients.ec2.clone());
+    let estate = estate(&clients).await;
+    let vpc: VpcId = estate.vpc.parse().unwrap();
+    let found = isolation.find_isolation_groups(&vpc).await.unwrap();
+    let created = isolation
+        .ensure_isolation_groups(&vpc, found)
+        .await
+        .unwrap();
+    assert!(created.changed);
+
+    moto.clear_recording().unwrap();
+    let found = isolation.find_isolation_groups(&vpc).await.unwrap();
+    let again = isolation
+        .ensure_isolation_groups(&vpc, found)
+        .await
+        .unwrap();
+    assert_eq!(
+        moto.recorded_actions().unwrap(),
+        ["ec2:DescribeSecurityGroups"],
+        "both groups found in one read, nothing created or changed"
+    );
+    assert_eq!(
+        (&again.open, &again.deny, again.changed),
+        (&created.open, &created.deny, false)
+    );
+
+    let (first, second): (NetworkInterfaceId, NetworkInterfaceId) = (
+        estate.interfaces[0].parse().unwrap(),
+        estate.interfaces[1].parse().unwrap(),
+    );
+    for (eni, group) in [(&first, &again.open), (&second, &again.deny)] {
+        isolation
+            .set_network_interface_groups(eni, std::slice::from_ref(group))
+            .await
+            .unwrap();
+    }
+    let instance: InstanceId = estate.instance.parse().unwrap();
+    let web: SecurityGroupId = estate.web_group.parse().unwrap();
+    let held = |groups: Vec<SecurityGroupId>| {
+        let isolation = isolation.clone();
+        let instance = instance.clone();
+        async move {
+            let mut held = isolation
+                .instance_interfaces_in_groups(&instance, &groups)
+                .await
+                .unwrap();
+            held.sort_by(|a, b| a.id.cmp(&b.id));
+            held.into_iter()
+                .map(|h| {
+                    (
+                        h.id.to_string(),
+                        h.groups.iter().map(ToString::to_string).collect(),
+                    )
+                })
+                .collect::<Vec<(String, Vec<String>)>>()
+        }
+    };
+    assert_eq!(
+        held(vec![web.clone(), again.open.clone()]).await,
+        [(first.to_string(), vec![again.open.to_string()])]
+    );
+    let mut both = vec![
+        (first.to_string(), vec![again.open.to_string()]),
+        (second.to_string(), vec![again.deny.to_string()]),
+    ];
+    both.sort();
+    assert_eq!(
+        held(vec![web, again.open.clone(), again.deny.clone()]).await,
+        both
+    );
 }

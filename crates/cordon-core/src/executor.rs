@@ -241,7 +241,8 @@ async fn isolate_interface<P: NetworkIsolation>(
 }
 
 /// Reads the result back with exact group filters: the deny-all group holds every
-/// interface of the instance, no original or open group holds any, and deny-all is empty.
+/// interface of the instance, no original or open group holds any (one read for all of
+/// them), and deny-all is empty.
 async fn verify_isolation<P: NetworkIsolation>(
     port: &P,
     incident: &InstanceIncident,
@@ -249,29 +250,35 @@ async fn verify_isolation<P: NetworkIsolation>(
     originals: &[SecurityGroupId],
 ) -> Result<String, String> {
     let instance = &incident.instance_id;
-    let others: Vec<&SecurityGroupId> = originals.iter().chain([&groups.open]).collect();
+    let others: Vec<SecurityGroupId> = originals.iter().chain([&groups.open]).cloned().collect();
     let (live, held, rules, elsewhere) = futures_util::join!(
         port.instance_network_interfaces(instance),
-        port.instance_interfaces_in_group(instance, &groups.deny),
+        port.instance_interfaces_in_groups(instance, std::slice::from_ref(&groups.deny)),
         port.group_rule_counts(&groups.deny),
-        join_all(
-            others
-                .iter()
-                .map(|g| port.instance_interfaces_in_group(instance, g))
-        )
+        port.instance_interfaces_in_groups(instance, &others)
     );
     let live = live.map_err(|e| e.to_string())?;
-    let held: BTreeSet<NetworkInterfaceId> = held.map_err(|e| e.to_string())?.into_iter().collect();
+    let held: BTreeSet<NetworkInterfaceId> = held
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|eni| eni.id)
+        .collect();
     let mut problems = Vec::new();
     for eni in &live {
         if !held.contains(&eni.id) {
             problems.push(format!("{} is not in {}", eni.id, groups.deny));
         }
     }
-    for (group, result) in others.iter().zip(elsewhere) {
-        for eni in result.map_err(|e| e.to_string())? {
-            if live.iter().any(|l| l.id == eni) {
-                problems.push(format!("{group} still holds {eni}"));
+    for eni in elsewhere.map_err(|e| e.to_string())? {
+        if live.iter().any(|l| l.id == eni.id) {
+            // The filter matched, so one of `others` holds it even if none is listed.
+            match eni.groups.is_empty() {
+                true => problems.push(format!("one of [{}] still holds {}", join(&others), eni.id)),
+                false => problems.extend(
+                    eni.groups
+                        .iter()
+                        .map(|group| format!("{group} still holds {}", eni.id)),
+                ),
             }
         }
     }

@@ -5,7 +5,7 @@ use crate::plan::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use crate::ports::PortResult;
 use crate::{
     AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,
-    InstanceCredentials, InstanceIncident, InstanceProtection, IsolationGroups,
+    HeldInterface, InstanceCredentials, InstanceIncident, InstanceProtection, IsolationGroups,
     NetworkInterfaceState, NetworkIsolation, PortError, ProfileAssociation, ProtectionChange,
     ServiceRotation, Snapshot, TargetRegistration,
 };
@@ -47,7 +47,8 @@ pub enum Call {
     ListInterfaces(String),
     Record(String, Vec<String>),
     SetGroups(String, Vec<String>),
-    InGroup(String),
+    /// One membership read, of these groups.
+    InGroups(Vec<String>),
     RuleCounts(String),
     Tag(Vec<String>, Vec<(String, String)>),
     ReadTimeouts(String),
@@ -418,29 +419,39 @@ impl NetworkIsolation for FakeCloud {
         Ok(())
     }
 
-    async fn instance_interfaces_in_group(
+    async fn instance_interfaces_in_groups(
         &self,
         instance: &InstanceId,
-        group: &SecurityGroupId,
-    ) -> Result<Vec<NetworkInterfaceId>, PortError> {
-        self.log_call(Call::InGroup(group.to_string()));
+        groups: &[SecurityGroupId],
+    ) -> Result<Vec<HeldInterface>, PortError> {
+        self.log_call(Call::InGroups(names(groups)));
         let state = self.state();
-        let mut held: Vec<String> = state
-            .enis
-            .iter()
-            .filter(|(_, eni)| eni.instance == instance.as_str() && eni.groups.contains(group))
-            .map(|(id, _)| id.clone())
-            .filter(|id| !(group.as_str() == DENY && state.deny_read_omits.contains(id)))
-            .collect();
-        held.extend(
-            state
+        let mut held: Vec<HeldInterface> = Vec::new();
+        for group in groups {
+            let members = state
+                .enis
+                .iter()
+                .filter(|(_, eni)| eni.instance == instance.as_str() && eni.groups.contains(group))
+                .map(|(id, _)| id.clone())
+                .filter(|id| !(group.as_str() == DENY && state.deny_read_omits.contains(id)));
+            let extra = state
                 .extra_members
                 .get(group.as_str())
                 .into_iter()
                 .flatten()
-                .cloned(),
-        );
-        Ok(held.iter().map(|id| id.parse().unwrap()).collect())
+                .cloned();
+            for id in members.chain(extra) {
+                let id: NetworkInterfaceId = id.parse().unwrap();
+                match held.iter_mut().find(|h| h.id == id) {
+                    Some(h) => h.groups.push(group.clone()),
+                    None => held.push(HeldInterface {
+                        id,
+                        groups: vec![group.clone()],
+                    }),
+                }
+            }
+        }
+        Ok(held)
     }
 
     async fn group_rule_counts(

@@ -49,7 +49,7 @@ pub use playbook::{
 };
 pub use ports::{
     AccessKeyState, AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts,
-    EvidencePreservation, FindingRecorder, InstanceCredentials, InstanceProtection,
+    EvidencePreservation, FindingRecorder, HeldInterface, InstanceCredentials, InstanceProtection,
     IsolationGroups, NetworkInterfaceState, NetworkIsolation, Notifier, PortError, Principal,
     PrincipalCredentials, ProfileAssociation, ProtectionChange, RoleUsage, ServiceRotation,
     Snapshot, SourceUpdate, TargetRegistration,

@@ -155,7 +155,7 @@ async fn isolation_finishes_before_any_other_step_starts_and_the_others_overlap(
                     | Call::ListInterfaces(_)
                     | Call::Record(..)
                     | Call::SetGroups(..)
-                    | Call::InGroup(_)
+                    | Call::InGroups(_)
                     | Call::RuleCounts(_)
             )
         })

@@ -17,7 +17,8 @@ pub use evidence::{
 };
 pub use ledger::{Budget, Claim, IncidentLedger};
 pub use network::{
-    ConnectionTrackingTimeouts, IsolationGroups, NetworkInterfaceState, NetworkIsolation,
+    ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,
+    NetworkIsolation,
 };
 pub use principals::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
 pub use rotation::{AutoScalingMembership, ServiceRotation, TargetRegistration};

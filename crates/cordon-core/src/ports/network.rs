@@ -26,6 +26,13 @@ pub struct NetworkInterfaceState {
     pub connection_tracking_requested: bool,
 }
 
+/// An interface a group filter matched, with those of the asked-for groups it is in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldInterface {
+    pub id: NetworkInterfaceId,
+    pub groups: Vec<SecurityGroupId>,
+}
+
 /// Moving an instance's network interfaces between security groups, and reading back.
 pub trait NetworkIsolation: Send + Sync {
     /// What [`Self::find_isolation_groups`] read, handed back to
@@ -76,12 +83,13 @@ pub trait NetworkIsolation: Send + Sync {
         groups: &[SecurityGroupId],
     ) -> impl Future<Output = PortResult<()>> + Send;
 
-    /// The instance's interfaces that `group` holds, read with an exact group filter.
-    fn instance_interfaces_in_group(
+    /// The instance's interfaces that any of `groups` holds, read in one call with an
+    /// exact group filter, each with those of `groups` it is listed in.
+    fn instance_interfaces_in_groups(
         &self,
         instance: &InstanceId,
-        group: &SecurityGroupId,
-    ) -> impl Future<Output = PortResult<Vec<NetworkInterfaceId>>> + Send;
+        groups: &[SecurityGroupId],
+    ) -> impl Future<Output = PortResult<Vec<HeldInterface>>> + Send;
 
     /// Ingress and egress rule counts of a group.
     fn group_rule_counts(
