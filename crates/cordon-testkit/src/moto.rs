@@ -42,13 +42,23 @@ pub struct MotoServer {
 impl MotoServer {
     /// Installs (if needed) and starts moto with request recording enabled.
     pub fn start() -> Result<Self, MotoError> {
+        Self::launch(true)
+    }
+
+    /// As [`Self::start`], without request recording: moto then writes nothing per
+    /// request, which the benchmarks that read calls off the fault proxy do not need.
+    pub fn start_unrecorded() -> Result<Self, MotoError> {
+        Self::launch(false)
+    }
+
+    fn launch(record: bool) -> Result<Self, MotoError> {
         let python = ensure_moto_installed()?;
         let port = free_port().map_err(|e| MotoError::Start(e.to_string()))?;
         let recording =
             std::env::temp_dir().join(format!("cordon-moto-{}-{port}.jsonl", std::process::id()));
         let child = Command::new(python)
             .args(["-c", LAUNCHER, &port.to_string()])
-            .env("MOTO_ENABLE_RECORDING", "True")
+            .env("MOTO_ENABLE_RECORDING", if record { "True" } else { "" })
             .env("MOTO_RECORDER_FILEPATH", &recording)
             // No catalogue of public AMIs: each comes with a snapshot, and moto scans
             // them all on every DescribeSnapshots. Instances launch from any image id.

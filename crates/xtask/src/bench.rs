@@ -1,257 +1,99 @@
-//! `cargo xtask bench`: builds the function binaries in release, measures time to
-//! isolation under latency, cold starts, memory and size, and a burst of duplicate
-//! findings under faults, and writes every figure to BENCHMARKS.md. A benchmark that
-//! fails is reported as such in the file, and the command fails after writing it.
+//! `cargo xtask bench`: one release build of the function binaries and of the harness
+//! that measures them (`cordon-bench`), in a target directory of their own so this long
+//! build never holds the lock on the debug one; then the harness. Built together, they
+//! share every dependency, so a fresh machine compiles the AWS SDK once. `--only
+//! latency|burst` runs the harness from the debug build instead (quick to rebuild while
+//! working on the handler); `--only cold-start` still needs the release functions.
 
-// One file per benchmark and per shared part, named `bench_*.rs` beside this one.
-#[path = "bench_build.rs"]
-mod build;
-#[path = "bench_burst.rs"]
-mod burst;
-#[path = "bench_calls.rs"]
-mod calls;
-#[path = "bench_cold_start.rs"]
-mod cold_start;
-#[path = "bench_footprint.rs"]
-mod footprint;
-#[path = "bench_latency.rs"]
-mod latency;
-#[path = "bench_machine.rs"]
-mod machine;
-#[path = "bench_process.rs"]
-mod process;
-#[path = "bench_report.rs"]
-mod report;
-#[path = "bench_world.rs"]
-mod world;
-
-use crate::cmd::{heading, root};
-use build::ReleaseBuild;
-use machine::Machine;
-use report::{Section, Target, render};
+use crate::package::functions_in_template;
+use cordon_testkit::{cache_dir, cargo, heading, run_checked};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Instant;
 
-/// Stated in the file: the whole run, release build included, on a fresh machine.
-const BUDGET_SECS: f64 = 15.0 * 60.0;
-
-/// `result` with what was being done named in its error.
-pub trait Why<T> {
-    fn why(self, what: &str) -> Result<T, String>;
-}
-
-impl<T, E: std::fmt::Display> Why<T> for Result<T, E> {
-    fn why(self, what: &str) -> Result<T, String> {
-        self.map_err(|e| format!("{what}: {e}"))
-    }
-}
-
-/// The burst's size: by default issue #9's, 1,000 findings over 200 instances.
+/// The burst's size, and which benchmark to run alone (see `cordon-bench --help`).
 #[derive(clap::Args)]
 pub struct Args {
-    /// Instances in the burst, each with its finding delivered five times.
-    #[arg(long, default_value_t = DEFAULT_BURST_INSTANCES)]
-    burst_instances: usize,
-    /// Run one benchmark and print it, leaving BENCHMARKS.md alone (for working on
-    /// the handler: the file comes from full runs).
-    #[arg(long, value_enum)]
-    only: Option<Only>,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Only {
-    /// 1. Time to isolation under latency.
-    Latency,
-    /// 2. Cold start (builds the release binaries first, if they are not up to date).
-    ColdStart,
-    /// 4. The burst.
-    Burst,
-}
-
-/// Issue #9's size: 200 instances, 1,000 findings. The burst spreads the fleet over
-/// several emulators (see `bench_burst.rs`), which keeps this size within the budget.
-const DEFAULT_BURST_INSTANCES: usize = 200;
-
-fn tokio_runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // The handler's SDK futures are large in a debug build.
-        .thread_stack_size(8 << 20)
-        .build()
-        .why("starting tokio")
-}
-
-/// `--only`: one benchmark, printed.
-fn run_only(only: Only, args: &Args) -> Result<(), String> {
-    cordon_testkit::ensure_moto_installed().why("installing moto")?;
-    let runtime = tokio_runtime()?;
-    let section = match only {
-        Only::Latency => runtime.block_on(latency::run()),
-        Only::ColdStart => cold_start::run(&runtime, &build::release()?).map(|c| c.section),
-        Only::Burst => runtime.block_on(burst::run(args.burst_instances)),
-    }?;
-    println!(
-        "{}",
-        render(
-            "",
-            &[Ok(section)],
-            "(one benchmark: BENCHMARKS.md is unchanged)"
-        )
-    );
-    Ok(())
+    /// Instances in the burst, each with its finding delivered five times (default:
+    /// issue #9's 200 instances, 1,000 findings).
+    #[arg(long)]
+    burst_instances: Option<usize>,
+    /// Run one benchmark and print it, leaving BENCHMARKS.md alone.
+    #[arg(long, value_parser = ["latency", "cold-start", "burst"])]
+    only: Option<String>,
 }
 
 pub fn run(args: &Args) -> Result<(), String> {
-    if let Some(only) = args.only {
-        return run_only(only, args);
+    // Read first: how long cargo had run before this, compiling xtask.
+    let cargo_secs = crate::started::parent_running_secs();
+    let mut passed = Vec::new();
+    if let Some(n) = args.burst_instances {
+        passed.extend(["--burst-instances".to_owned(), n.to_string()]);
     }
-    let started = Instant::now();
-    // Read first: how long cargo had run before this, compiling xtask on a fresh machine.
-    let before = machine::parent_running_secs();
-    let machine = Machine::describe();
-    let mut phases = Phases::default();
-    heading("the local AWS emulator");
-    cordon_testkit::ensure_moto_installed().why("installing moto")?;
-    heading(&format!("release build: {}", build::COMMAND));
-    let build = phases.time("release build", build::release);
-    let runtime = tokio_runtime()?;
-
-    let mut sections = Vec::new();
-    heading("1. time to isolation under latency");
-    let latency = phases.time("1. time to isolation", || runtime.block_on(latency::run()));
-    sections.push(named("1. Time to isolation under latency", latency));
-    match &build {
-        Ok(build) => {
-            heading("2. cold start");
-            let cold = phases.time("2. cold start", || cold_start::run(&runtime, build));
-            heading("3. memory and size");
-            let footprint = phases.time("3. memory and size", || match &cold {
-                Ok(cold) => footprint::run(&runtime, build, cold),
-                Err(e) => Err(format!("needs the cold starts, which failed: {e}")),
-            });
-            sections.push(named("2. Cold start", cold.map(|c| c.section)));
-            sections.push(named("3. Memory and size", footprint));
+    if let Some(secs) = cargo_secs {
+        passed.extend(["--cargo-secs".to_owned(), format!("{secs:.1}")]);
+    }
+    match args.only.as_deref() {
+        None => {
+            passed.extend(release_build(true)?);
+            let harness = target_dir().join("release").join("cordon-bench");
+            run_checked("cordon-bench", Command::new(harness).args(&passed))
         }
-        Err(e) => {
-            let failed = || Err(format!("the release build failed: {e}"));
-            sections.push(named("2. Cold start", failed()));
-            sections.push(named("3. Memory and size", failed()));
+        Some(only) => {
+            passed.extend(["--only".to_owned(), only.to_owned()]);
+            if only == "cold-start" {
+                passed.extend(release_build(false)?);
+            }
+            let mut harness = cargo();
+            harness.args(["run", "--quiet", "-p", "cordon-bench", "--"]);
+            run_checked("cordon-bench", harness.args(&passed))
         }
     }
-    heading("4. burst");
-    let burst = phases.time("4. burst (fleet set-up included)", || {
-        runtime.block_on(burst::run(args.burst_instances))
-    });
-    sections.push(named("4. Burst", burst));
-    drop(runtime);
+}
 
-    let total = started.elapsed().as_secs_f64();
-    sections.push(Ok(budget(total, before, build.as_ref().ok(), &phases)));
-    let command = match args.burst_instances {
-        DEFAULT_BURST_INSTANCES => "cargo xtask bench".to_owned(),
-        n => format!("cargo xtask bench --burst-instances {n}"),
-    };
-    let mut run_notes = format!(
-        "- Command: `{command}` (at the repository root), on {}\n",
-        cordon_lambda::utc_now()
-    );
-    if let Ok(build) = &build {
-        run_notes.push_str(&build.markdown());
-    }
-    run_notes.push_str(&format!(
-        "- Whole run: {total:.0} s from xtask's start, release build included; {}\n\
-         - Emulator: moto {} (`moto[server]` from PyPI, on 127.0.0.1)\n",
-        match before {
-            Some(before) => format!("{before:.0} s before it, cargo compiling and starting xtask"),
-            None => "how long cargo took to compile xtask before it could not be read".into(),
-        },
-        cordon_testkit::MOTO_VERSION
-    ));
-    let file = root().join("BENCHMARKS.md");
-    std::fs::write(&file, render(&machine.markdown(), &sections, &run_notes))
-        .why("writing BENCHMARKS.md")?;
-    println!("\nwrote {} in {total:.0} s", file.display());
-    let failed: Vec<&str> = sections
-        .iter()
-        .filter_map(|s| s.as_ref().err().map(|(title, _)| title.as_str()))
+/// `$CORDON_CACHE_DIR/target-bench`, like the other cached tools.
+fn target_dir() -> PathBuf {
+    cache_dir().join("target-bench")
+}
+
+/// Builds the functions (and the harness, `with_harness`) and returns what the harness
+/// is told of the build.
+fn release_build(with_harness: bool) -> Result<Vec<String>, String> {
+    let dir = target_dir();
+    let fresh = !dir.join("release").exists();
+    let mut packages: Vec<String> = functions_in_template()?
+        .into_iter()
+        .map(|f| f.binary)
         .collect();
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("not measured: {}", failed.join(", ")))
+    if with_harness {
+        packages.push("cordon-bench".to_owned());
     }
-}
-
-/// How long each part of the run took.
-#[derive(Default)]
-struct Phases(Vec<(&'static str, f64)>);
-
-impl Phases {
-    fn time<T>(&mut self, name: &'static str, part: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
-        let result = part();
-        self.0.push((name, started.elapsed().as_secs_f64()));
-        result
-    }
-}
-
-fn named(title: &str, result: Result<Section, String>) -> Result<Section, (String, String)> {
-    result.map_err(|e| {
-        eprintln!("{title} failed: {e}");
-        (title.to_owned(), e)
-    })
-}
-
-/// The run's own target: under 15 minutes from typing the command, with cargo compiling
-/// xtask and a clean release build.
-fn budget(
-    total: f64,
-    before: Option<f64>,
-    build: Option<&ReleaseBuild>,
-    phases: &Phases,
-) -> Section {
-    let fresh = build.is_some_and(|b| b.fresh);
-    let (how, note) = match build {
-        None => (
-            "the release build failed",
-            "the release build failed, so the run is incomplete",
-        ),
-        Some(b) if b.fresh => ("from a clean target directory", ""),
-        Some(_) => (
-            "incremental",
-            "the release build was incremental, so this is not a fresh machine's time",
-        ),
-    };
-    let whole = total + before.unwrap_or(0.0);
-    let mut body = format!(
-        "The whole `cargo xtask bench` took {:.1} min from typing it: cargo compiling \
-         xtask (in the debug target directory `cargo xtask test` shares; on a fresh \
-         machine, most of the SDK), then the release build ({how}) and every \
-         benchmark.\n\n",
-        whole / 60.0
+    let command = format!(
+        "cargo build --release {}",
+        packages
+            .iter()
+            .map(|p| format!("-p {p}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
-    body.push_str(&report::header(&["Part", "Seconds"]));
-    match before {
-        Some(before) => body.push_str(&report::row(&[
-            "cargo compiling and starting xtask".to_owned(),
-            format!("{before:.0}"),
-        ])),
-        None => body.push_str(&report::row(&[
-            "cargo compiling and starting xtask".to_owned(),
-            "not read (no /proc)".to_owned(),
-        ])),
+    heading(&format!("release build: {command}"));
+    let started = Instant::now();
+    let mut build = cargo();
+    build
+        .args(["build", "--release"])
+        .args(packages.iter().flat_map(|p| ["-p", p.as_str()]))
+        .env("CARGO_TARGET_DIR", &dir);
+    run_checked("cargo build --release", &mut build)?;
+    let mut told = vec![
+        "--release-dir".to_owned(),
+        dir.join("release").display().to_string(),
+        "--release-build-command".to_owned(),
+        command,
+        "--release-build-secs".to_owned(),
+        format!("{:.1}", started.elapsed().as_secs_f64()),
+    ];
+    if fresh {
+        told.push("--release-build-fresh".to_owned());
     }
-    for (name, seconds) in &phases.0 {
-        body.push_str(&report::row(&[(*name).to_owned(), format!("{seconds:.0}")]));
-    }
-    Section {
-        title: "The run itself".into(),
-        body,
-        targets: vec![Target::new(
-            "`cargo xtask bench` on a fresh machine, compiling included",
-            "< 15 min",
-            format!("{:.1} min", whole / 60.0),
-            fresh && before.is_some() && whole < BUDGET_SECS,
-            note.to_owned(),
-        )],
-    }
+    Ok(told)
 }

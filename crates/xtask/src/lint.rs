@@ -4,8 +4,8 @@
 //! member-role.yaml, checkov on the expanded template and member-role.yaml, and a
 //! check that no IAM statement in either grants a wildcard action.
 
-use crate::cmd::{heading, root, run_checked};
 use cordon_testkit::ensure_python_env;
+use cordon_testkit::{heading, run_checked, workspace_root as root};
 use std::path::Path;
 use std::process::Command;
 

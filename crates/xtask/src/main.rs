@@ -1,12 +1,11 @@
-//! `cargo xtask demo | test | lint | package`: the project's two set-up commands and their parts.
+//! `cargo xtask demo | test | lint | package | bench`: the project's two set-up commands,
+//! their parts, and the benchmarks.
 
 mod bench;
-mod cmd;
 mod demo;
-mod demo_audit;
-mod demo_identities;
 mod lint;
 mod package;
+mod started;
 mod test;
 
 use clap::{Parser, Subcommand};

@@ -4,8 +4,8 @@
 //! the debug one; `sam build` runs the same cargo-lambda command per function there, so
 //! it reuses the first build instead of compiling again.
 
-use crate::cmd::{heading, root, run_checked};
 use cordon_testkit::{PythonEnv, cache_dir, ensure_python_env};
+use cordon_testkit::{heading, run_checked, workspace_root as root};
 use serde_norway::Value as Yaml;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -86,12 +86,12 @@ fn package(inputs: &str) -> Result<(), String> {
 }
 
 /// A function resource built with `BuildMethod: rust-cargolambda`.
-struct Function {
+pub struct Function {
     logical_id: String,
-    binary: String,
+    pub binary: String,
 }
 
-fn functions_in_template() -> Result<Vec<Function>, String> {
+pub fn functions_in_template() -> Result<Vec<Function>, String> {
     let template = read_template()?;
     let resources = template
         .get("Resources")

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in the order that fails fastest.
 
-use crate::cmd::{cargo, heading, run_checked as run_command};
+use cordon_testkit::{cargo, heading, run_checked as run_command};
 use std::time::Instant;
 
 pub fn run() -> Result<(), String> {

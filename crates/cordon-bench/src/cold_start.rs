@@ -4,12 +4,12 @@
 //! added latency. Its calls cross the fault proxy (no faults, no latency) only so the
 //! moment isolation verified can be read off the call records, as in section 1.
 
-use crate::bench::Why;
-use crate::bench::build::ReleaseBuild;
-use crate::bench::calls::{CriticalPath, Phases};
-use crate::bench::process::{ColdRun, cold_start};
-use crate::bench::report::{Section, Target, header, median, megabytes, percentile, row};
-use crate::bench::world::{World, finding_about, sample_event};
+use crate::Why;
+use crate::build::ReleaseBuild;
+use crate::calls::{CriticalPath, Phases};
+use crate::process::{ColdRun, cold_start};
+use crate::report::{Section, Target, header, median, megabytes, percentile, row};
+use crate::world::{World, finding_about, sample_event};
 use cordon_testkit::{Estate, FaultProxy, Faults, ResultKind};
 use tokio::runtime::Runtime;
 

@@ -1,16 +1,13 @@
-//! Running child processes with their output shown, and naming what failed.
+//! Running child processes (cargo above all) with their output shown, and naming what
+//! failed: for xtask, the demo and the bench harness.
 
-use std::path::PathBuf;
 use std::process::Command;
 
+/// The cargo that runs this tool (or the one on PATH), at the repository root.
 pub fn cargo() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(root());
+    command.current_dir(crate::workspace_root());
     command
-}
-
-pub fn root() -> PathBuf {
-    cordon_testkit::workspace_root()
 }
 
 /// Runs `command` with inherited output; an unsuccessful exit is an error naming it.

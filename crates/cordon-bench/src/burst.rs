@@ -17,10 +17,10 @@
 //! time, its EC2 filters scanning the whole estate; an AWS account is neither, and
 //! the shard count is the emulator's, not cordon's.
 
-use crate::bench::Why;
-use crate::bench::calls::Phases;
-use crate::bench::report::{Section, Target, header, median, percentile, row};
-use crate::bench::world::{LEDGER_TABLE, World, finding_about};
+use crate::Why;
+use crate::calls::Phases;
+use crate::report::{Section, Target, header, median, percentile, row};
+use crate::world::{LEDGER_TABLE, World, finding_about};
 use cordon_aws::Clients;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
@@ -516,7 +516,7 @@ fn section(f: &Figures) -> Section {
     let mut body = format!(
         "{findings} findings — each of {instances} instances' (two interfaces each) \
          delivered {COPIES} times, shuffled with a fixed seed — handled at \
-         concurrency {CONCURRENCY} by the instance handler in this process (debug build), \
+         concurrency {CONCURRENCY} by the instance handler in this process ({} build), \
          with the ledger in DynamoDB, the breaker budget out of reach and the on-call \
          topic. Each of the {CONCURRENCY} workers stands for one Lambda execution \
          environment: its own clients and ports, and its own fault proxies injecting \
@@ -539,6 +539,7 @@ fn section(f: &Figures) -> Section {
          single-threaded nor slower per call for each instance it holds. The shard count \
          is a property of the emulator, not of cordon: the handler, its calls and its \
          ledger are the same whatever it is.\n\n",
+        crate::build::harness_profile(),
         FAULT_RATE * 100.0
     );
     body.push_str(&header(&["", "Measured"]));

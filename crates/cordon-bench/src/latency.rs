@@ -4,10 +4,10 @@
 //! isolates in a VPC (the isolation groups are created) and once they exist (a second
 //! instance in the same VPC, through the same ports, so any per-process cache counts).
 
-use crate::bench::Why;
-use crate::bench::calls::{CriticalPath, Phases, call_name};
-use crate::bench::report::{Section, Target, header, median, row};
-use crate::bench::world::{LEDGER_TABLE, World, finding_about};
+use crate::Why;
+use crate::calls::{CriticalPath, Phases, call_name};
+use crate::report::{Section, Target, header, median, row};
+use crate::world::{LEDGER_TABLE, World, finding_about};
 use cordon_aws::Clients;
 use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
@@ -252,7 +252,7 @@ fn section(samples: &[(Case, Sample)]) -> Section {
          samples per row, each in fresh VPCs of a fresh emulator (moto's describes scan \
          all it holds, so a grown estate would slow later samples); times are medians \
          from the start of \
-         handling. The handler here is built by `cargo xtask` (debug profile); the \
+         handling. The handler here is the harness's own {} build; the \
          release binaries are measured in the cold-start section.\n\n\
          The handler reports no time per step, so the phases are read off the proxy's \
          call records: *verified isolation* is when isolation's last call ended, found \
@@ -271,7 +271,8 @@ fn section(samples: &[(Case, Sample)]) -> Section {
          high, and the chains listed show which calls really follow each other. A \
          target is judged on each case's sample with the fewest, since that effect only \
          ever adds trips.\n\n",
-        LATENCY.as_millis()
+        LATENCY.as_millis(),
+        crate::build::harness_profile()
     );
     body.push_str(&header(&[
         "Interfaces",
@@ -333,7 +334,7 @@ fn section(samples: &[(Case, Sample)]) -> Section {
             ),
             format!("{} (target ≤ {AFTER_ISOLATION_TRIPS})", spread(after)),
             spread(runs.iter().map(|s| s.calls)),
-            crate::bench::report::met(ok),
+            crate::report::met(ok),
         ]));
     }
     body.push_str(

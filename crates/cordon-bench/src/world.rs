@@ -2,7 +2,7 @@
 //! table and on-call topic, the function settings template.yaml gives, instances with
 //! a chosen number of interfaces, and GuardDuty findings about them.
 
-use crate::bench::Why;
+use crate::Why;
 use aws_sdk_ec2::types::{Filter, NetworkInterfaceAttachment};
 use cordon_aws::Clients;
 use cordon_lambda::FunctionConfig;
@@ -22,8 +22,10 @@ pub struct World {
 }
 
 impl World {
+    /// Unrecorded: the calls are read off the fault proxy, and moto's recording would
+    /// add its own work to every call measured.
     pub async fn start() -> Result<Self, String> {
-        Self::on(MotoServer::start().why("starting moto")?).await
+        Self::on(MotoServer::start_unrecorded().why("starting moto")?).await
     }
 
     /// The world in an emulator already started (a fresh one).

@@ -4,7 +4,7 @@
 //! its tracing set-up reads `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL`), one
 //! event waiting on a local Runtime API, and the process stopped after its answer.
 
-use crate::bench::Why;
+use crate::Why;
 use cordon_testkit::{InvocationResult, ResultKind, RuntimeApi, TEST_REGION};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -2,12 +2,12 @@
 //! it handles one event (VmHWM, read after its answer and before it is killed), and the
 //! size of its Lambda zip.
 
-use crate::bench::Why;
-use crate::bench::build::{FUNCTIONS, ReleaseBuild};
-use crate::bench::cold_start::ColdStarts;
-use crate::bench::process::cold_start;
-use crate::bench::report::{Section, Target, header, megabytes, met, row};
-use crate::bench::world::{World, sample_event};
+use crate::Why;
+use crate::build::{FUNCTIONS, ReleaseBuild};
+use crate::cold_start::ColdStarts;
+use crate::process::cold_start;
+use crate::report::{Section, Target, header, megabytes, met, row};
+use crate::world::{World, sample_event};
 use cordon_testkit::cache_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;

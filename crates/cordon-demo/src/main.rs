@@ -1,0 +1,18 @@
+//! `cordon-demo`: what `cargo xtask demo` runs. It lives outside xtask so that
+//! compiling xtask compiles no AWS SDK.
+
+mod audit;
+mod demo;
+mod identities;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match demo::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\ncordon-demo failed: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
