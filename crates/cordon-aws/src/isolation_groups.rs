@@ -76,6 +76,15 @@ pub(crate) async fn find_pair(client: &Client, vpc: &VpcId) -> PortResult<Isolat
     })
 }
 
+impl IsolationGroupsFound {
+    fn take(self, role: Role) -> Option<SecurityGroup> {
+        match role {
+            Role::Open => self.open,
+            Role::Deny => self.deny,
+        }
+    }
+}
+
 /// The group with the role's name that carries the role's tag: the filters above
 /// would also match one group's name with the other's tag.
 fn pick(groups: &[SecurityGroup], vpc: &VpcId, role: Role) -> Option<SecurityGroup> {
@@ -186,21 +195,6 @@ where
     }
 }
 
-async fn find(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Option<SecurityGroup>> {
-    let found = client
-        .describe_security_groups()
-        .filters(filter("vpc-id", vpc.as_str()))
-        .filters(filter(
-            &format!("tag:{ISOLATION_ROLE_TAG}"),
-            role.tag_value(),
-        ))
-        .filters(filter("group-name", &role.name(vpc)))
-        .send()
-        .await
-        .map_err(|e| port_error("ec2:DescribeSecurityGroups", e))?;
-    Ok(found.security_groups().first().cloned())
-}
-
 enum Created {
     New(SecurityGroupId),
     /// Another invocation created it first: its group, as found.
@@ -242,15 +236,18 @@ async fn create(client: &Client, vpc: &VpcId, role: Role) -> PortResult<Created>
                 .and_then(|s| aws_sdk_ec2::error::ProvideErrorMetadata::code(s))
                 == Some("InvalidGroup.Duplicate") =>
         {
-            let found = find(client, vpc, role).await?.ok_or_else(|| PortError {
-                operation: "ec2:CreateSecurityGroup",
-                code: Some("InvalidGroup.Duplicate".into()),
-                message: format!(
-                    "{name} exists but is not tagged {ISOLATION_ROLE_TAG}={}",
-                    role.tag_value()
-                ),
-                transient: false,
-            })?;
+            let found = find_pair(client, vpc)
+                .await?
+                .take(role)
+                .ok_or_else(|| PortError {
+                    operation: "ec2:CreateSecurityGroup",
+                    code: Some("InvalidGroup.Duplicate".into()),
+                    message: format!(
+                        "{name} exists but is not tagged {ISOLATION_ROLE_TAG}={}",
+                        role.tag_value()
+                    ),
+                    transient: false,
+                })?;
             Ok(Created::RaceLost(found))
         }
         Err(e) => Err(port_error("ec2:CreateSecurityGroup", e)),
