@@ -1,8 +1,10 @@
 use cordon_aws::Clients;
-use cordon_contain_credentials::{AwsCredentialPorts, ContainmentClock, handle_event};
 use cordon_core::Outcome;
 use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsCredentialPorts, Connect, ContainmentClock, Context, CredentialResponder, FunctionConfig,
+    handle_event,
+};
 use cordon_testkit::{Placeholders, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -44,8 +46,12 @@ impl IdentityWorld {
         .unwrap();
         let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
         let clock = ContainmentClock::HandlingStart;
-        handle_event(event, &config, &account, &self.ports, clock)
-            .await
-            .expect("well-formed event")
+        handle_event::<CredentialResponder>(
+            event,
+            &Context::new(&config, &account, clock),
+            &self.ports,
+        )
+        .await
+        .expect("well-formed event")
     }
 }

@@ -2,8 +2,10 @@ use crate::sample_event;
 use cordon_aws::Clients;
 use cordon_core::Outcome;
 use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
-use cordon_respond_cloudtrail::{AwsTrailPorts, ContainmentClock, handle_event};
+use cordon_lambda::{
+    AwsCloudTrailPorts, CloudTrailResponder, Connect, ContainmentClock, Context, FunctionConfig,
+    handle_event,
+};
 use cordon_testkit::{Placeholders, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -15,7 +17,7 @@ pub const CORDON_ROLE: &str =
 /// this world so tests can share the emulator.
 pub struct TrailWorld {
     pub clients: Clients,
-    pub ports: AwsTrailPorts,
+    pub ports: AwsCloudTrailPorts,
     pub suffix: String,
 }
 
@@ -24,7 +26,7 @@ impl TrailWorld {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let clients = Clients::new(&sdk_config(endpoint).await);
         Self {
-            ports: AwsTrailPorts::on_aws(&clients, None, None),
+            ports: AwsCloudTrailPorts::on_aws(&clients, None, None),
             clients,
             suffix: format!(
                 "{}-{}",
@@ -48,8 +50,12 @@ impl TrailWorld {
         .unwrap();
         let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
         let clock = ContainmentClock::HandlingStart;
-        handle_event(event, &config, &account, &self.ports, clock)
-            .await
-            .expect("well-formed event")
+        handle_event::<CloudTrailResponder>(
+            event,
+            &Context::new(&config, &account, clock),
+            &self.ports,
+        )
+        .await
+        .expect("well-formed event")
     }
 }

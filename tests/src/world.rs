@@ -1,9 +1,11 @@
 use aws_sdk_ec2::types::{NetworkInterface, SecurityGroup};
 use cordon_aws::{Clients, SecurityHubRecorder};
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Outcome;
 use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{
     Estate, EstateClients, Placeholders, sdk_config, shared_moto, workspace_root,
 };
@@ -64,7 +66,7 @@ impl World {
         let recorder_hub =
             aws_sdk_securityhub::Client::new(&sdk_config(securityhub_endpoint).await);
         let mut ports = AwsInstancePorts::on_aws(&clients, Some(topic_arn.clone()), None);
-        ports.recorder = SecurityHubRecorder::new(recorder_hub);
+        ports.home.recorder = SecurityHubRecorder::new(recorder_hub);
         Self {
             ports,
             clients: estate_clients,
@@ -90,9 +92,13 @@ impl World {
         let config = FunctionConfig::from_lookup(|_| None).unwrap();
         let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
         let clock = ContainmentClock::HandlingStart;
-        handle_event(event, &config, &account, &self.ports, clock)
-            .await
-            .expect("well-formed event")
+        handle_event::<InstanceResponder>(
+            event,
+            &Context::new(&config, &account, clock),
+            &self.ports,
+        )
+        .await
+        .expect("well-formed event")
     }
 
     /// The isolation groups' names and ids, in the order EC2 lists them.

@@ -7,11 +7,13 @@
 #![recursion_limit = "256"]
 
 use cordon_aws::Clients;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
 use cordon_integration_tests::{launch_fleet, numbered_finding};
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{
     FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table, sdk_config,
 };
@@ -79,12 +81,10 @@ async fn forty_duplicate_findings_under_ten_percent_faults_lose_nothing_and_do_n
                     return handled;
                 };
                 let clock = ContainmentClock::HandlingStart;
-                let outcome = Box::pin(handle_event(
+                let outcome = Box::pin(handle_event::<InstanceResponder>(
                     events[i].clone(),
-                    &config,
-                    &account,
+                    &Context::new(&config, &account, clock),
                     &ports,
-                    clock,
                 ))
                 .await
                 .expect("well-formed event");

@@ -4,11 +4,13 @@
 #![recursion_limit = "256"]
 
 use cordon_aws::Clients;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
 use cordon_integration_tests::{launch_fleet, numbered_finding};
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{Estate, MotoServer, Placeholders, create_ledger_table, sdk_config};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
@@ -36,12 +38,10 @@ async fn fleet(moto: &MotoServer, count: usize) -> Fleet {
 
 async fn deliver(fleet: &Fleet, config: &FunctionConfig, event: serde_json::Value) -> Outcome {
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-    Box::pin(handle_event(
+    Box::pin(handle_event::<InstanceResponder>(
         event,
-        config,
-        &account,
+        &Context::new(config, &account, ContainmentClock::HandlingStart),
         &fleet.ports,
-        ContainmentClock::HandlingStart,
     ))
     .await
     .expect("well-formed event")

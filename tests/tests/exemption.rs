@@ -6,12 +6,13 @@
 
 use aws_sdk_ec2::types::Tag;
 use cordon_aws::Clients;
-use cordon_contain_credentials::AwsCredentialPorts;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::Decision;
 use cordon_events::AccountId;
 use cordon_integration_tests::{IdentityWorld, World};
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsCredentialPorts, AwsInstancePorts, Connect, ContainmentClock, Context, CredentialResponder,
+    FunctionConfig, InstanceResponder, handle_event,
+};
 use cordon_testkit::{
     FaultKind, FaultProxy, Faults, IamUserWithKeys, Placeholders, access_key_statuses, sdk_config,
     shared_moto,
@@ -82,12 +83,10 @@ async fn an_instance_whose_tags_cannot_be_read_is_untouched() {
     let (_proxy, clients) = failing("ec2").await;
     let ports = AwsInstancePorts::on_aws(&clients, None, None);
     let event = world.event("backdoor-c2-two-enis.json");
-    let outcome = cordon_contain_instance::handle_event(
+    let outcome = handle_event::<InstanceResponder>(
         event,
-        &config(),
-        &account(),
+        &Context::new(&config(), &account(), ContainmentClock::HandlingStart),
         &ports,
-        ContainmentClock::HandlingStart,
     )
     .await
     .unwrap();
@@ -115,12 +114,10 @@ async fn a_user_whose_tags_cannot_be_read_keeps_its_keys() {
     );
     let (_proxy, clients) = failing("iam").await;
     let ports = AwsCredentialPorts::on_aws(&clients, None, None);
-    let outcome = cordon_contain_credentials::handle_event(
+    let outcome = handle_event::<CredentialResponder>(
         event,
-        &config(),
-        &account(),
+        &Context::new(&config(), &account(), ContainmentClock::HandlingStart),
         &ports,
-        ContainmentClock::HandlingStart,
     )
     .await
     .unwrap();

@@ -6,11 +6,13 @@
 #![recursion_limit = "256"]
 
 use cordon_aws::Clients;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
 use cordon_events::AccountId;
 use cordon_integration_tests::{launch_fleet, numbered_finding};
-use cordon_lambda::{FunctionConfig, into_lambda_result};
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event, into_lambda_result,
+};
 use cordon_testkit::{
     Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table,
     sdk_config,
@@ -73,9 +75,13 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
                 let event = numbered_finding(&estates[i], i);
                 async move {
                     let clock = ContainmentClock::HandlingStart;
-                    let outcome = Box::pin(handle_event(event, config, account, ports, clock))
-                        .await
-                        .expect("well-formed event");
+                    let outcome = Box::pin(handle_event::<InstanceResponder>(
+                        event,
+                        &Context::new(config, account, clock),
+                        ports,
+                    ))
+                    .await
+                    .expect("well-formed event");
                     (i, outcome)
                 }
             }))

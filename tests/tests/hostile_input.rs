@@ -6,13 +6,14 @@
 #![recursion_limit = "256"]
 
 use cordon_aws::Clients;
-use cordon_contain_credentials::AwsCredentialPorts;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
 use cordon_core::{Decision, Outcome};
 use cordon_events::{AccountId, ParseError};
 use cordon_integration_tests::{hostile_corpus, hostile_texts};
-use cordon_lambda::FunctionConfig;
-use cordon_respond_cloudtrail::AwsTrailPorts;
+use cordon_lambda::{
+    AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailResponder, Connect,
+    ContainmentClock, Context, CredentialResponder, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{MotoServer, Placeholders, sdk_config};
 
 fn check(label: &str, function: &str, result: Result<Outcome, ParseError>) -> bool {
@@ -56,7 +57,7 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
     let clients = Clients::new(&sdk_config(&moto.endpoint()).await);
     let instance = AwsInstancePorts::on_aws(&clients, None, None);
     let credentials = AwsCredentialPorts::on_aws(&clients, None, None);
-    let trail = AwsTrailPorts::on_aws(&clients, None, None);
+    let trail = AwsCloudTrailPorts::on_aws(&clients, None, None);
     let config = FunctionConfig::from_lookup(|_| None).unwrap();
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
     let clock = ContainmentClock::HandlingStart;
@@ -69,34 +70,28 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
         let results = [
             (
                 "instance",
-                cordon_contain_instance::handle_event(
+                handle_event::<InstanceResponder>(
                     event.clone(),
-                    &config,
-                    &account,
+                    &Context::new(&config, &account, clock),
                     &instance,
-                    clock,
                 )
                 .await,
             ),
             (
                 "credentials",
-                cordon_contain_credentials::handle_event(
+                handle_event::<CredentialResponder>(
                     event.clone(),
-                    &config,
-                    &account,
+                    &Context::new(&config, &account, clock),
                     &credentials,
-                    clock,
                 )
                 .await,
             ),
             (
                 "cloudtrail",
-                cordon_respond_cloudtrail::handle_event(
+                handle_event::<CloudTrailResponder>(
                     event.clone(),
-                    &config,
-                    &account,
+                    &Context::new(&config, &account, clock),
                     &trail,
-                    clock,
                 )
                 .await,
             ),

@@ -6,10 +6,12 @@
 #![recursion_limit = "256"]
 
 use cordon_aws::{MemberRole, Reach};
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{
     Estate, Placeholders, sdk_config, sdk_config_in_account, shared_moto, workspace_root,
 };
@@ -57,12 +59,10 @@ async fn handle_with(config: &FunctionConfig, event: serde_json::Value) -> Outco
     let home: AccountId = Placeholders::ACCOUNT.parse().unwrap();
     let acting = reach.acting_for(&home, &event).await;
     let ports = AwsInstancePorts::across(reach.home(), &home, &acting, None, None);
-    handle_event(
+    handle_event::<InstanceResponder>(
         event,
-        config,
-        &home,
+        &Context::new(config, &home, ContainmentClock::HandlingStart),
         &ports,
-        ContainmentClock::HandlingStart,
     )
     .await
     .expect("well-formed event")

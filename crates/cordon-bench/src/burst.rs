@@ -22,10 +22,12 @@ use crate::calls::Phases;
 use crate::report::{Section, Target, header, median, percentile, row};
 use crate::world::{LEDGER_TABLE, World, finding_about};
 use cordon_aws::Clients;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
 use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, sdk_config};
 use futures_util::future::join_all;
 use serde_json::Value;
@@ -297,12 +299,10 @@ async fn work(
         let shard = delivery.instance % shared.shards;
         let started = Instant::now();
         let clock = ContainmentClock::HandlingStart;
-        let outcome = Box::pin(handle_event(
+        let outcome = Box::pin(handle_event::<InstanceResponder>(
             event,
-            &shared.config,
-            &shared.account,
+            &Context::new(&shared.config, &shared.account, clock),
             &worker.ports[shard],
-            clock,
         ))
         .await
         .why("handling a finding")?;

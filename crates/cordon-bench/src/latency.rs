@@ -9,10 +9,12 @@ use crate::calls::{CriticalPath, Phases, call_name};
 use crate::report::{Section, Target, header, median, row};
 use crate::world::{LEDGER_TABLE, World, finding_about};
 use cordon_aws::Clients;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock, handle_event};
 use cordon_core::Decision;
 use cordon_events::AccountId;
-use cordon_lambda::FunctionConfig;
+use cordon_lambda::{
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
+};
 use cordon_testkit::{Estate, EstateClients, FaultProxy, Faults, Placeholders, sdk_config};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -172,8 +174,8 @@ impl Bench {
         let event = finding_about(estate, self.findings.fetch_add(1, Ordering::Relaxed))?;
         self.proxy.reset();
         let started = Instant::now();
-        let clock = ContainmentClock::HandlingStart;
-        let handled = handle_event(event, &self.config, &self.account, &self.ports, clock);
+        let ctx = Context::new(&self.config, &self.account, ContainmentClock::HandlingStart);
+        let handled = handle_event::<InstanceResponder>(event, &ctx, &self.ports);
         let outcome = Box::pin(handled).await.why("handling the finding")?;
         let returned = Instant::now();
         if outcome.decision != Decision::Contained {

@@ -6,10 +6,10 @@ use cordon_aws::{
     Clients, IamPrincipals, current_account, incident_principals, load_sdk_config,
     resolve_incident_findings,
 };
-use cordon_contain_instance::AwsInstancePorts;
 use cordon_core::credential_response::CREDENTIAL_PLAYBOOK;
 use cordon_core::response_finding::INSTANCE_PLAYBOOK;
 use cordon_core::{NetworkIsolation, StepReport, release_instance, release_principal};
+use cordon_lambda::{AwsInstancePorts, Connect};
 use serde_json::json;
 use std::process::ExitCode;
 

@@ -4,13 +4,10 @@
 use crate::cli::ReplayArgs;
 use crate::output::{Record, print_record};
 use crate::rules;
-use cordon_aws::{MemberRole, Reach, load_sdk_config};
-use cordon_contain_credentials::AwsCredentialPorts;
-use cordon_contain_instance::{AwsInstancePorts, ContainmentClock};
+use cordon_aws::{Reach, load_sdk_config};
 use cordon_core::{Decision, Mode, Outcome};
-use cordon_events::{AccountId, parse_event_value};
-use cordon_lambda::FunctionConfig;
-use cordon_respond_cloudtrail::AwsTrailPorts;
+use cordon_events::{AccountId, Event, parse_event_value};
+use cordon_lambda::{ContainmentClock, Context, FunctionConfig, respond_as};
 use cordon_rules::Routes;
 use std::path::Path;
 use std::process::ExitCode;
@@ -89,9 +86,10 @@ impl Replayer {
         };
         // Strict parsing comes before routing: a malformed event is reported as such
         // even when no rule would have matched it, and nothing is touched.
-        if let Err(err) = parse_event_value(value.clone()) {
-            return failed(format!("malformed event: {err}"));
-        }
+        let event = match parse_event_value(value.clone()) {
+            Ok(event) => event,
+            Err(err) => return failed(format!("malformed event: {err}")),
+        };
         let functions = self.routes.functions_for(&value);
         if functions.is_empty() {
             return vec![Record {
@@ -105,7 +103,7 @@ impl Replayer {
         }
         let mut records = Vec::with_capacity(functions.len());
         for function in functions {
-            let outcome = self.handle(function, value.clone()).await;
+            let outcome = Box::pin(self.handle(function, event.clone())).await;
             records.push(Record {
                 file: file.clone(),
                 function: Some(function.to_owned()),
@@ -115,65 +113,34 @@ impl Replayer {
         records
     }
 
-    async fn handle(&self, function: &str, event: serde_json::Value) -> Outcome {
+    async fn handle(&self, function: &str, event: Event) -> Outcome {
         let account = match self.current_account().await {
             Ok(account) => account,
             Err(reason) => return Outcome::without_steps(Decision::Failed, reason),
         };
-        let aws = self.aws().await;
-        let acting = aws.reach.acting_for(account, &event).await;
-        let (home, topic, table) = (
-            aws.reach.home(),
-            self.config.topic_arn.clone(),
-            self.config.ledger_table.clone(),
-        );
-        let clock = ContainmentClock::HandlingStart;
-        let result = match function {
-            cordon_contain_instance::FUNCTION_NAME => {
-                let ports = AwsInstancePorts::across(home, account, &acting, topic, table);
-                cordon_contain_instance::handle_event(event, &self.config, account, &ports, clock)
-                    .await
-            }
-            cordon_contain_credentials::FUNCTION_NAME => {
-                let ports = AwsCredentialPorts::across(home, account, &acting, topic, table);
-                cordon_contain_credentials::handle_event(
-                    event,
-                    &self.config,
-                    account,
-                    &ports,
-                    clock,
-                )
-                .await
-            }
-            cordon_respond_cloudtrail::FUNCTION_NAME => {
-                let ports = AwsTrailPorts::across(home, account, &acting, topic, table);
-                cordon_respond_cloudtrail::handle_event(event, &self.config, account, &ports, clock)
-                    .await
-            }
-            other => {
-                return Outcome::without_steps(
-                    Decision::Failed,
-                    format!(
-                        "template.yaml routes to {other}, which this build of cordon does not have"
-                    ),
-                );
-            }
+        let ctx = Context {
+            config: &self.config,
+            home_account: account,
+            clock: ContainmentClock::HandlingStart,
         };
-        result.unwrap_or_else(|err| {
-            Outcome::without_steps(Decision::Failed, format!("malformed event: {err}"))
-        })
+        let reach = &self.aws().await.reach;
+        match respond_as(function, event, &ctx, reach).await {
+            Some(outcome) => outcome,
+            None => Outcome::without_steps(
+                Decision::Failed,
+                format!(
+                    "template.yaml routes to {function}, which this build of cordon does not have"
+                ),
+            ),
+        }
     }
 
     async fn aws(&self) -> &Aws {
         self.sdk
             .get_or_init(|| async {
                 let sdk = load_sdk_config(self.endpoint.as_deref(), self.region.as_deref()).await;
-                let member_role = MemberRole::new(
-                    &self.config.member_role_name,
-                    self.config.member_role_external_id.as_deref(),
-                );
                 Aws {
-                    reach: Reach::new(sdk, member_role),
+                    reach: Reach::new(sdk, self.config.member_role()),
                 }
             })
             .await

@@ -227,6 +227,14 @@ impl FunctionConfig {
         })
     }
 
+    /// The role cordon assumes in member accounts.
+    pub fn member_role(&self) -> cordon_aws::MemberRole {
+        cordon_aws::MemberRole::new(
+            &self.member_role_name,
+            self.member_role_external_id.as_deref(),
+        )
+    }
+
     /// Leases and the blast-radius breaker, as the operator configured them.
     pub fn ledger(&self) -> LedgerSettings {
         LedgerSettings {

@@ -1,28 +1,31 @@
-//! The front every GuardDuty function shares: strict parsing, a clear answer for
-//! events that are not findings, and the triage logged with its reason.
+//! The front every GuardDuty responder shares: a clear answer for events that are not
+//! findings, and the triage logged with its reason.
 
-use cordon_core::{Decision, Outcome, Verdict};
-use cordon_events::{Envelope, Event, GuardDutyFinding, ParseError, parse_event_value};
-use serde_json::Value;
+use cordon_core::{Decision, Verdict};
+use cordon_events::{Envelope, Event, GuardDutyFinding};
 use tracing::info;
 
-/// The finding, or the outcome for a well-formed event that is not one.
-pub type Intake = Result<(Envelope, Box<GuardDutyFinding>), Outcome>;
+/// A GuardDuty incident with the finding it came from (its times and ids).
+pub struct Reported<I> {
+    pub incident: I,
+    pub finding: Box<GuardDutyFinding>,
+}
 
-pub fn guardduty_finding(event: Value) -> Result<Intake, ParseError> {
-    Ok(match parse_event_value(event)? {
+/// The finding, or why a well-formed event that is not one is ignored.
+pub fn guardduty_finding(event: Event) -> Result<(Envelope, Box<GuardDutyFinding>), Verdict> {
+    match event {
         Event::GuardDuty(envelope, finding) => Ok((envelope, finding)),
         other => {
             let envelope = other.envelope();
-            Err(Outcome::without_steps(
-                Decision::Ignored,
-                format!(
+            Err(Verdict {
+                decision: Decision::Ignored,
+                reason: format!(
                     "{} / {} is not a GuardDuty finding",
                     envelope.source, envelope.detail_type
                 ),
-            ))
+            })
         }
-    })
+    }
 }
 
 pub fn log_triage(envelope: &Envelope, finding: &GuardDutyFinding, verdict: &Verdict) {

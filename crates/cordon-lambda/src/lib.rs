@@ -1,18 +1,31 @@
-//! Runtime glue shared by every cordon function: typed configuration from the
-//! environment, and the mapping from a handled event to a Lambda outcome.
+//! The one respond pipeline every cordon function and `cordon replay` run, the
+//! responders that plug into it, and the runtime glue: typed configuration from the
+//! environment, the clock, metrics, and the mapping from an outcome to a Lambda result.
 
+mod adapters;
 mod clock;
 mod config;
 mod intake;
 mod ledger;
+mod pipeline;
 mod recording;
+mod responder;
+mod responders;
 mod response;
-mod serve;
+mod run;
 
+pub use adapters::{Adapters, Aws, Connect, Home, Ports};
 pub use clock::{ContainmentClock, utc_now};
 pub use config::{ConfigError, FunctionConfig, Mode};
-pub use intake::{Intake, guardduty_finding, log_triage};
+pub use intake::Reported;
 pub use ledger::{admit_incident, settle_incident};
+pub use pipeline::{handle_event, respond};
 pub use recording::record_outcome;
+pub use responder::{Context, Responder, Triaged};
+pub use responders::{
+    AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailPorts, CloudTrailResponder,
+    CredentialPorts, CredentialResponder, FUNCTIONS, InstancePorts, InstanceResponder,
+    TrailIncident, respond_as, respond_on_aws,
+};
 pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};
-pub use serve::serve;
+pub use run::run;

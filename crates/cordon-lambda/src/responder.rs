@@ -1,0 +1,101 @@
+//! What a family of incidents brings to the one pipeline: how to triage its events,
+//! what its steps are, how it acts, and what it records. Everything else (parsing,
+//! the dry-run gate, the ledger and breaker, time to containment, recording, settling)
+//! is the pipeline's, written once.
+
+use crate::adapters::Ports;
+use crate::{ContainmentClock, FunctionConfig};
+use cordon_core::{Decision, Notification, Outcome, ResponseFinding, Verdict};
+use cordon_events::{AccountId, Event};
+use std::future::Future;
+
+/// What every stage may read: the operator's configuration and where cordon runs.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub config: &'a FunctionConfig,
+    /// The account cordon runs in; an empty allow-list means this one.
+    pub home_account: &'a AccountId,
+    pub clock: ContainmentClock,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        config: &'a FunctionConfig,
+        home_account: &'a AccountId,
+        clock: ContainmentClock,
+    ) -> Self {
+        Self {
+            config,
+            home_account,
+            clock,
+        }
+    }
+}
+
+/// An event triage kept: the incident, the decision with its reason, and the plan.
+pub struct Triaged<R: Responder + ?Sized> {
+    pub incident: R::Incident,
+    /// `Contained`: act; `Observed`: record for people (`Ignored` never gets here).
+    pub decision: Decision,
+    pub reason: String,
+    pub plan: R::Plan,
+}
+
+pub trait Responder {
+    /// The function's logical id in template.yaml.
+    const FUNCTION: &'static str;
+    type Ports: Ports;
+    type Incident;
+    /// The steps as data; dry-run shows them, enforce mode runs them.
+    type Plan;
+    /// Reads taken alongside the ledger claim: they change nothing, so a duplicate or
+    /// a tripped breaker only wasted them.
+    type Survey;
+
+    /// Is this event one of ours, and what does it warrant? `Err` says why an event is
+    /// taken no further: not this responder's kind, or ignored (nothing recorded).
+    fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict>;
+
+    /// The dry-run answer: the planned steps, or what would only be recorded.
+    fn rehearse(triaged: &Triaged<Self>) -> Outcome;
+
+    /// Claims in the ledger are per key: one incident, one key.
+    fn ledger_key(incident: &Self::Incident) -> String;
+
+    /// The account acted in, whose blast-radius budget a containment spends.
+    fn account(incident: &Self::Incident) -> &AccountId;
+
+    /// Whether acting spends the account's blast-radius budget.
+    fn contains(triaged: &Triaged<Self>) -> bool;
+
+    fn survey(ports: &Self::Ports, triaged: &Triaged<Self>) -> impl Future<Output = Self::Survey>;
+
+    /// Past the breaker's budget: `true` when part of the response still runs without
+    /// a human (the plan is trimmed to it); `false` holds the whole incident back.
+    fn hold_back(triaged: &mut Triaged<Self>, why: &str) -> bool {
+        let _ = (triaged, why);
+        false
+    }
+
+    /// Carries the plan out, reads it back, and says what the steps support.
+    fn execute(
+        ports: &Self::Ports,
+        triaged: &Triaged<Self>,
+        survey: Self::Survey,
+        ctx: &Context<'_>,
+    ) -> impl Future<Output = Outcome>;
+
+    /// Where time to containment starts: when the finding or call happened.
+    fn occurred_at(incident: &Self::Incident) -> &str;
+
+    /// The finding or CloudTrail event id, for logs.
+    fn incident_id(incident: &Self::Incident) -> &str;
+
+    fn response(triaged: &Triaged<Self>, outcome: &Outcome) -> ResponseFinding;
+
+    fn notification(
+        triaged: &Triaged<Self>,
+        outcome: &Outcome,
+        response: &ResponseFinding,
+    ) -> Notification;
+}

@@ -1,0 +1,224 @@
+//! A GuardDuty finding about an EC2 instance: isolate it on every interface first,
+//! then take its credentials, keep its evidence and take it out of service.
+
+use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
+use crate::intake::{Reported, guardduty_finding, log_triage};
+use crate::responder::{Context, Responder, Triaged};
+use crate::utc_now;
+use cordon_aws::Clients;
+use cordon_core::{
+    Decision, Exemption, InstanceIncident, IsolationSurvey, Notification, Outcome, Plan,
+    PlaybookPorts, ResponseFinding, Verdict, execute_surveyed_playbook, instance_notification,
+    instance_response_finding, plan_instance_playbook, step_failures, triage,
+};
+use cordon_events::{AccountId, Event};
+use std::marker::PhantomData;
+use tracing::{error, info};
+
+/// What the instance playbook acts through.
+pub struct InstancePorts<A: Adapters> {
+    /// Security groups, interfaces, tags, connection tracking (EC2).
+    pub network: A::Network,
+    /// The instance profile and its role (EC2, IAM).
+    pub credentials: A::InstanceCredentials,
+    /// Protection attributes and snapshots (EC2).
+    pub evidence: A::Evidence,
+    /// Auto Scaling group and target groups.
+    pub rotation: A::Rotation,
+    pub home: Home<A>,
+}
+
+impl<A: Adapters> InstancePorts<A> {
+    pub fn playbook(
+        &self,
+    ) -> PlaybookPorts<'_, A::Network, A::InstanceCredentials, A::Evidence, A::Rotation> {
+        PlaybookPorts {
+            network: &self.network,
+            credentials: &self.credentials,
+            evidence: &self.evidence,
+            rotation: &self.rotation,
+        }
+    }
+}
+
+impl<A: Adapters> Ports for InstancePorts<A> {
+    type Adapters = A;
+    fn home(&self) -> &Home<A> {
+        &self.home
+    }
+}
+
+pub type AwsInstancePorts = InstancePorts<Aws>;
+
+impl Connect for AwsInstancePorts {
+    fn connect(acting: &Clients, home: Home<Aws>) -> Self {
+        use cordon_aws::*;
+        Self {
+            network: Ec2Isolation::new(acting.ec2.clone()),
+            credentials: InstanceProfileCredentials::new(acting.ec2.clone(), acting.iam.clone()),
+            evidence: Ec2Evidence::new(acting.ec2.clone()),
+            rotation: AwsServiceRotation::new(acting.autoscaling.clone(), acting.elbv2.clone()),
+            home,
+        }
+    }
+}
+
+/// The instance-containment function's responder.
+pub struct InstanceResponder<A = Aws>(PhantomData<A>);
+
+impl<A: Adapters> Responder for InstanceResponder<A> {
+    const FUNCTION: &'static str = "ContainInstanceFunction";
+    type Ports = InstancePorts<A>;
+    type Incident = Reported<InstanceIncident>;
+    /// `None`: the instance is only recorded (a victim, a sample, below the floor).
+    type Plan = Option<Plan>;
+    type Survey =
+        Option<IsolationSurvey<<A::Network as cordon_core::NetworkIsolation>::GroupsFound>>;
+
+    fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict> {
+        let (envelope, finding) = guardduty_finding(event)?;
+        let verdict = triage(&finding, &ctx.config.policy(ctx.home_account));
+        log_triage(&envelope, &finding, &verdict);
+        let incident = match InstanceIncident::from_finding(&finding) {
+            Some(incident) if verdict.decision != Decision::Ignored => incident,
+            _ => return Err(verdict),
+        };
+        let plan = (verdict.decision == Decision::Contained)
+            .then(|| plan_instance_playbook(&incident, ctx.config.playbook()));
+        Ok(Triaged {
+            incident: Reported { incident, finding },
+            decision: verdict.decision,
+            reason: verdict.reason,
+            plan,
+        })
+    }
+
+    fn rehearse(triaged: &Triaged<Self>) -> Outcome {
+        match &triaged.plan {
+            Some(plan) => Outcome::dry_run(&triaged.reason, plan.planned_reports()),
+            None => Outcome::without_steps(triaged.decision, triaged.reason.clone()),
+        }
+    }
+
+    fn ledger_key(reported: &Self::Incident) -> String {
+        let incident = &reported.incident;
+        format!("guardduty/{}/{}", incident.finding_id, incident.instance_id)
+    }
+
+    fn account(reported: &Self::Incident) -> &AccountId {
+        &reported.incident.account_id
+    }
+
+    fn contains(triaged: &Triaged<Self>) -> bool {
+        triaged.plan.is_some()
+    }
+
+    /// Isolation's reads (groups, interfaces, tags) go alongside the claim.
+    async fn survey(ports: &Self::Ports, triaged: &Triaged<Self>) -> Self::Survey {
+        match triaged.plan {
+            Some(_) => {
+                Some(IsolationSurvey::read(&ports.network, &triaged.incident.incident).await)
+            }
+            None => None,
+        }
+    }
+
+    async fn execute(
+        ports: &Self::Ports,
+        triaged: &Triaged<Self>,
+        survey: Self::Survey,
+        ctx: &Context<'_>,
+    ) -> Outcome {
+        let (Some(plan), Some(survey)) = (&triaged.plan, survey) else {
+            return Outcome::without_steps(triaged.decision, triaged.reason.clone());
+        };
+        let incident = &triaged.incident.incident;
+        let run = execute_surveyed_playbook(
+            &ports.playbook(),
+            incident,
+            plan,
+            &ctx.config.exempt_tag,
+            &utc_now(),
+            survey,
+        )
+        .await;
+        conclude(incident, &triaged.reason, run)
+    }
+
+    fn occurred_at(reported: &Self::Incident) -> &str {
+        &reported.finding.updated_at
+    }
+
+    fn incident_id(reported: &Self::Incident) -> &str {
+        &reported.incident.finding_id
+    }
+
+    fn response(triaged: &Triaged<Self>, outcome: &Outcome) -> ResponseFinding {
+        let reported = &triaged.incident;
+        instance_response_finding(&reported.incident, &reported.finding.created_at, outcome)
+    }
+
+    fn notification(
+        triaged: &Triaged<Self>,
+        outcome: &Outcome,
+        response: &ResponseFinding,
+    ) -> Notification {
+        instance_notification(&triaged.incident.incident, outcome, response)
+    }
+}
+
+/// The decision the steps support: an exempt instance is only observed; a failed
+/// exemption read or any unverified step fails the incident (and it is retried).
+fn conclude(incident: &InstanceIncident, reason: &str, run: cordon_core::PlaybookRun) -> Outcome {
+    let steps = run.reports;
+    for step in &steps {
+        info!(
+            finding_id = %incident.finding_id,
+            instance_id = %incident.instance_id,
+            step = %step.name,
+            target = %step.target,
+            status = step.status.as_str(),
+            detail = %step.detail,
+            "containment step"
+        );
+    }
+    let failures = step_failures(&steps);
+    let (decision, reason) = match &run.exemption {
+        Exemption::Exempt(tag) => (
+            Decision::Observed,
+            format!("the instance is exempt from containment by tag {tag} (read at action time)"),
+        ),
+        Exemption::Unknown(err) => {
+            error!(finding_id = %incident.finding_id, error = %err, "exemption unreadable; not acting");
+            (
+                Decision::Failed,
+                format!(
+                    "not acting on {}: its exemption could not be read ({err})",
+                    incident.instance_id
+                ),
+            )
+        }
+        _ if failures.is_empty() => {
+            info!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, "instance contained and verified");
+            (
+                Decision::Contained,
+                format!("{reason}; isolation and every containment step verified"),
+            )
+        }
+        _ => {
+            error!(finding_id = %incident.finding_id, instance_id = %incident.instance_id, failures = ?failures, "containment failed; the event will be retried");
+            (
+                Decision::Failed,
+                format!("containment did not verify: {}", failures.join("; ")),
+            )
+        }
+    };
+    Outcome {
+        decision,
+        reason,
+        steps,
+        record: None,
+        time_to_containment_ms: None,
+        held_by_breaker: false,
+    }
+}

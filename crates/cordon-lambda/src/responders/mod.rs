@@ -1,0 +1,64 @@
+//! The responders, one per function, and the table that finds one by the function's
+//! logical id in template.yaml (as `cordon replay` routes).
+
+mod cloudtrail;
+mod credentials;
+mod instance;
+
+pub use cloudtrail::{AwsCloudTrailPorts, CloudTrailPorts, CloudTrailResponder, TrailIncident};
+pub use credentials::{AwsCredentialPorts, CredentialPorts, CredentialResponder};
+pub use instance::{AwsInstancePorts, InstancePorts, InstanceResponder};
+
+use crate::adapters::Connect;
+use crate::responder::{Context, Responder};
+use cordon_aws::Reach;
+use cordon_core::Outcome;
+use cordon_events::Event;
+
+/// Every function this build has, by logical id.
+pub const FUNCTIONS: [&str; 3] = [
+    InstanceResponder::<crate::Aws>::FUNCTION,
+    CredentialResponder::<crate::Aws>::FUNCTION,
+    CloudTrailResponder::<crate::Aws>::FUNCTION,
+];
+
+/// Responds to `event` as `function` would, on AWS through `reach`; `None` when this
+/// build has no such function.
+pub async fn respond_as(
+    function: &str,
+    event: Event,
+    ctx: &Context<'_>,
+    reach: &Reach,
+) -> Option<Outcome> {
+    Some(match function {
+        InstanceResponder::<crate::Aws>::FUNCTION => {
+            Box::pin(respond_on_aws::<InstanceResponder>(event, ctx, reach)).await
+        }
+        CredentialResponder::<crate::Aws>::FUNCTION => {
+            Box::pin(respond_on_aws::<CredentialResponder>(event, ctx, reach)).await
+        }
+        CloudTrailResponder::<crate::Aws>::FUNCTION => {
+            Box::pin(respond_on_aws::<CloudTrailResponder>(event, ctx, reach)).await
+        }
+        _ => return None,
+    })
+}
+
+/// Acts in the account and region the event names (through the member role for
+/// another account), records and claims in the account cordon runs in.
+pub async fn respond_on_aws<R: Responder>(event: Event, ctx: &Context<'_>, reach: &Reach) -> Outcome
+where
+    R::Ports: Connect,
+{
+    let scope = event.action_scope();
+    let acting = reach.acting_in(ctx.home_account, scope.as_ref()).await;
+    let config = ctx.config;
+    let ports = R::Ports::across(
+        reach.home(),
+        ctx.home_account,
+        &acting,
+        config.topic_arn.clone(),
+        config.ledger_table.clone(),
+    );
+    crate::respond::<R>(event, ctx, &ports).await
+}
