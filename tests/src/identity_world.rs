@@ -5,7 +5,7 @@ use cordon_lambda::{
     AwsCredentialPorts, Connect, ContainmentClock, Context, CredentialResponder, FunctionConfig,
     handle_event,
 };
-use cordon_testkit::{Placeholders, sdk_config};
+use cordon_testkit::{Placeholders, publish_finding, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The credential function's real adapters against an emulator, and a name unique to
@@ -15,6 +15,8 @@ pub struct IdentityWorld {
     pub securityhub: aws_sdk_securityhub::Client,
     pub ports: AwsCredentialPorts,
     pub suffix: String,
+    /// The emulator, where findings are published as GuardDuty would report them.
+    pub endpoint: String,
 }
 
 impl IdentityWorld {
@@ -31,15 +33,20 @@ impl IdentityWorld {
                 std::process::id(),
                 NEXT.fetch_add(1, Ordering::Relaxed)
             ),
+            endpoint: endpoint.to_owned(),
         }
     }
 
     /// `events/guardduty/<name>` with each `(placeholder, real)` pair replaced.
     pub fn event(&self, name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
-        crate::sample_event("guardduty", name, replacements)
+        let detector = format!("detector-{}", self.suffix);
+        let mut replacements = replacements.to_vec();
+        replacements.push((Placeholders::DETECTOR, &detector));
+        crate::sample_event("guardduty", name, &replacements)
     }
 
     pub async fn replay(&self, event: serde_json::Value) -> Outcome {
+        publish_finding(&self.endpoint, &event).expect("published");
         let config = FunctionConfig::from_lookup(|name| {
             (name == "CORDON_BREAK_GLASS_PRINCIPALS").then(|| "cordon-break-glass".to_owned())
         })

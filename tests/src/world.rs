@@ -7,7 +7,7 @@ use cordon_lambda::{
     handle_event,
 };
 use cordon_testkit::{
-    Estate, EstateClients, Placeholders, sdk_config, shared_moto, workspace_root,
+    Estate, EstateClients, Placeholders, publish_finding, sdk_config, shared_moto, workspace_root,
 };
 use std::collections::BTreeSet;
 
@@ -17,6 +17,8 @@ pub struct World {
     pub securityhub: aws_sdk_securityhub::Client,
     pub estate: Estate,
     pub topic_arn: String,
+    /// The emulator, where findings are published as GuardDuty would report them.
+    pub endpoint: String,
     pub ports: AwsInstancePorts,
     /// Clients for reading the estate back.
     pub clients: EstateClients,
@@ -74,6 +76,7 @@ impl World {
             securityhub,
             estate,
             topic_arn,
+            endpoint: endpoint.to_owned(),
         }
     }
 
@@ -89,6 +92,7 @@ impl World {
     }
 
     pub async fn replay_value(&self, event: serde_json::Value) -> Outcome {
+        publish_finding(&self.endpoint, &event).expect("published");
         let config = FunctionConfig::from_lookup(|_| None).unwrap();
         let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
         let clock = ContainmentClock::HandlingStart;

@@ -15,7 +15,8 @@ use cordon_lambda::{
     handle_event,
 };
 use cordon_testkit::{
-    FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table, sdk_config,
+    FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table, publish_finding,
+    sdk_config,
 };
 use futures_util::future::join_all;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -67,6 +68,9 @@ async fn forty_duplicate_findings_under_ten_percent_faults_lose_nothing_and_do_n
     let events: Vec<_> = (0..INSTANCES)
         .map(|i| numbered_finding(&estates[i], i))
         .collect();
+    for event in &events {
+        publish_finding(&moto.endpoint(), event).unwrap();
+    }
 
     let mut pending: Vec<(usize, usize)> =
         shuffled_deliveries().into_iter().map(|i| (i, 0)).collect();

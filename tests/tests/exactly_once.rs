@@ -11,7 +11,9 @@ use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
     handle_event,
 };
-use cordon_testkit::{Estate, MotoServer, Placeholders, create_ledger_table, sdk_config};
+use cordon_testkit::{
+    Estate, MotoServer, Placeholders, create_ledger_table, publish_finding, sdk_config,
+};
 use futures_util::future::join_all;
 use std::collections::BTreeMap;
 
@@ -19,6 +21,8 @@ const TABLE: &str = "cordon-ledger";
 
 struct Fleet {
     clients: Clients,
+    /// The emulator, where findings are published as GuardDuty would report them.
+    endpoint: String,
     ports: AwsInstancePorts,
     estates: Vec<Estate>,
 }
@@ -31,6 +35,7 @@ async fn fleet(moto: &MotoServer, count: usize) -> Fleet {
     let ports = AwsInstancePorts::on_aws(&clients, None, Some(TABLE.to_owned()));
     Fleet {
         clients,
+        endpoint: moto.endpoint(),
         ports,
         estates,
     }
@@ -38,6 +43,7 @@ async fn fleet(moto: &MotoServer, count: usize) -> Fleet {
 
 async fn deliver(fleet: &Fleet, config: &FunctionConfig, event: serde_json::Value) -> Outcome {
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+    publish_finding(&fleet.endpoint, &event).unwrap();
     Box::pin(handle_event::<InstanceResponder>(
         event,
         &Context::new(config, &account, ContainmentClock::HandlingStart),

@@ -14,8 +14,8 @@ use cordon_lambda::{
     FunctionConfig, InstanceResponder, handle_event,
 };
 use cordon_testkit::{
-    FaultKind, FaultProxy, Faults, IamUserWithKeys, Placeholders, access_key_statuses, sdk_config,
-    shared_moto,
+    FaultKind, FaultProxy, Faults, IamUserWithKeys, Placeholders, access_key_statuses,
+    publish_finding, sdk_config, shared_moto,
 };
 
 /// Clients whose every call to `service` is throttled, through a proxy to the emulator.
@@ -83,6 +83,7 @@ async fn an_instance_whose_tags_cannot_be_read_is_untouched() {
     let (_proxy, clients) = failing("ec2").await;
     let ports = AwsInstancePorts::on_aws(&clients, None, None);
     let event = world.event("backdoor-c2-two-enis.json");
+    publish_finding(&world.endpoint, &event).unwrap();
     let outcome = handle_event::<InstanceResponder>(
         event,
         &Context::new(&config(), &account(), ContainmentClock::HandlingStart),
@@ -112,6 +113,7 @@ async fn a_user_whose_tags_cannot_be_read_keeps_its_keys() {
             ("AKIAEXAMPLEKEY000001", &user.keys[0]),
         ],
     );
+    publish_finding(&world.endpoint, &event).unwrap();
     let (_proxy, clients) = failing("iam").await;
     let ports = AwsCredentialPorts::on_aws(&clients, None, None);
     let outcome = handle_event::<CredentialResponder>(

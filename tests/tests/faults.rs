@@ -15,7 +15,7 @@ use cordon_lambda::{
 };
 use cordon_testkit::{
     Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table,
-    sdk_config,
+    publish_finding, sdk_config,
 };
 use futures_util::future::join_all;
 
@@ -58,6 +58,9 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
     })
     .unwrap();
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
+    for (i, estate) in estates.iter().enumerate() {
+        publish_finding(&moto.endpoint(), &numbered_finding(estate, i)).unwrap();
+    }
 
     let mut pending: Vec<usize> = (0..FINDINGS).collect();
     let mut rounds = 0;

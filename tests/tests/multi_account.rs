@@ -7,13 +7,11 @@
 
 use cordon_aws::{MemberRole, Reach};
 use cordon_core::{Decision, Outcome};
-use cordon_events::AccountId;
-use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
-    handle_event,
-};
+use cordon_events::{AccountId, parse_event_value};
+use cordon_lambda::{ContainmentClock, Context, FunctionConfig, InstanceResponder, respond_on_aws};
 use cordon_testkit::{
-    Estate, Placeholders, sdk_config, sdk_config_in_account, shared_moto, workspace_root,
+    Estate, Placeholders, publish_finding, sdk_config, sdk_config_in_account, shared_moto,
+    workspace_root,
 };
 
 const MEMBER: &str = "111111111111";
@@ -57,15 +55,10 @@ async fn handle_with(config: &FunctionConfig, event: serde_json::Value) -> Outco
         ),
     );
     let home: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-    let acting = reach.acting_for(&home, &event).await;
-    let ports = AwsInstancePorts::across(reach.home(), &home, &acting, None, None);
-    handle_event::<InstanceResponder>(
-        event,
-        &Context::new(config, &home, ContainmentClock::HandlingStart),
-        &ports,
-    )
-    .await
-    .expect("well-formed event")
+    publish_finding(&endpoint, &event).unwrap();
+    let event = parse_event_value(event).expect("well-formed event");
+    let ctx = Context::new(config, &home, ContainmentClock::HandlingStart);
+    Box::pin(respond_on_aws::<InstanceResponder>(event, &ctx, &reach)).await
 }
 
 async fn member_ec2(account: &str) -> aws_sdk_ec2::Client {

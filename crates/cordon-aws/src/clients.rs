@@ -45,6 +45,7 @@ pub struct Clients {
     pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub config: aws_sdk_config::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
     pub calls: CallCounter,
 }
 
@@ -99,6 +100,11 @@ impl Clients {
             ),
             dynamodb: aws_sdk_dynamodb::Client::from_conf(
                 aws_sdk_dynamodb::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            guardduty: aws_sdk_guardduty::Client::from_conf(
+                aws_sdk_guardduty::config::Builder::from(sdk)
                     .interceptor(calls.clone())
                     .build(),
             ),

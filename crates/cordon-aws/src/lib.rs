@@ -1,6 +1,6 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
-//! Security Hub, SNS, STS, CloudTrail, Config and DynamoDB, and maps their errors.
+//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB and GuardDuty, and maps their errors.
 
 mod audit;
 mod clients;
@@ -9,6 +9,7 @@ mod connection_tracking;
 mod credentials;
 mod error;
 mod evidence;
+mod finding_source;
 mod iam_policy;
 mod identity;
 mod isolation;
@@ -30,6 +31,7 @@ pub use config::{load_sdk_config, retry_config};
 pub use credentials::InstanceProfileCredentials;
 pub use error::port_error;
 pub use evidence::Ec2Evidence;
+pub use finding_source::GuardDutyFindings;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
 pub use ledger::{AwsLedger, DynamoLedger, ledger_on};

@@ -11,7 +11,7 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
-use cordon_events::{AccountId, ActionScope, parse_event_value};
+use cordon_events::{AccountId, ActionScope};
 use tokio::sync::OnceCell;
 
 /// The role cordon assumes in member accounts (`CORDON_MEMBER_ROLE_NAME`,
@@ -91,15 +91,6 @@ impl Reach {
     /// event is in its account and region, otherwise ones built for the scope's
     /// region and, for another account, the member role's credentials. They share the
     /// home counter, so `AwsCalls` counts every request sent on the incident's behalf.
-    /// [`Self::acting_in`] the scope `event` names; an event that does not parse is
-    /// handled (rejected) with the home clients, which it never gets to use.
-    pub async fn acting_for(&self, home_account: &AccountId, event: &serde_json::Value) -> Clients {
-        let scope = parse_event_value(event.clone())
-            .ok()
-            .and_then(|e| e.action_scope());
-        self.acting_in(home_account, scope.as_ref()).await
-    }
-
     pub async fn acting_in(
         &self,
         home_account: &AccountId,

@@ -107,7 +107,10 @@ pub async fn run(instances: usize) -> Result<Section, String> {
     }
     let shared = Arc::new(Shared {
         events: (0..instances)
-            .map(|n| finding_about(&shards[n % count].fleet[n / count], n))
+            .map(|n| {
+                let shard = &shards[n % count];
+                finding_about(&shard.world, &shard.fleet[n / count], n)
+            })
             .collect::<Result<_, _>>()?,
         shards: count,
         done: Default::default(),

@@ -97,14 +97,14 @@ pub fn run(runtime: &Runtime, build: &ReleaseBuild) -> Result<ColdStarts, String
     })?;
     // Not counted either: it creates the VPC's isolation groups, which a function
     // usually finds in place.
-    let event = finding_about(&first, 0)?.to_string();
+    let event = finding_about(&world, &first, 0)?.to_string();
     expect(
         &cold_start(&binary, &endpoint, &enforce_env, &event)?,
         "contained",
     )?;
     let mut enforce = Measured::new();
     for (n, instance) in instances.iter().enumerate() {
-        let event = finding_about(instance, n + 1)?.to_string();
+        let event = finding_about(&world, instance, n + 1)?.to_string();
         proxy.reset();
         let run = cold_start(&binary, &endpoint, &enforce_env, &event)?;
         expect(&run, "contained")?;

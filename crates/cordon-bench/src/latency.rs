@@ -171,7 +171,8 @@ impl Bench {
     }
 
     async fn measure(&self, estate: &Estate) -> Result<Sample, String> {
-        let event = finding_about(estate, self.findings.fetch_add(1, Ordering::Relaxed))?;
+        let number = self.findings.fetch_add(1, Ordering::Relaxed);
+        let event = finding_about(&self.world, estate, number)?;
         self.proxy.reset();
         let started = Instant::now();
         let ctx = Context::new(&self.config, &self.account, ContainmentClock::HandlingStart);

@@ -6,7 +6,9 @@ use crate::Why;
 use aws_sdk_ec2::types::{Filter, NetworkInterfaceAttachment};
 use cordon_aws::Clients;
 use cordon_lambda::FunctionConfig;
-use cordon_testkit::{Estate, MotoServer, create_ledger_table, sdk_config, workspace_root};
+use cordon_testkit::{
+    Estate, MotoServer, create_ledger_table, publish_finding, sdk_config, workspace_root,
+};
 use serde_json::{Value, json};
 
 pub const LEDGER_TABLE: &str = "cordon-ledger";
@@ -145,8 +147,9 @@ pub fn sample_event(path: &str) -> Result<String, String> {
 }
 
 /// The two-interface C&C sample about `estate`'s instance as GuardDuty finding
-/// `number`, listing exactly the instance's interfaces, however many it has.
-pub fn finding_about(estate: &Estate, number: usize) -> Result<Value, String> {
+/// `number`, listing exactly the instance's interfaces, however many it has, and
+/// published in `world`'s GuardDuty, where cordon reads it back before acting.
+pub fn finding_about(world: &World, estate: &Estate, number: usize) -> Result<Value, String> {
     let raw = sample_event("guardduty/backdoor-c2-two-enis.json")?;
     // `Estate::rewrite` names two interfaces; the list is rebuilt from the real ones.
     let mut named = estate.clone();
@@ -167,8 +170,10 @@ pub fn finding_about(estate: &Estate, number: usize) -> Result<Value, String> {
         .collect();
     let id = format!("{number:032x}");
     event["detail"]["arn"] = json!(format!(
-        "arn:aws:guardduty:us-east-1:123456789012:detector/12abc34d567e8fa901bc2d34e56789f0/finding/{id}"
+        "arn:aws:guardduty:us-east-1:123456789012:detector/{}/finding/{id}",
+        estate.detector()
     ));
     event["detail"]["id"] = json!(id);
+    publish_finding(&world.moto.endpoint(), &event).why("publishing the finding")?;
     Ok(event)
 }

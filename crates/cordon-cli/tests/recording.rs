@@ -5,7 +5,7 @@
 
 mod support;
 
-use cordon_testkit::{Estate, sdk_config, shared_moto, workspace_root};
+use cordon_testkit::{Estate, publish_finding, sdk_config, shared_moto, workspace_root};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Output;
@@ -26,7 +26,13 @@ async fn estate_and_event(fixture: &str) -> (aws_sdk_ec2::Client, Estate, PathBu
     let raw =
         std::fs::read_to_string(workspace_root().join("events/guardduty").join(fixture)).unwrap();
     let path = std::env::temp_dir().join(format!("cordon-recording-{}-{fixture}", estate.instance));
-    std::fs::write(&path, estate.rewrite(&raw)).unwrap();
+    let event = estate.rewrite(&raw);
+    publish_finding(
+        &shared_moto().endpoint(),
+        &serde_json::from_str(&event).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(&path, event).unwrap();
     (ec2, estate, path)
 }
 

@@ -8,7 +8,8 @@
 mod support;
 
 use cordon_testkit::{
-    Estate, EstateClients, MotoServer, import_as_guardduty, sdk_config, workspace_root,
+    Estate, EstateClients, MotoServer, import_as_guardduty, publish_finding, sdk_config,
+    workspace_root,
 };
 use std::process::Output;
 use support::cordon_command;
@@ -60,6 +61,7 @@ async fn release_restores_a_contained_instance_and_resolves_its_findings() {
     )
     .unwrap();
     let event = estate.rewrite(&raw);
+    publish_finding(&moto.endpoint(), &serde_json::from_str(&event).unwrap()).unwrap();
     let source_id = import_as_guardduty(&securityhub, &serde_json::from_str(&event).unwrap())
         .await
         .unwrap();
@@ -175,6 +177,7 @@ async fn releasing_a_credential_incident_lifts_the_session_deny_but_keeps_the_ke
         .as_str()
         .unwrap()
         .to_owned();
+    publish_finding(&moto.endpoint(), &serde_json::from_str(&raw).unwrap()).unwrap();
     let file = std::env::temp_dir().join(format!("cordon-release-key-{}.json", std::process::id()));
     std::fs::write(&file, &raw).unwrap();
 

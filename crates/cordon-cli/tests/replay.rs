@@ -11,7 +11,9 @@ mod support;
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::SecurityGroup;
-use cordon_testkit::{Estate, MotoServer, sdk_config, shared_moto, workspace_root};
+use cordon_testkit::{
+    Estate, MotoServer, publish_finding, sdk_config, shared_moto, workspace_root,
+};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -172,8 +174,19 @@ impl World {
         }
     }
 
-    /// `events/<fixture>` with this estate's ids, written under the same file name.
+    /// `events/<fixture>` with this estate's ids, written under the same file name; a
+    /// GuardDuty finding is also published, as GuardDuty would have reported it.
     fn event(&self, fixture: &str) -> PathBuf {
+        let path = self.unpublished_event(fixture);
+        if fixture.starts_with("guardduty/") {
+            let event = std::fs::read_to_string(&path).unwrap();
+            publish_finding(&self.endpoint, &serde_json::from_str(&event).unwrap()).unwrap();
+        }
+        path
+    }
+
+    /// As [`Self::event`], but a finding GuardDuty never reported.
+    fn unpublished_event(&self, fixture: &str) -> PathBuf {
         let source = workspace_root().join("events").join(fixture);
         let raw = std::fs::read_to_string(&source)
             .unwrap_or_else(|e| panic!("reading {}: {e}", source.display()));
@@ -334,6 +347,37 @@ async fn enforce_replay_isolates_both_interfaces_and_a_second_replay_writes_noth
             "{forbidden} on re-run: {writes:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_finding_guardduty_never_reported_touches_nothing_and_is_recorded_as_a_possible_forgery()
+{
+    let server = MotoServer::start().unwrap_or_else(|e| panic!("{e}"));
+    let world = World::new(&server, "forged").await;
+    let forged = world.unpublished_event(TWO_ENIS);
+    server.clear_recording().unwrap();
+
+    let run = world.replay(&["--json"], &[&forged]);
+    assert!(run.succeeded(), "a forgery is recorded, not retried: {run}");
+    let record = run.single_record();
+    assert_eq!(decision(&record), "observed", "{run}");
+    assert_eq!(record["possible_forgery"], true, "{run}");
+    let reason = record["reason"].as_str().unwrap();
+    assert!(reason.contains("GuardDuty has no finding"), "{reason}");
+    assert!(steps(&record).is_empty(), "{run}");
+    world.assert_untouched().await;
+    let writes = server.recorded_writes().unwrap();
+    assert!(
+        !writes.iter().any(|w| w.starts_with("ec2:")),
+        "EC2 changed for a forged finding: {writes:?}"
+    );
+
+    // The same event, once GuardDuty has reported it, is contained.
+    let published = world.event(TWO_ENIS);
+    let run = world.replay(&["--json"], &[&published]);
+    assert!(run.succeeded(), "{run}");
+    assert_eq!(decision(&run.single_record()), "contained", "{run}");
+    world.assert_contained().await;
 }
 
 #[tokio::test]

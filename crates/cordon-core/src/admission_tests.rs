@@ -128,6 +128,7 @@ fn contained() -> Outcome {
         record: None,
         time_to_containment_ms: None,
         held_by_breaker: false,
+        possible_forgery: false,
     }
 }
 

@@ -3,6 +3,7 @@
 //! No AWS SDK here: adapters implement the ports, tests use in-memory ones.
 
 pub mod admission;
+mod confirmation;
 pub mod credential_incident;
 pub mod credential_plan;
 pub mod credential_playbook;
@@ -33,6 +34,7 @@ pub mod trail;
 pub mod triage;
 
 pub use admission::{Admission, Lease, LedgerSettings, admit, epoch_now, settle};
+pub use confirmation::{Confirmation, confirm};
 pub use credential_incident::{CredentialIncident, UserType};
 pub use credential_plan::{CredentialSettings, plan_credential_playbook};
 pub use credential_playbook::{CredentialRun, Exemption, execute_credential_playbook};
@@ -55,6 +57,7 @@ pub use ports::{
     Snapshot, SourceUpdate, TargetRegistration,
 };
 pub use ports::{AuditLogging, Budget, Claim, IncidentLedger, IngressRule, SecurityGroupRules};
+pub use ports::{FindingSource, ReportedFinding};
 pub use recording::{RecordReport, record};
 pub use release::{release_instance, release_principal};
 pub use response_finding::{ResponseFinding, instance_response_finding};

@@ -24,6 +24,7 @@ pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms:
         json!({"Name": "RecordingFailures", "Unit": "Count"}),
         json!({"Name": "AwsCalls", "Unit": "Count"}),
         json!({"Name": "BreakerTripped", "Unit": "Count"}),
+        json!({"Name": "PossibleForgery", "Unit": "Count"}),
     ];
     let mut document = json!({
         "_aws": {
@@ -39,6 +40,7 @@ pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms:
         "RecordingFailures": recording_failures,
         "AwsCalls": aws_calls,
         "BreakerTripped": u8::from(outcome.held_by_breaker),
+        "PossibleForgery": u8::from(outcome.possible_forgery),
     });
     if let Some(ms) = outcome.time_to_containment_ms {
         metrics.push(json!({"Name": "TimeToContainmentMs", "Unit": "Milliseconds"}));

@@ -114,6 +114,10 @@ pub struct Outcome {
     /// The blast-radius breaker held containment back for a human to approve.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub held_by_breaker: bool,
+    /// GuardDuty does not confirm the finding the event describes: nothing was
+    /// touched, and people are told someone may be steering cordon.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub possible_forgery: bool,
 }
 
 impl Outcome {
@@ -135,6 +139,7 @@ impl Outcome {
             record: None,
             time_to_containment_ms: None,
             held_by_breaker: false,
+            possible_forgery: false,
         }
     }
 
@@ -159,6 +164,7 @@ impl Outcome {
             record: None,
             time_to_containment_ms: None,
             held_by_breaker: false,
+            possible_forgery: false,
         }
     }
 }

@@ -23,6 +23,7 @@ fn contained(incident: &InstanceIncident) -> Outcome {
         record: None,
         time_to_containment_ms: Some(42),
         held_by_breaker: false,
+        possible_forgery: false,
     }
 }
 

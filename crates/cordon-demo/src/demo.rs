@@ -6,7 +6,7 @@ use crate::identities::DemoIdentities;
 use aws_sdk_ec2::Client;
 use cordon_testkit::{
     Estate, EstateClients, MOTO_VERSION, MotoServer, create_ledger_table, import_as_guardduty,
-    sdk_config,
+    publish_finding, sdk_config,
 };
 use cordon_testkit::{cargo, heading, run_checked, workspace_root};
 
@@ -90,6 +90,7 @@ async fn demo() -> Result<(), String> {
             import_as_guardduty(&securityhub, &event)
                 .await
                 .map_err(|e| e.to_string())?;
+            publish_finding(&moto.endpoint(), &event).map_err(|e| e.to_string())?;
             cases.push(Case {
                 file,
                 subject: Subject::Identities,
@@ -110,6 +111,8 @@ async fn demo() -> Result<(), String> {
         import_as_guardduty(&securityhub, &event)
             .await
             .map_err(|e| e.to_string())?;
+        // ... and cordon reads each finding back from GuardDuty before acting on it.
+        publish_finding(&moto.endpoint(), &event).map_err(|e| e.to_string())?;
         println!(
             "{name}: {} with interfaces {}",
             estate.instance,

@@ -4,13 +4,16 @@
 
 use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::{
-    AuditLogging, EvidencePreservation, FindingRecorder, IncidentLedger, InstanceCredentials,
-    NetworkIsolation, Notifier, PrincipalCredentials, SecurityGroupRules, ServiceRotation,
+    AuditLogging, EvidencePreservation, FindingRecorder, FindingSource, IncidentLedger,
+    InstanceCredentials, NetworkIsolation, Notifier, PrincipalCredentials, SecurityGroupRules,
+    ServiceRotation,
 };
 use cordon_events::AccountId;
 
 /// One implementation of every port.
 pub trait Adapters {
+    /// GuardDuty's own record of a finding.
+    type Findings: FindingSource;
     type Network: NetworkIsolation;
     type InstanceCredentials: InstanceCredentials;
     type Evidence: EvidencePreservation;
@@ -27,6 +30,7 @@ pub trait Adapters {
 pub struct Aws;
 
 impl Adapters for Aws {
+    type Findings = cordon_aws::GuardDutyFindings;
     type Network = cordon_aws::Ec2Isolation;
     type InstanceCredentials = cordon_aws::InstanceProfileCredentials;
     type Evidence = cordon_aws::Ec2Evidence;

@@ -1,7 +1,7 @@
 //! The front every GuardDuty responder shares: a clear answer for events that are not
 //! findings, and the triage logged with its reason.
 
-use cordon_core::{Decision, Verdict};
+use cordon_core::{Confirmation, Decision, FindingSource, Verdict, confirm};
 use cordon_events::{Envelope, Event, GuardDutyFinding};
 use tracing::info;
 
@@ -9,6 +9,26 @@ use tracing::info;
 pub struct Reported<I> {
     pub incident: I,
     pub finding: Box<GuardDutyFinding>,
+    /// The EventBridge event id, for logs.
+    pub event_id: String,
+}
+
+/// GuardDuty's own record of the event's finding, in the detector the event names.
+pub async fn read_back<F: FindingSource>(
+    findings: &F,
+    finding: &GuardDutyFinding,
+) -> Result<Confirmation, String> {
+    let Some(detector) = finding.service.detector_id.as_deref() else {
+        return Ok(Confirmation::Unconfirmed(format!(
+            "the event names no GuardDuty detector for finding {}",
+            finding.id
+        )));
+    };
+    let reported = findings
+        .reported(detector, &finding.id)
+        .await
+        .map_err(|err| err.to_string())?;
+    Ok(confirm(finding, reported.as_ref()))
 }
 
 /// The finding, or why a well-formed event that is not one is ignored.
@@ -28,9 +48,9 @@ pub fn guardduty_finding(event: Event) -> Result<(Envelope, Box<GuardDutyFinding
     }
 }
 
-pub fn log_triage(envelope: &Envelope, finding: &GuardDutyFinding, verdict: &Verdict) {
+pub fn log_triage(event_id: &str, finding: &GuardDutyFinding, verdict: &Verdict) {
     info!(
-        event_id = %envelope.id,
+        event_id,
         finding_id = %finding.id,
         finding_type = %finding.finding_type,
         decision = verdict.decision.as_str(),

@@ -21,7 +21,7 @@ pub use intake::Reported;
 pub use ledger::{admit_incident, settle_incident};
 pub use pipeline::{handle_event, respond};
 pub use recording::record_outcome;
-pub use responder::{Context, Responder, Triaged};
+pub use responder::{Context, Responder, Source, Triaged};
 pub use responders::{
     AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailPorts, CloudTrailResponder,
     CredentialPorts, CredentialResponder, FUNCTIONS, InstancePorts, InstanceResponder,

@@ -1,15 +1,16 @@
 //! The one respond pipeline: parse → triage → (dry-run stops here) → admit (ledger,
-//! breaker) alongside the responder's first reads → execute and verify → record →
-//! settle. Every function and `cordon replay` run it; responders supply the stages
-//! that differ.
+//! breaker) alongside the responder's first reads and the read-back from the source →
+//! execute and verify → record → settle. Every function and `cordon replay` run it;
+//! responders supply the stages that differ.
 
 use crate::adapters::Ports;
-use crate::responder::{Context, Responder};
+use crate::responder::{Context, Responder, Source, Triaged};
 use crate::{admit_incident, record_outcome, settle_incident};
 use cordon_core::{Admission, Decision, Mode, Outcome};
 use cordon_events::{Event, ParseError, parse_event_value};
 use serde_json::Value;
 use std::time::Instant;
+use tracing::{error, warn};
 
 /// Parses `event` strictly, then [`respond`]s. Malformed input is an error before
 /// anything is touched.
@@ -25,7 +26,7 @@ pub async fn handle_event<R: Responder>(
 /// Handles one parsed event end to end.
 pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::Ports) -> Outcome {
     let started = Instant::now();
-    let mut triaged = match R::triage(event, ctx) {
+    let triaged = match R::triage(event, ctx) {
         Ok(triaged) => triaged,
         Err(taken_no_further) => {
             return Outcome::without_steps(taken_no_further.decision, taken_no_further.reason);
@@ -37,8 +38,9 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
     let home = ports.home();
     let key = R::ledger_key(&triaged.incident);
     let account = R::account(&triaged.incident).as_str();
-    // Boxed, as the SDK's request futures are large (see `cordon_core::admit`).
-    let (admission, survey) = tokio::join!(
+    // Boxed, as the SDK's request futures are large (see `cordon_core::admit`). The
+    // reads change nothing, so a duplicate or a forgery only wasted them.
+    let (admission, survey, source) = tokio::join!(
         Box::pin(admit_incident(
             &home.ledger,
             &key,
@@ -46,26 +48,45 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
             R::contains(&triaged),
             ctx.config
         )),
-        Box::pin(R::survey(ports, &triaged))
+        Box::pin(R::survey(ports, &triaged)),
+        Box::pin(R::confirm(ports, &triaged, ctx))
     );
-    let (mut outcome, lease) = match admission {
+    let (lease, held_back) = match admission {
         Admission::Skip(outcome) => return outcome,
-        Admission::Tripped(lease, why) => {
-            let outcome = if R::hold_back(&mut triaged, &why) {
-                Box::pin(R::execute(ports, &triaged, survey, ctx)).await
-            } else {
-                Outcome::without_steps(Decision::Observed, format!("{}; {why}", triaged.reason))
-            };
-            let held = Outcome {
-                held_by_breaker: true,
-                ..outcome
-            };
-            (held, lease)
+        Admission::Tripped(lease, why) => (lease, Some(why)),
+        Admission::Proceed(lease) => (lease, None),
+    };
+    let id = R::incident_id(&triaged.incident).to_owned();
+    let (triaged, mut outcome) = match source {
+        Source::AsClaimed => act::<R>(triaged, ports, survey, ctx, held_back).await,
+        Source::Retriaged(Ok(confirmed)) => {
+            act::<R>(confirmed, ports, survey, ctx, held_back).await
         }
-        Admission::Proceed(lease) => (
-            Box::pin(R::execute(ports, &triaged, survey, ctx)).await,
-            lease,
-        ),
+        Source::Retriaged(Err(verdict)) => {
+            let reason = format!("GuardDuty's own record of the finding: {}", verdict.reason);
+            let decision = match verdict.decision {
+                Decision::Ignored => Decision::Observed,
+                other => other,
+            };
+            (triaged, Outcome::without_steps(decision, reason))
+        }
+        Source::Unconfirmed(why) => {
+            warn!(incident_id = %id, reason = %why, "the source does not confirm the event; possible forgery, nothing touched");
+            let reason = format!(
+                "not acted on: {why}; the event may be forged (whoever can invoke cordon or put events on its bus), nothing was touched"
+            );
+            let outcome = Outcome {
+                possible_forgery: true,
+                ..Outcome::without_steps(Decision::Observed, reason)
+            };
+            (triaged, outcome)
+        }
+        Source::Unreadable(why) => {
+            error!(incident_id = %id, error = %why, "the source could not be read back; nothing touched, the event will be retried");
+            let reason =
+                format!("not acted on: the finding could not be read back from its source ({why})");
+            (triaged, Outcome::without_steps(Decision::Failed, reason))
+        }
     };
     if outcome.decision == Decision::Contained {
         let since = R::occurred_at(&triaged.incident);
@@ -79,9 +100,35 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
         &response,
         notify,
         &mut outcome,
-        R::incident_id(&triaged.incident),
+        &id,
     ))
     .await;
     settle_incident(&home.ledger, &lease, &outcome).await;
     outcome
+}
+
+/// Executes what triage planned; past the breaker's budget, only what the responder
+/// lets run without a human.
+async fn act<R: Responder>(
+    mut triaged: Triaged<R>,
+    ports: &R::Ports,
+    survey: R::Survey,
+    ctx: &Context<'_>,
+    held_back: Option<String>,
+) -> (Triaged<R>, Outcome) {
+    let outcome = match held_back {
+        None => Box::pin(R::execute(ports, &triaged, survey, ctx)).await,
+        Some(why) => {
+            let outcome = if R::hold_back(&mut triaged, &why) {
+                Box::pin(R::execute(ports, &triaged, survey, ctx)).await
+            } else {
+                Outcome::without_steps(Decision::Observed, format!("{}; {why}", triaged.reason))
+            };
+            Outcome {
+                held_by_breaker: true,
+                ..outcome
+            }
+        }
+    };
+    (triaged, outcome)
 }

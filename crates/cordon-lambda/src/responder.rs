@@ -41,6 +41,18 @@ pub struct Triaged<R: Responder + ?Sized> {
     pub plan: R::Plan,
 }
 
+/// What the source of an incident says of it, read alongside the ledger claim.
+pub enum Source<R: Responder + ?Sized> {
+    /// The source needs no read-back: EventBridge's `aws.` sources are AWS's own.
+    AsClaimed,
+    /// The source reported it: triage again on what the source says.
+    Retriaged(Result<Triaged<R>, Verdict>),
+    /// The source does not know it: a possible forgery, touched nothing.
+    Unconfirmed(String),
+    /// The source could not be asked: nothing is touched, and the event is retried.
+    Unreadable(String),
+}
+
 pub trait Responder {
     /// The function's logical id in template.yaml.
     const FUNCTION: &'static str;
@@ -69,6 +81,14 @@ pub trait Responder {
     fn contains(triaged: &Triaged<Self>) -> bool;
 
     fn survey(ports: &Self::Ports, triaged: &Triaged<Self>) -> impl Future<Output = Self::Survey>;
+
+    /// Reads the incident back from the service that reported it (never the event's
+    /// word alone), alongside the claim so it costs no extra round trip.
+    fn confirm(
+        ports: &Self::Ports,
+        triaged: &Triaged<Self>,
+        ctx: &Context<'_>,
+    ) -> impl Future<Output = Source<Self>>;
 
     /// Past the breaker's budget: `true` when part of the response still runs without
     /// a human (the plan is trimmed to it); `false` holds the whole incident back.

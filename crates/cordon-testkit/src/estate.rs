@@ -19,6 +19,8 @@ impl Placeholders {
     pub const PRIMARY_ENI: &str = "eni-0a1b2c3d4e5f60001";
     pub const SECOND_ENI: &str = "eni-0a1b2c3d4e5f60002";
     pub const SECURITY_GROUP: &str = "sg-0a1b2c3d4e5f60001";
+    /// The GuardDuty detector the sample events name.
+    pub const DETECTOR: &str = "12abc34d567e8fa901bc2d34e56789f0";
     /// The profile the sample findings name (`instanceDetails.iamInstanceProfile.arn`).
     pub const INSTANCE_PROFILE_ARN: &str = "arn:aws:iam::123456789012:instance-profile/web-server";
 }
@@ -163,6 +165,11 @@ impl Estate {
     /// profile ARN only when the estate has a [`Workload`].
     /// Interface ids go first: the instance placeholder is a suffix of theirs. (The
     /// profile ARN contains no other placeholder, and no replacement produces it.)
+    /// The detector this estate's findings are published under.
+    pub fn detector(&self) -> String {
+        format!("detector-{}", self.instance)
+    }
+
     pub fn rewrite(&self, raw_event: &str) -> String {
         let raw_event = match &self.workload {
             Some(w) => {
@@ -177,6 +184,9 @@ impl Estate {
             .replace(Placeholders::VPC, &self.vpc)
             .replace(Placeholders::SUBNET, &self.subnet)
             .replace(Placeholders::SECURITY_GROUP, &self.web_group)
+            // A detector per estate: tests sharing one emulator publish the same finding
+            // ids about different instances, and GuardDuty knows one finding per id.
+            .replace(Placeholders::DETECTOR, &self.detector())
     }
 }
 

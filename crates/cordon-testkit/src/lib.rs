@@ -38,7 +38,7 @@ pub use cmd::{cargo, heading, run_checked};
 pub use estate::{Estate, Placeholders};
 pub use fault_proxy::{CallRecord, FaultKind, FaultProxy, Faults};
 #[cfg(feature = "aws")]
-pub use guardduty::import_as_guardduty;
+pub use guardduty::{import_as_guardduty, publish_finding};
 #[cfg(feature = "aws")]
 pub use identities::{
     IamUserWithKeys, access_key_statuses, create_role, has_login_profile, inline_policy, role_tags,

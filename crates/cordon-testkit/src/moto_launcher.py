@@ -8,6 +8,11 @@
 #   sends (Note, Workflow.Status, UserDefinedFields; FindingNotFound for unknown
 #   findings), so replay against the emulator exercises the real call. Its exact
 #   request is also checked against a mocked client in cordon-aws's unit tests.
+# - moto 5.2.5 keeps no GuardDuty findings and does not implement GetFindings. Tests
+#   and the demo publish each finding first, as GuardDuty would have reported it
+#   (POST .../detector/<id>/cordon-published-findings with the event's `detail`, a
+#   route of this launcher only), and GetFindings answers from what was published,
+#   in GuardDuty's REST-JSON shape: the finding as the event carries it.
 import json
 import logging
 import os
@@ -66,8 +71,33 @@ def batch_update_findings(self):
     return json.dumps({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed})
 
 
+# (detector id, finding id) -> the finding, as GuardDuty reported it.
+_PUBLISHED_FINDINGS = {}
+
+
+def publish_finding(request, full_url, headers):
+    detector_id = full_url.split("/detector/")[1].split("/")[0]
+    body = request.data if hasattr(request, "data") else request.body
+    finding = json.loads(body or "{}")
+    _PUBLISHED_FINDINGS[(detector_id, finding.get("id"))] = finding
+    return 200, {"Content-Type": "application/json"}, "{}"
+
+
+def get_findings(self):
+    detector_id = self.path.split("/detector/")[1].split("/")[0]
+    body = json.loads(self.body or "{}")
+    findings = [
+        _PUBLISHED_FINDINGS[(detector_id, finding_id)]
+        for finding_id in body.get("findingIds", [])
+        if (detector_id, finding_id) in _PUBLISHED_FINDINGS
+    ]
+    return json.dumps({"findings": findings})
+
+
 threading.Thread(target=stop_when_parent_ends, daemon=True).start()
 
+from moto.guardduty import urls as guardduty_urls  # noqa: E402
+from moto.guardduty.responses import GuardDutyResponse  # noqa: E402
 from moto.securityhub import urls as securityhub_urls  # noqa: E402
 from moto.securityhub.responses import SecurityHubResponse  # noqa: E402
 from moto.dynamodb.responses import DynamoHandler  # noqa: E402
@@ -93,4 +123,11 @@ for _name in ("put_item", "get_item", "update_item", "delete_item"):
 
 SecurityHubResponse.batch_update_findings = batch_update_findings
 securityhub_urls.url_paths["{0}/findings/batchupdate$"] = SecurityHubResponse.dispatch
+GuardDutyResponse.get_findings = get_findings
+guardduty_urls.url_paths["{0}/detector/(?P<detector_id>[^/]+)/findings/get$"] = (
+    GuardDutyResponse.dispatch
+)
+guardduty_urls.url_paths[
+    "{0}/detector/(?P<detector_id>[^/]+)/cordon-published-findings$"
+] = publish_finding
 main(["-H", "127.0.0.1", "-p", sys.argv[1]])

@@ -4,6 +4,7 @@
 mod audit;
 mod credentials;
 mod evidence;
+mod findings;
 mod ledger;
 mod network;
 mod principals;
@@ -15,6 +16,7 @@ pub use credentials::{InstanceCredentials, ProfileAssociation};
 pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
 };
+pub use findings::{FindingSource, ReportedFinding};
 pub use ledger::{Budget, Claim, IncidentLedger};
 pub use network::{
     ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,

@@ -2,7 +2,7 @@
 //! exactly the rules that exposed admin ports, record what the CIS benchmark watches.
 
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::responder::{Context, Responder, Triaged};
+use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::trail::{
@@ -137,6 +137,11 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
 
     async fn survey(_: &Self::Ports, _: &Triaged<Self>) {}
 
+    /// CloudTrail events reach cordon only from EventBridge's `aws.` sources.
+    async fn confirm(_: &Self::Ports, _: &Triaged<Self>, _: &Context<'_>) -> Source<Self> {
+        Source::AsClaimed
+    }
+
     /// Past the budget the repair still runs; only the principal waits for a human.
     fn hold_back(triaged: &mut Triaged<Self>, why: &str) -> bool {
         triaged.plan.principal = None;
@@ -250,5 +255,6 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
         record: None,
         time_to_containment_ms: None,
         held_by_breaker: false,
+        possible_forgery: false,
     }
 }

@@ -2,21 +2,23 @@
 //! access key and deny the principal's older sessions.
 
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::intake::{Reported, guardduty_finding, log_triage};
-use crate::responder::{Context, Responder, Triaged};
+use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
+use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::{
-    CredentialIncident, CredentialRun, Decision, Exemption, Notification, Outcome, Plan,
-    ResponseFinding, Verdict, credential_notification, credential_response_finding,
+    Confirmation, CredentialIncident, CredentialRun, Decision, Exemption, Notification, Outcome,
+    Plan, ResponseFinding, Verdict, credential_notification, credential_response_finding,
     execute_credential_playbook, plan_credential_playbook, step_failures, triage_credential,
 };
-use cordon_events::{AccountId, Event};
+use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};
 
 /// What the credential playbook acts through.
 pub struct CredentialPorts<A: Adapters> {
+    /// GuardDuty's own record of the finding (GuardDuty).
+    pub findings: A::Findings,
     /// Keys, inline policies, tags and login profiles (IAM).
     pub principals: A::Principals,
     pub home: Home<A>,
@@ -34,6 +36,7 @@ pub type AwsCredentialPorts = CredentialPorts<Aws>;
 impl Connect for AwsCredentialPorts {
     fn connect(acting: &Clients, home: Home<Aws>) -> Self {
         Self {
+            findings: cordon_aws::GuardDutyFindings::new(acting.guardduty.clone()),
             principals: cordon_aws::IamPrincipals::new(acting.iam.clone()),
             home,
         }
@@ -42,6 +45,35 @@ impl Connect for AwsCredentialPorts {
 
 /// The credential-containment function's responder.
 pub struct CredentialResponder<A = Aws>(PhantomData<A>);
+
+impl<A: Adapters> CredentialResponder<A> {
+    /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
+    fn triage_finding(
+        event_id: String,
+        finding: Box<GuardDutyFinding>,
+        ctx: &Context<'_>,
+    ) -> Result<Triaged<Self>, Verdict> {
+        let policy = ctx.config.policy(ctx.home_account);
+        let verdict = triage_credential(&finding, &policy, &ctx.config.break_glass_principals);
+        log_triage(&event_id, &finding, &verdict);
+        let incident = match CredentialIncident::from_finding(&finding) {
+            Some(incident) if verdict.decision != Decision::Ignored => incident,
+            _ => return Err(verdict),
+        };
+        let plan = plan_credential_playbook(&incident, &ctx.config.credentials())
+            .filter(|_| verdict.decision == Decision::Contained);
+        Ok(Triaged {
+            incident: Reported {
+                incident,
+                finding,
+                event_id,
+            },
+            decision: verdict.decision,
+            reason: verdict.reason,
+            plan,
+        })
+    }
+}
 
 impl<A: Adapters> Responder for CredentialResponder<A> {
     const FUNCTION: &'static str = "ContainCredentialsFunction";
@@ -53,21 +85,7 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
 
     fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict> {
         let (envelope, finding) = guardduty_finding(event)?;
-        let policy = ctx.config.policy(ctx.home_account);
-        let verdict = triage_credential(&finding, &policy, &ctx.config.break_glass_principals);
-        log_triage(&envelope, &finding, &verdict);
-        let incident = match CredentialIncident::from_finding(&finding) {
-            Some(incident) if verdict.decision != Decision::Ignored => incident,
-            _ => return Err(verdict),
-        };
-        let plan = plan_credential_playbook(&incident, &ctx.config.credentials())
-            .filter(|_| verdict.decision == Decision::Contained);
-        Ok(Triaged {
-            incident: Reported { incident, finding },
-            decision: verdict.decision,
-            reason: verdict.reason,
-            plan,
-        })
+        Self::triage_finding(envelope.id, finding, ctx)
     }
 
     fn rehearse(triaged: &Triaged<Self>) -> Outcome {
@@ -95,6 +113,23 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
     }
 
     async fn survey(_: &Self::Ports, _: &Triaged<Self>) {}
+
+    async fn confirm(
+        ports: &Self::Ports,
+        triaged: &Triaged<Self>,
+        ctx: &Context<'_>,
+    ) -> Source<Self> {
+        let reported = &triaged.incident;
+        match read_back(&ports.findings, &reported.finding).await {
+            Ok(Confirmation::Reported(finding)) => Source::Retriaged(Self::triage_finding(
+                reported.event_id.clone(),
+                finding,
+                ctx,
+            )),
+            Ok(Confirmation::Unconfirmed(why)) => Source::Unconfirmed(why),
+            Err(err) => Source::Unreadable(err),
+        }
+    }
 
     async fn execute(
         ports: &Self::Ports,
@@ -184,5 +219,6 @@ fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> 
         record: None,
         time_to_containment_ms: None,
         held_by_breaker: false,
+        possible_forgery: false,
     }
 }

@@ -2,21 +2,24 @@
 //! then take its credentials, keep its evidence and take it out of service.
 
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::intake::{Reported, guardduty_finding, log_triage};
-use crate::responder::{Context, Responder, Triaged};
+use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
+use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::{
-    Decision, Exemption, InstanceIncident, IsolationSurvey, Notification, Outcome, Plan,
-    PlaybookPorts, ResponseFinding, Verdict, execute_surveyed_playbook, instance_notification,
-    instance_response_finding, plan_instance_playbook, step_failures, triage,
+    Confirmation, Decision, Exemption, InstanceIncident, IsolationSurvey, Notification, Outcome,
+    Plan, PlaybookPorts, ResponseFinding, Verdict, execute_surveyed_playbook,
+    instance_notification, instance_response_finding, plan_instance_playbook, step_failures,
+    triage,
 };
-use cordon_events::{AccountId, Event};
+use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};
 
 /// What the instance playbook acts through.
 pub struct InstancePorts<A: Adapters> {
+    /// GuardDuty's own record of the finding (GuardDuty).
+    pub findings: A::Findings,
     /// Security groups, interfaces, tags, connection tracking (EC2).
     pub network: A::Network,
     /// The instance profile and its role (EC2, IAM).
@@ -54,6 +57,7 @@ impl Connect for AwsInstancePorts {
     fn connect(acting: &Clients, home: Home<Aws>) -> Self {
         use cordon_aws::*;
         Self {
+            findings: GuardDutyFindings::new(acting.guardduty.clone()),
             network: Ec2Isolation::new(acting.ec2.clone()),
             credentials: InstanceProfileCredentials::new(acting.ec2.clone(), acting.iam.clone()),
             evidence: Ec2Evidence::new(acting.ec2.clone()),
@@ -66,6 +70,34 @@ impl Connect for AwsInstancePorts {
 /// The instance-containment function's responder.
 pub struct InstanceResponder<A = Aws>(PhantomData<A>);
 
+impl<A: Adapters> InstanceResponder<A> {
+    /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
+    fn triage_finding(
+        event_id: String,
+        finding: Box<GuardDutyFinding>,
+        ctx: &Context<'_>,
+    ) -> Result<Triaged<Self>, Verdict> {
+        let verdict = triage(&finding, &ctx.config.policy(ctx.home_account));
+        log_triage(&event_id, &finding, &verdict);
+        let incident = match InstanceIncident::from_finding(&finding) {
+            Some(incident) if verdict.decision != Decision::Ignored => incident,
+            _ => return Err(verdict),
+        };
+        let plan = (verdict.decision == Decision::Contained)
+            .then(|| plan_instance_playbook(&incident, ctx.config.playbook()));
+        Ok(Triaged {
+            incident: Reported {
+                incident,
+                finding,
+                event_id,
+            },
+            decision: verdict.decision,
+            reason: verdict.reason,
+            plan,
+        })
+    }
+}
+
 impl<A: Adapters> Responder for InstanceResponder<A> {
     const FUNCTION: &'static str = "ContainInstanceFunction";
     type Ports = InstancePorts<A>;
@@ -77,20 +109,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
 
     fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict> {
         let (envelope, finding) = guardduty_finding(event)?;
-        let verdict = triage(&finding, &ctx.config.policy(ctx.home_account));
-        log_triage(&envelope, &finding, &verdict);
-        let incident = match InstanceIncident::from_finding(&finding) {
-            Some(incident) if verdict.decision != Decision::Ignored => incident,
-            _ => return Err(verdict),
-        };
-        let plan = (verdict.decision == Decision::Contained)
-            .then(|| plan_instance_playbook(&incident, ctx.config.playbook()));
-        Ok(Triaged {
-            incident: Reported { incident, finding },
-            decision: verdict.decision,
-            reason: verdict.reason,
-            plan,
-        })
+        Self::triage_finding(envelope.id, finding, ctx)
     }
 
     fn rehearse(triaged: &Triaged<Self>) -> Outcome {
@@ -123,16 +142,38 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         }
     }
 
+    async fn confirm(
+        ports: &Self::Ports,
+        triaged: &Triaged<Self>,
+        ctx: &Context<'_>,
+    ) -> Source<Self> {
+        let reported = &triaged.incident;
+        match read_back(&ports.findings, &reported.finding).await {
+            Ok(Confirmation::Reported(finding)) => Source::Retriaged(Self::triage_finding(
+                reported.event_id.clone(),
+                finding,
+                ctx,
+            )),
+            Ok(Confirmation::Unconfirmed(why)) => Source::Unconfirmed(why),
+            Err(err) => Source::Unreadable(err),
+        }
+    }
+
     async fn execute(
         ports: &Self::Ports,
         triaged: &Triaged<Self>,
         survey: Self::Survey,
         ctx: &Context<'_>,
     ) -> Outcome {
-        let (Some(plan), Some(survey)) = (&triaged.plan, survey) else {
+        let Some(plan) = &triaged.plan else {
             return Outcome::without_steps(triaged.decision, triaged.reason.clone());
         };
         let incident = &triaged.incident.incident;
+        // GuardDuty's record can warrant containment where the event did not.
+        let survey = match survey {
+            Some(survey) => survey,
+            None => IsolationSurvey::read(&ports.network, incident).await,
+        };
         let run = execute_surveyed_playbook(
             &ports.playbook(),
             incident,
@@ -220,5 +261,6 @@ fn conclude(incident: &InstanceIncident, reason: &str, run: cordon_core::Playboo
         record: None,
         time_to_containment_ms: None,
         held_by_breaker: false,
+        possible_forgery: false,
     }
 }

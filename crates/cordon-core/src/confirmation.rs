@@ -1,0 +1,94 @@
+//! Trust sources, not claims: a GuardDuty event is only a claim that GuardDuty reported
+//! a finding. Before anything is touched, the finding is read back from GuardDuty and
+//! triage runs on what GuardDuty says; an event GuardDuty does not confirm changes
+//! nothing and is recorded as a possible forgery.
+
+use crate::ports::ReportedFinding;
+use cordon_events::{AdditionalInfo, GuardDutyFinding};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Confirmation {
+    /// GuardDuty reported it: the event's finding with what GuardDuty says now
+    /// (severity, resource role, archived, sample, last update).
+    Reported(Box<GuardDutyFinding>),
+    /// GuardDuty does not know it, or knows a different finding under that id.
+    Unconfirmed(String),
+}
+
+/// What GuardDuty's own record makes of the event's finding.
+pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> Confirmation {
+    let Some(reported) = reported else {
+        return Confirmation::Unconfirmed(format!(
+            "GuardDuty has no finding {} in detector {}",
+            event.id,
+            event
+                .service
+                .detector_id
+                .as_deref()
+                .unwrap_or("(none named)")
+        ));
+    };
+    let claimed = |field: &str, event: Option<&str>, guardduty: Option<&str>| {
+        (event != guardduty).then(|| {
+            format!(
+                "the event says {field} {}, GuardDuty says {}",
+                event.unwrap_or("(none)"),
+                guardduty.unwrap_or("(none)")
+            )
+        })
+    };
+    let instance = event
+        .resource
+        .instance_details
+        .as_ref()
+        .map(|d| d.instance_id.as_str());
+    let key = event
+        .resource
+        .access_key_details
+        .as_ref()
+        .and_then(|d| d.access_key_id.as_ref())
+        .map(|k| k.as_str());
+    let differences: Vec<String> = [
+        claimed(
+            "account",
+            Some(event.account_id.as_str()),
+            Some(&reported.account_id),
+        ),
+        claimed(
+            "type",
+            Some(&event.finding_type),
+            Some(&reported.finding_type),
+        ),
+        instance.and_then(|i| claimed("instance", Some(i), reported.instance_id.as_deref())),
+        key.and_then(|k| claimed("access key", Some(k), reported.access_key_id.as_deref())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !differences.is_empty() {
+        return Confirmation::Unconfirmed(format!(
+            "GuardDuty's finding {} is not the one the event describes: {}",
+            event.id,
+            differences.join("; ")
+        ));
+    }
+    let mut finding = event.clone();
+    finding.severity = reported.severity;
+    finding.updated_at.clone_from(&reported.updated_at);
+    finding.service.archived = Some(reported.archived);
+    finding.service.resource_role = reported.resource_role;
+    let info = finding
+        .service
+        .additional_info
+        .get_or_insert_with(AdditionalInfo::default);
+    info.sample = Some(reported.sample);
+    if !reported.sample {
+        // GuardDuty says it is real: a sample flag repeated in the event's text is not.
+        info.value = None;
+    }
+    Confirmation::Reported(Box::new(finding))
+}
+
+#[cfg(test)]
+#[path = "confirmation_tests.rs"]
+mod tests;

@@ -1,0 +1,148 @@
+use super::*;
+use crate::{Decision, TriagePolicy, triage};
+use cordon_events::{Event, ResourceRole, parse_event};
+
+fn finding(raw: &str) -> GuardDutyFinding {
+    match parse_event(raw.as_bytes()).unwrap() {
+        Event::GuardDuty(_, finding) => *finding,
+        other => panic!("not a finding: {other:?}"),
+    }
+}
+
+fn instance_finding() -> GuardDutyFinding {
+    finding(include_str!(
+        "../../../events/guardduty/backdoor-c2-actor.json"
+    ))
+}
+
+fn key_finding() -> GuardDutyFinding {
+    finding(include_str!(
+        "../../../events/guardduty/iam-user-credential-exfiltration.json"
+    ))
+}
+
+/// What GuardDuty would return for `finding`, unchanged.
+fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
+    ReportedFinding {
+        account_id: finding.account_id.as_str().to_owned(),
+        finding_type: finding.finding_type.clone(),
+        severity: finding.severity,
+        updated_at: finding.updated_at.clone(),
+        archived: false,
+        sample: false,
+        resource_role: finding.service.resource_role,
+        instance_id: finding
+            .resource
+            .instance_details
+            .as_ref()
+            .map(|d| d.instance_id.as_str().to_owned()),
+        access_key_id: finding
+            .resource
+            .access_key_details
+            .as_ref()
+            .and_then(|d| d.access_key_id.as_ref())
+            .map(|k| k.as_str().to_owned()),
+    }
+}
+
+fn policy() -> TriagePolicy {
+    TriagePolicy {
+        severity_floor: 4.0,
+        allowed_accounts: vec![instance_finding().account_id],
+        exempt_tag: "cordon:exempt".into(),
+    }
+}
+
+#[test]
+fn a_finding_guardduty_does_not_know_is_unconfirmed() {
+    let event = instance_finding();
+    let Confirmation::Unconfirmed(why) = confirm(&event, None) else {
+        panic!("confirmed without GuardDuty");
+    };
+    assert!(why.contains(&event.id), "{why}");
+}
+
+#[test]
+fn a_finding_guardduty_reports_as_the_event_says_is_confirmed_unchanged() {
+    for event in [instance_finding(), key_finding()] {
+        let Confirmation::Reported(confirmed) = confirm(&event, Some(&as_reported(&event))) else {
+            panic!("unconfirmed");
+        };
+        assert_eq!(confirmed.id, event.id);
+        assert_eq!(confirmed.severity, event.severity);
+        assert!(!confirmed.is_sample());
+    }
+}
+
+#[test]
+fn a_different_resource_or_type_under_a_real_id_is_unconfirmed() {
+    let event = instance_finding();
+    let mut other_instance = as_reported(&event);
+    other_instance.instance_id = Some("i-0123456789abcdef0".into());
+    let mut other_type = as_reported(&event);
+    other_type.finding_type = "Recon:EC2/Portscan".into();
+    let mut other_account = as_reported(&event);
+    other_account.account_id = "210987654321".into();
+    for (reported, field) in [
+        (other_instance, "instance"),
+        (other_type, "type"),
+        (other_account, "account"),
+    ] {
+        let Confirmation::Unconfirmed(why) = confirm(&event, Some(&reported)) else {
+            panic!("{field}: confirmed a finding GuardDuty describes differently");
+        };
+        assert!(why.contains(field), "{why}");
+    }
+    let key = key_finding();
+    let mut other_key = as_reported(&key);
+    other_key.access_key_id = Some("AKIAIOSFODNN7EXAMPLE".into());
+    assert!(matches!(
+        confirm(&key, Some(&other_key)),
+        Confirmation::Unconfirmed(_)
+    ));
+}
+
+#[test]
+fn triage_decides_on_what_guardduty_says_not_on_the_event() {
+    let event = instance_finding();
+    assert_eq!(triage(&event, &policy()).decision, Decision::Contained);
+    let mut archived = as_reported(&event);
+    archived.archived = true;
+    let mut victim = as_reported(&event);
+    victim.resource_role = Some(ResourceRole::Target);
+    let mut low = as_reported(&event);
+    low.severity = 2.0;
+    let mut sample = as_reported(&event);
+    sample.sample = true;
+    for (reported, why) in [
+        (archived, "archived"),
+        (victim, "TARGET"),
+        (low, "severity"),
+        (sample, "sample"),
+    ] {
+        let Confirmation::Reported(confirmed) = confirm(&event, Some(&reported)) else {
+            panic!("unconfirmed");
+        };
+        let verdict = triage(&confirmed, &policy());
+        assert_ne!(verdict.decision, Decision::Contained, "{why}");
+        assert!(
+            verdict.reason.to_lowercase().contains(&why.to_lowercase()),
+            "{why}: {}",
+            verdict.reason
+        );
+    }
+}
+
+#[test]
+fn an_event_claiming_a_sample_guardduty_says_is_real_is_triaged_as_real() {
+    let mut event = instance_finding();
+    event.service.additional_info = Some(AdditionalInfo {
+        value: Some(r#"{"sample":true}"#.into()),
+        ..AdditionalInfo::default()
+    });
+    assert!(event.is_sample());
+    let Confirmation::Reported(confirmed) = confirm(&event, Some(&as_reported(&event))) else {
+        panic!("unconfirmed");
+    };
+    assert!(!confirmed.is_sample());
+}
