@@ -100,7 +100,7 @@ where
     R: std::fmt::Debug,
 {
     match found {
-        Ok(document) => Ok(Some(percent_decode(&document))),
+        Ok(document) => percent_decode(operation, &document).map(Some),
         Err(e) if has_code(&e, &["NoSuchEntity"]) => Ok(None),
         Err(e) => Err(port_error(operation, e)),
     }
@@ -114,7 +114,7 @@ pub(crate) fn trusted_principals(
     operation: &'static str,
     document: &str,
 ) -> PortResult<Vec<String>> {
-    let policy: Value = serde_json::from_str(&percent_decode(document))
+    let policy: Value = serde_json::from_str(&percent_decode(operation, document)?)
         .map_err(|e| invalid(operation, format!("the trust policy is not JSON: {e}")))?;
     let statements = match policy.get("Statement") {
         Some(Value::Array(statements)) => statements.iter().collect(),
@@ -146,31 +146,25 @@ fn strings(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// IAM returns policy documents URL-encoded (RFC 3986; moto does the same). `+` is a
-/// literal there, not a space, and a `%` not followed by two hex digits is kept as is,
-/// so a document that was never encoded comes back unchanged.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
+/// IAM returns policy documents URL-encoded (RFC 3986; moto does the same): `+` is a
+/// literal there, not a space. `percent_encoding` keeps a malformed escape as text, so
+/// a `%` not followed by two hex digits is refused first, like a document that does not
+/// decode to UTF-8: a policy is read exactly or not at all.
+fn percent_decode(operation: &'static str, text: &str) -> PortResult<String> {
+    // What follows each `%` must open with two hex digits.
+    let escape = |after: &str| {
+        after
+            .get(..2)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    if !text.split('%').skip(1).all(escape) {
+        let message = "the policy document has a `%` not followed by two hex digits";
+        return Err(invalid(operation, message.to_owned()));
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(String::from)
+        .map_err(|e| invalid(operation, format!("the policy document is not UTF-8: {e}")))
 }
 
 #[cfg(test)]
@@ -181,17 +175,33 @@ mod tests {
     fn decodes_an_encoded_policy_document() {
         assert_eq!(
             percent_decode(
+                "test",
                 "%7B%22Version%22%3A%20%222012-10-17%22%2C%22Sid%22%3A%22caf%C3%A9%22%7D"
-            ),
+            )
+            .unwrap(),
             r#"{"Version": "2012-10-17","Sid":"café"}"#
+        );
+        assert_eq!(
+            percent_decode("test", "%7B%22Version%22").unwrap(),
+            r#"{"Version""#
         );
     }
 
     #[test]
-    fn leaves_plain_text_and_stray_percents_alone() {
+    fn leaves_plain_text_and_plus_alone() {
         let plain = r#"{"Version": "2012-10-17", "Statement": []}"#;
-        assert_eq!(percent_decode(plain), plain);
-        assert_eq!(percent_decode("a+b 50% %zz %4"), "a+b 50% %zz %4");
+        assert_eq!(percent_decode("test", plain).unwrap(), plain);
+        assert_eq!(percent_decode("test", "a+b%2Bc").unwrap(), "a+b+c");
+    }
+
+    #[test]
+    fn refuses_malformed_escapes_and_non_utf8() {
+        // `%+1`: `u8::from_str_radix` would take the sign and read it as 0x01.
+        for bad in ["%+1", "%zz", "50%", "%4", "%4 ", "%é", "%7B%", "%C3%28"] {
+            let err = percent_decode("iam:GetRolePolicy", bad).unwrap_err();
+            assert_eq!(err.operation, "iam:GetRolePolicy", "{bad}");
+            assert!(!err.transient, "{bad}");
+        }
     }
 
     #[test]

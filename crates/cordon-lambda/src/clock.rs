@@ -1,7 +1,9 @@
-//! Wall-clock times as IAM and GuardDuty write them (UTC ISO 8601), without a date
-//! library: the conversions are the civil-calendar ones, tested below.
+//! Wall-clock times as IAM and GuardDuty write them: UTC ISO 8601, `Z` and all. The
+//! calendar is the `time` crate's; this file only holds cordon to that one shape.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// Where time-to-containment is measured from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,82 +29,51 @@ impl ContainmentClock {
 
 /// Now, to the second: `2026-11-23T10:15:30Z`.
 pub fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format_utc(secs)
+    format_utc(OffsetDateTime::now_utc())
 }
 
-fn format_utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rest = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
+/// `2026-11-23T10:15:30Z`, the fraction dropped. Written out from the crate's fields
+/// rather than through `Rfc3339`, whose formatting returns a `Result` (past year 9999):
+/// the string dates the session-revoking deny, which must not fail on the clock.
+fn format_utc(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
     )
 }
 
 /// `2025-06-13T09:46:02.731Z` (fraction optional), UTC only.
 fn parse_utc(text: &str) -> Option<SystemTime> {
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u64>().ok();
-    let shape = text.as_bytes();
-    if shape.len() < 20 || shape[4] != b'-' || shape[10] != b'T' || !text.ends_with('Z') {
+    // RFC 3339 also admits offsets, any separator and a lowercase `z`; IAM and
+    // GuardDuty write `T` and `Z`, and anything else is not theirs.
+    if text.as_bytes().get(10) != Some(&b'T') || !text.ends_with('Z') {
         return None;
     }
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let millis = match text.get(19..text.len() - 1) {
-        Some("") => 0,
-        Some(fraction) => {
-            let digits = fraction
-                .strip_prefix('.')
-                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?;
-            let padded = format!("{digits:0<3}");
-            padded.get(..3)?.parse::<u64>().ok()?
-        }
-        None => return None,
-    };
-    let days = days_from_civil(year as i64, month as i64, day as i64);
-    let secs = u64::try_from(days).ok()? * 86_400 + hour * 3600 + minute * 60 + second;
-    Some(UNIX_EPOCH + Duration::from_millis(secs * 1000 + millis))
-}
-
-// Howard Hinnant's algorithms for the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = year - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .map(SystemTime::from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn at(secs: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(secs).unwrap()
+    }
 
     #[test]
     fn formats_and_parses_known_instants() {
-        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_utc(1_795_515_330), "2026-11-24T10:15:30Z");
+        assert_eq!(format_utc(at(0)), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(at(951_782_400)), "2000-02-29T00:00:00Z");
+        assert_eq!(format_utc(at(1_795_515_330)), "2026-11-24T10:15:30Z");
         let parsed = parse_utc("2026-11-24T10:15:30.250Z").unwrap();
         assert_eq!(
             parsed.duration_since(UNIX_EPOCH).unwrap().as_millis(),
@@ -115,12 +86,24 @@ mod tests {
     }
 
     #[test]
+    fn formats_to_the_second_in_utc_whatever_the_offset() {
+        let late = at(1_795_515_330) + time::Duration::milliseconds(999);
+        assert_eq!(format_utc(late), "2026-11-24T10:15:30Z");
+        let paris = late.to_offset(time::UtcOffset::from_hms(1, 0, 0).unwrap());
+        assert_eq!(format_utc(paris), "2026-11-24T10:15:30Z");
+    }
+
+    #[test]
     fn refuses_what_is_not_utc_iso_8601() {
         for bad in [
             "2026-11-24",
             "2026-11-24T10:15:30+01:00",
+            "2026-11-24T10:15:30+00:00",
             "yesterday",
             "2026-11-24T10:15:30.Z",
+            "2026-11-24 10:15:30Z",
+            "2026-11-24T10:15:30z",
+            "2026-02-30T10:15:30Z",
         ] {
             assert_eq!(parse_utc(bad), None, "{bad}");
         }

@@ -102,7 +102,8 @@ struct Shared {
 }
 
 struct State {
-    rng: SplitMix64,
+    /// Seeded, never from entropy: a run's faults follow from `Faults::seed`.
+    rng: fastrand::Rng,
     calls: Vec<CallRecord>,
 }
 
@@ -119,7 +120,7 @@ impl FaultProxy {
         let shared = Arc::new(Shared {
             upstream,
             state: Mutex::new(State {
-                rng: SplitMix64(faults.seed),
+                rng: fastrand::Rng::with_seed(faults.seed),
                 calls: Vec::new(),
             }),
             faults,
@@ -154,7 +155,7 @@ impl FaultProxy {
     pub fn reset(&self) {
         let mut state = lock(&self.shared.state);
         state.calls.clear();
-        state.rng = SplitMix64(self.shared.faults.seed);
+        state.rng = fastrand::Rng::with_seed(self.shared.faults.seed);
     }
 
     pub fn total_calls(&self) -> usize {
@@ -293,11 +294,10 @@ impl Shared {
             return None;
         }
         let mut state = lock(&self.state);
-        if state.rng.next_f64() >= faults.rate {
+        if state.rng.f64() >= faults.rate {
             return None;
         }
-        let pick = state.rng.next_u64() % faults.kinds.len() as u64;
-        Some(faults.kinds[pick as usize])
+        Some(faults.kinds[state.rng.usize(..faults.kinds.len())])
     }
 
     fn forget_connection(&self, id: usize) {
@@ -662,24 +662,6 @@ fn sequential_round_trips(calls: &[CallRecord]) -> usize {
     groups
 }
 
-/// SplitMix64: a few lines, well mixed, and reproducible from its seed.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1): the top 53 bits as a fraction.
-    fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -831,15 +813,32 @@ mod tests {
 
     #[test]
     fn draws_faults_at_the_rate_and_repeatably_from_the_seed() {
-        let draw = |seed| {
-            let mut rng = SplitMix64(seed);
+        let proxy = |seed| {
+            let faults = Faults {
+                rate: 0.3,
+                kinds: FaultKind::ALL.to_vec(),
+                seed,
+                ..Faults::default()
+            };
+            // Never connected to: drawing faults needs no upstream.
+            FaultProxy::start("http://127.0.0.1:1/", faults).unwrap()
+        };
+        let draw = |proxy: &FaultProxy| {
             (0..10_000)
-                .map(|_| rng.next_f64() < 0.3)
+                .map(|_| proxy.shared.draw_fault("ec2"))
                 .collect::<Vec<_>>()
         };
-        let hits = draw(7).iter().filter(|&&hit| hit).count();
+        let seven = proxy(7);
+        let drawn = draw(&seven);
+        let hits = drawn.iter().flatten().count();
         assert!((2_700..3_300).contains(&hits), "{hits}");
-        assert_eq!(draw(7), draw(7));
-        assert_ne!(draw(7), draw(8));
+        for kind in FaultKind::ALL {
+            let picked = drawn.iter().filter(|&&d| d == Some(kind)).count();
+            assert!((600..900).contains(&picked), "{kind:?}: {picked}");
+        }
+        assert_eq!(draw(&proxy(7)), drawn);
+        assert_ne!(draw(&proxy(8)), drawn);
+        seven.reset();
+        assert_eq!(draw(&seven), drawn, "a reset reseeds");
     }
 }

@@ -189,7 +189,7 @@ where
 {
     let document = match found {
         Err(e) if e.code() == Some("NoSuchEntity") => return Ok(None),
-        found => percent_decode(&found?),
+        found => percent_decode(&found?)?,
     };
     let json = serde_json::from_str(&document)
         .map_err(|e| format!("policy document {document:?}: {e}"))?;

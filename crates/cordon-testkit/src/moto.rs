@@ -152,13 +152,17 @@ impl MotoServer {
     /// The form parameters of every recorded query-protocol call to `action` (for
     /// example `sns:Publish`), in order, decoded.
     pub fn recorded_calls(&self, action: &str) -> Result<Vec<BTreeMap<String, String>>, MotoError> {
-        Ok(self
-            .recording_lines()?
+        self.recording_lines()?
             .iter()
             .filter(|line| action_of_recorded_request(line).as_deref() == Some(action))
             .filter_map(|line| recorded_body(line))
-            .map(|body| form_params(&body))
-            .collect())
+            .map(|body| {
+                form_params(&body).map_err(|reason| MotoError::Control {
+                    path: self.recording.display().to_string(),
+                    reason,
+                })
+            })
+            .collect()
     }
 
     /// Recorded actions that change state: anything but Describe/Get/List calls.
@@ -262,11 +266,11 @@ fn recorded_body(line: &str) -> Option<String> {
 }
 
 /// `application/x-www-form-urlencoded` into a map; `+` is a space there.
-fn form_params(body: &str) -> BTreeMap<String, String> {
+fn form_params(body: &str) -> Result<BTreeMap<String, String>, String> {
     let decode = |text: &str| percent_decode(&text.replace('+', " "));
     body.split('&')
         .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (decode(k), decode(v)))
+        .map(|(k, v)| Ok((decode(k)?, decode(v)?)))
         .collect()
 }
 
@@ -277,9 +281,11 @@ mod tests {
     #[test]
     fn decodes_form_parameters() {
         let params =
-            form_params("Action=Publish&Message=%5Bcordon%5D+ISOLATED%3A+i-1%0Anext&Subject=a%2Bb");
+            form_params("Action=Publish&Message=%5Bcordon%5D+ISOLATED%3A+i-1%0Anext&Subject=a%2Bb")
+                .unwrap();
         assert_eq!(params["Message"], "[cordon] ISOLATED: i-1\nnext");
         assert_eq!(params["Subject"], "a+b");
+        assert!(form_params("Action=Publish&Message=50%").is_err());
     }
 
     #[test]

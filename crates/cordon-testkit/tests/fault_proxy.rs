@@ -173,8 +173,8 @@ async fn a_dropped_connection_is_a_dispatch_failure() {
 
 /// At rate 0.5 a call fails all five attempts one time in 32, so about half of all
 /// seeds fail one of 20 calls. The calls are sequential, so the faults they meet
-/// follow from the seed alone: this one gives every call a success within five
-/// attempts, and all four kinds of fault on the way.
+/// follow from the seed alone: with fastrand's generator, this one gives every call a
+/// success within five attempts, and all four kinds of fault on the way.
 #[tokio::test]
 async fn with_half_the_calls_failing_standard_retries_get_every_call_through() {
     let proxy = start(Faults {
@@ -185,7 +185,7 @@ async fn with_half_the_calls_failing_standard_retries_get_every_call_through() {
             FaultKind::Unavailable,
             FaultKind::DropConnection,
         ],
-        seed: 7,
+        seed: 8,
         ..Faults::default()
     });
     let client = ec2(&proxy, 5, "half-faulty-ec2").await;
