@@ -2,8 +2,7 @@ use cordon_aws::Clients;
 use cordon_core::Outcome;
 use cordon_events::AccountId;
 use cordon_lambda::{
-    AwsCredentialPorts, Connect, ContainmentClock, Context, CredentialResponder, FunctionConfig,
-    handle_event,
+    AwsCredentialPorts, Connect, ContainmentClock, Context, CredentialResponder, handle_event,
 };
 use cordon_testkit::{Placeholders, publish_finding, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -47,7 +46,7 @@ impl IdentityWorld {
 
     pub async fn replay(&self, event: serde_json::Value) -> Outcome {
         publish_finding(&self.endpoint, &event).expect("published");
-        let config = FunctionConfig::from_lookup(|name| {
+        let config = crate::enforcing(|name| {
             (name == "CORDON_BREAK_GLASS_PRINCIPALS").then(|| "cordon-break-glass".to_owned())
         })
         .unwrap();

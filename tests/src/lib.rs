@@ -13,6 +13,17 @@ pub use identity_world::IdentityWorld;
 pub use trail_world::{CORDON_ROLE, TrailWorld};
 pub use world::World;
 
+/// The functions' configuration in enforce mode (unset, `CORDON_MODE` means dry-run),
+/// with any other variable from `lookup`.
+pub fn enforcing(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<cordon_lambda::FunctionConfig, cordon_lambda::ConfigError> {
+    cordon_lambda::FunctionConfig::from_lookup(|name| match name {
+        "CORDON_MODE" => Some("enforce".to_owned()),
+        _ => lookup(name),
+    })
+}
+
 /// `events/<dir>/<name>` with each `(placeholder, real)` pair replaced.
 pub fn sample_event(dir: &str, name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
     let path = cordon_testkit::workspace_root()

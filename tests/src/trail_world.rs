@@ -3,8 +3,7 @@ use cordon_aws::Clients;
 use cordon_core::Outcome;
 use cordon_events::AccountId;
 use cordon_lambda::{
-    AwsCloudTrailPorts, CloudTrailResponder, Connect, ContainmentClock, Context, FunctionConfig,
-    handle_event,
+    AwsCloudTrailPorts, CloudTrailResponder, Connect, ContainmentClock, Context, handle_event,
 };
 use cordon_testkit::{Placeholders, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -44,7 +43,7 @@ impl TrailWorld {
     /// Handles the event as the deployed function would, with cordon's own role
     /// configured as the template configures it.
     pub async fn replay(&self, event: serde_json::Value) -> Outcome {
-        let config = FunctionConfig::from_lookup(|name| {
+        let config = crate::enforcing(|name| {
             (name == "CORDON_OWN_ROLE_ARNS").then(|| CORDON_ROLE.to_owned())
         })
         .unwrap();

@@ -3,8 +3,7 @@ use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::Outcome;
 use cordon_events::AccountId;
 use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
-    handle_event,
+    AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
 };
 use cordon_testkit::{
     Estate, EstateClients, Placeholders, publish_finding, sdk_config, shared_moto, workspace_root,
@@ -93,7 +92,7 @@ impl World {
 
     pub async fn replay_value(&self, event: serde_json::Value) -> Outcome {
         publish_finding(&self.endpoint, &event).expect("published");
-        let config = FunctionConfig::from_lookup(|_| None).unwrap();
+        let config = crate::enforcing(|_| None).unwrap();
         let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
         let clock = ContainmentClock::HandlingStart;
         handle_event::<InstanceResponder>(

@@ -11,8 +11,7 @@ use cordon_core::{Decision, Outcome};
 use cordon_events::AccountId;
 use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
-    handle_event,
+    AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
 };
 use cordon_testkit::{
     FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table, publish_finding,
@@ -60,7 +59,7 @@ async fn forty_duplicate_findings_under_ten_percent_faults_lose_nothing_and_do_n
     .unwrap();
     let faulty = Clients::new(&sdk_config(&proxy.endpoint()).await);
     let ports = AwsInstancePorts::on_aws(&faulty, None, Some(TABLE.to_owned()));
-    let config = FunctionConfig::from_lookup(|name| {
+    let config = cordon_integration_tests::enforcing(|name| {
         (name == "CORDON_BREAKER_BUDGET").then(|| "1000".to_owned())
     })
     .unwrap();

@@ -54,7 +54,7 @@ async fn deliver(fleet: &Fleet, config: &FunctionConfig, event: serde_json::Valu
 }
 
 fn config(budget: u32) -> FunctionConfig {
-    FunctionConfig::from_lookup(|name| match name {
+    cordon_integration_tests::enforcing(|name| match name {
         "CORDON_BREAKER_BUDGET" => Some(budget.to_string()),
         _ => None,
     })

@@ -35,7 +35,7 @@ async fn failing(service: &str) -> (FaultProxy, Clients) {
 }
 
 fn config() -> FunctionConfig {
-    FunctionConfig::from_lookup(|_| None).unwrap()
+    cordon_integration_tests::enforcing(|_| None).unwrap()
 }
 
 fn account() -> AccountId {

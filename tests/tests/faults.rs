@@ -10,8 +10,8 @@ use cordon_core::Decision;
 use cordon_events::AccountId;
 use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
-    handle_event, into_lambda_result,
+    AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
+    into_lambda_result,
 };
 use cordon_testkit::{
     Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table,
@@ -53,7 +53,7 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
     .unwrap();
     let faulty = Clients::new(&sdk_config(&proxy.endpoint()).await);
     let ports = AwsInstancePorts::on_aws(&faulty, None, Some(TABLE.to_owned()));
-    let config = FunctionConfig::from_lookup(|name| {
+    let config = cordon_integration_tests::enforcing(|name| {
         (name == "CORDON_BREAKER_BUDGET").then(|| "1000".to_owned())
     })
     .unwrap();

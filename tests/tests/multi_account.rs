@@ -20,7 +20,7 @@ const ROLE: &str = "cordon-responder";
 const EXTERNAL_ID: &str = "cordon-test-external-id";
 
 fn config() -> FunctionConfig {
-    FunctionConfig::from_lookup(|name| match name {
+    cordon_integration_tests::enforcing(|name| match name {
         "CORDON_ALLOWED_ACCOUNTS" => Some(format!("{},{MEMBER}", Placeholders::ACCOUNT)),
         "CORDON_MEMBER_ROLE_NAME" => Some(ROLE.into()),
         "CORDON_MEMBER_ROLE_EXTERNAL_ID" => Some(EXTERNAL_ID.into()),
@@ -296,7 +296,7 @@ async fn without_an_external_id_no_member_role_is_assumed_and_nothing_is_touched
     const LONE_MEMBER: &str = "333333333333";
     let member = member_ec2(LONE_MEMBER).await;
     let estate = Estate::build(&member).await.expect("member estate");
-    let config = FunctionConfig::from_lookup(|name| {
+    let config = cordon_integration_tests::enforcing(|name| {
         (name == "CORDON_ALLOWED_ACCOUNTS").then(|| LONE_MEMBER.to_owned())
     })
     .unwrap();

@@ -99,9 +99,7 @@ impl Reach {
         let Some(scope) = scope else {
             return self.home.clone();
         };
-        let region = scope
-            .region
-            .as_deref()
+        let region = Some(scope.region.as_str())
             .filter(|r| Some(*r) != self.sdk.region().map(Region::as_ref));
         let foreign = scope.account != *home_account;
         if region.is_none() && !foreign {

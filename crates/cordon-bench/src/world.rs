@@ -51,9 +51,11 @@ impl World {
         })
     }
 
-    /// The `CORDON_*` variables as template.yaml sets them (ledger, breaker, topic).
+    /// The `CORDON_*` variables as template.yaml sets them in enforce mode (ledger,
+    /// breaker, topic).
     pub fn function_env(&self) -> Vec<(&'static str, String)> {
         vec![
+            ("CORDON_MODE", "enforce".to_owned()),
             ("CORDON_LEDGER_TABLE", LEDGER_TABLE.to_owned()),
             ("CORDON_BREAKER_BUDGET", BREAKER_BUDGET.to_owned()),
             ("CORDON_TOPIC_ARN", self.topic_arn.clone()),

@@ -69,8 +69,13 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub region: Option<String>,
     /// Plan only: print the steps that would be taken and change nothing.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "enforce")]
     pub dry_run: bool,
+    /// Act on real AWS. Without an endpoint override (`--endpoint` or
+    /// AWS_ENDPOINT_URL) replay only plans unless this is given; against an emulator
+    /// it acts, as CORDON_MODE says (enforce when unset).
+    #[arg(long)]
+    pub enforce: bool,
     /// One JSON object per event and function, per line.
     #[arg(long)]
     pub json: bool,

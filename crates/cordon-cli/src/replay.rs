@@ -38,8 +38,12 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
         Ok(config) => config,
         Err(err) => return fatal(&err.to_string()),
     };
-    if args.dry_run {
-        config.mode = Mode::DryRun;
+    let env = |name: &str| std::env::var(name).ok();
+    config.mode = replay_mode(&args, config.mode, env);
+    if on_real_aws(&args, env) && !args.dry_run && !args.enforce {
+        eprintln!(
+            "note: planning only. No endpoint override is set, so these events would act on real AWS; pass --enforce to act."
+        );
     }
     let replayer = Replayer {
         routes,
@@ -168,7 +172,87 @@ impl Replayer {
     }
 }
 
+/// Replay acts on what the operator meant: `--dry-run` and `--enforce` say so; without
+/// either, an emulator (an endpoint override) is acted on as CORDON_MODE says
+/// (enforce when unset), and real AWS only planned for.
+fn replay_mode(args: &ReplayArgs, configured: Mode, env: impl Fn(&str) -> Option<String>) -> Mode {
+    if args.dry_run {
+        Mode::DryRun
+    } else if args.enforce {
+        Mode::Enforce
+    } else if on_real_aws(args, &env) {
+        Mode::DryRun
+    } else if env("CORDON_MODE").is_some_and(|v| !v.trim().is_empty()) {
+        configured
+    } else {
+        Mode::Enforce
+    }
+}
+
+/// No endpoint override: the standard configuration reaches real AWS.
+fn on_real_aws(args: &ReplayArgs, env: impl Fn(&str) -> Option<String>) -> bool {
+    args.endpoint.is_none() && env("AWS_ENDPOINT_URL").is_none_or(|v| v.trim().is_empty())
+}
+
 fn fatal(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(flags: &[&str]) -> ReplayArgs {
+        use clap::Parser;
+        let mut argv = vec!["cordon", "replay"];
+        argv.extend(flags);
+        argv.push("event.json");
+        match crate::cli::Cli::parse_from(argv).command {
+            crate::cli::Command::Replay(args) => args,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn mode(flags: &[&str], env: &[(&str, &str)]) -> Mode {
+        let configured = match env.iter().find(|(n, _)| *n == "CORDON_MODE") {
+            Some((_, "enforce")) => Mode::Enforce,
+            _ => Mode::DryRun,
+        };
+        let lookup = |name: &str| {
+            env.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        replay_mode(&args(flags), configured, lookup)
+    }
+
+    #[test]
+    fn real_aws_is_only_planned_for_unless_enforce_is_given() {
+        assert_eq!(mode(&[], &[]), Mode::DryRun);
+        assert_eq!(mode(&[], &[("CORDON_MODE", "enforce")]), Mode::DryRun);
+        assert_eq!(mode(&["--enforce"], &[]), Mode::Enforce);
+    }
+
+    #[test]
+    fn an_emulator_is_acted_on_as_before() {
+        let endpoint = ["--endpoint", "http://127.0.0.1:5000"];
+        assert_eq!(mode(&endpoint, &[]), Mode::Enforce);
+        assert_eq!(
+            mode(&[], &[("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")]),
+            Mode::Enforce
+        );
+        assert_eq!(mode(&endpoint, &[("CORDON_MODE", "dry-run")]), Mode::DryRun);
+        assert_eq!(
+            mode(&["--dry-run", "--endpoint", "http://x"], &[]),
+            Mode::DryRun
+        );
+    }
+
+    #[test]
+    fn dry_run_and_enforce_cannot_both_be_asked_for() {
+        use clap::Parser;
+        let both = ["cordon", "replay", "--dry-run", "--enforce", "e.json"];
+        assert!(crate::cli::Cli::try_parse_from(both).is_err());
+    }
 }

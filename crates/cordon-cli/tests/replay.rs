@@ -275,6 +275,9 @@ impl World {
 
 /// Each invalid fixture and the field its error must name.
 const INVALID: &[(&str, &str)] = &[
+    ("guardduty-region-mismatch.json", "detail.region"),
+    ("guardduty-malformed-region.json", "detail.region"),
+    ("cloudtrail-untrusted-source.json", "source"),
     ("bad-account-id.json", "detail.accountId"),
     (
         "bad-instance-id.json",

@@ -33,6 +33,12 @@ impl Envelope {
             .ok_or_else(|| ParseError::field("time", "missing"))?
             .to_rfc3339();
         let region = required(event.region, "region")?;
+        if !crate::scope::is_region(&region) {
+            return Err(ParseError::field(
+                "region",
+                format!("{region:?} is not an AWS region"),
+            ));
+        }
         if !event.detail.is_object() {
             return Err(ParseError::field("detail", "must be a JSON object"));
         }

@@ -40,19 +40,54 @@ pub fn parse_event_value(value: Value) -> Result<Event, ParseError> {
         (guardduty::SOURCE, guardduty::DETAIL_TYPE) => {
             let finding: GuardDutyFinding = deserialize_at("detail", detail)?;
             finding.validate()?;
+            // cordon acts in the finding's region: one that is not a region, or not the
+            // one GuardDuty delivered the event from, is a claim nothing backs.
+            check_region("detail.region", &finding.region)?;
+            if finding.region != envelope.region {
+                return Err(ParseError::field(
+                    "detail.region",
+                    format!(
+                        "{:?} differs from the event's region {:?}",
+                        finding.region, envelope.region
+                    ),
+                ));
+            }
             Ok(Event::GuardDuty(envelope, Box::new(finding)))
         }
-        (_, cloudtrail::API_CALL_DETAIL_TYPE) => Ok(Event::CloudTrail(
-            envelope,
-            Box::new(cloudtrail::parse_api_call(detail)?),
-        )),
-        (_, detail_type) if cloudtrail::CONSOLE_SIGN_IN_DETAIL_TYPES.contains(&detail_type) => {
-            Ok(Event::CloudTrail(
-                envelope,
-                Box::new(cloudtrail::parse_console_sign_in(detail)?),
-            ))
+        (_, detail_type)
+            if detail_type == cloudtrail::API_CALL_DETAIL_TYPE
+                || cloudtrail::CONSOLE_SIGN_IN_DETAIL_TYPES.contains(&detail_type) =>
+        {
+            // Only AWS services put `aws.` sources on a bus; anyone with
+            // events:PutEvents can write any other.
+            if !envelope.source.starts_with("aws.") {
+                return Err(ParseError::field(
+                    "source",
+                    format!(
+                        "{:?} is not an AWS service: CloudTrail events come from `aws.` sources",
+                        envelope.source
+                    ),
+                ));
+            }
+            let event = if detail_type == cloudtrail::API_CALL_DETAIL_TYPE {
+                cloudtrail::parse_api_call(detail)?
+            } else {
+                cloudtrail::parse_console_sign_in(detail)?
+            };
+            check_region("detail.awsRegion", &event.aws_region)?;
+            Ok(Event::CloudTrail(envelope, Box::new(event)))
         }
         _ => Ok(Event::Other(envelope, detail)),
+    }
+}
+
+fn check_region(field: &str, region: &str) -> Result<(), ParseError> {
+    match crate::scope::is_region(region) {
+        true => Ok(()),
+        false => Err(ParseError::field(
+            field,
+            format!("{region:?} is not an AWS region"),
+        )),
     }
 }
 

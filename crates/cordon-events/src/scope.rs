@@ -7,8 +7,9 @@ use crate::{AccountId, Event};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionScope {
     pub account: AccountId,
-    /// `None` when the event names no well-formed region: act in the function's own.
-    pub region: Option<String>,
+    /// Well-formed, and for a finding the region its event came from (checked when
+    /// the event was parsed).
+    pub region: String,
     /// The finding id or CloudTrail event id: names the assumed-role session.
     pub incident: String,
 }
@@ -27,14 +28,14 @@ impl Event {
         };
         Some(ActionScope {
             account: account.clone(),
-            region: is_region(region).then(|| region.clone()),
+            region: region.clone(),
             incident: incident.clone(),
         })
     }
 }
 
 /// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`: letters, dashes, a final number.
-fn is_region(name: &str) -> bool {
+pub(crate) fn is_region(name: &str) -> bool {
     let Some((head, number)) = name.rsplit_once('-') else {
         return false;
     };

@@ -26,6 +26,21 @@ struct Invalid {
 
 const INVALID: &[Invalid] = &[
     Invalid {
+        file: "guardduty-region-mismatch.json",
+        path: "detail.region",
+        mentions: "eu-west-1",
+    },
+    Invalid {
+        file: "guardduty-malformed-region.json",
+        path: "detail.region",
+        mentions: "mars-1",
+    },
+    Invalid {
+        file: "cloudtrail-untrusted-source.json",
+        path: "source",
+        mentions: "custom.attacker",
+    },
+    Invalid {
         file: "bad-account-id.json",
         path: "detail.accountId",
         mentions: "12345",
@@ -508,6 +523,20 @@ fn check_invalid(file: &Path, raw: &[u8]) {
 }
 
 #[test]
+fn a_region_with_anything_around_it_is_not_a_region() {
+    let mut event: serde_json::Value = serde_json::from_str(BACKDOOR).unwrap();
+    for bad in ["us-east-1\n", " us-east-1", "US-EAST-1", "mars-1", ""] {
+        event["region"] = bad.into();
+        event["detail"]["region"] = bad.into();
+        let (path, message) = field_error(parse_event(event.to_string().as_bytes()));
+        assert!(
+            path == "region" || path == "detail.region",
+            "{bad:?}: {path}: {message}"
+        );
+    }
+}
+
+#[test]
 fn a_missing_field_is_named_by_its_own_path() {
     let raw = std::fs::read(format!("{EVENTS_DIR}/invalid/missing-detail-type.json")).unwrap();
     let (path, message) = field_error(parse_event(&raw));
@@ -896,7 +925,7 @@ fn every_sample_names_where_cordon_would_act() {
         };
         // The account triage checks is the account cordon acts in.
         assert_eq!(scope.account, account, "{}", file.display());
-        assert_eq!(scope.region, Some(region), "{}", file.display());
+        assert_eq!(scope.region, region, "{}", file.display());
         assert!(!scope.incident.is_empty(), "{}", file.display());
     }
 }

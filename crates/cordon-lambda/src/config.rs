@@ -22,7 +22,8 @@ pub enum ConfigError {
 /// What every function reads from its environment (set by template.yaml).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunctionConfig {
-    /// `CORDON_MODE`: `enforce` (default) or `dry-run`.
+    /// `CORDON_MODE`: `enforce` or `dry-run` (default, as template.yaml's: a function
+    /// deployed without a mode only plans).
     pub mode: Mode,
     /// `CORDON_SEVERITY_FLOOR` (default 4): below it findings are observed.
     pub severity_floor: f64,
@@ -82,7 +83,7 @@ impl FunctionConfig {
             reason,
         };
         let mode = match read("CORDON_MODE") {
-            None => Mode::Enforce,
+            None => Mode::DryRun,
             Some(v) => v.parse().map_err(|r| invalid("CORDON_MODE", &v, r))?,
         };
         let severity_floor = match read("CORDON_SEVERITY_FLOOR") {
@@ -316,9 +317,9 @@ mod tests {
     }
 
     #[test]
-    fn defaults_are_enforce_floor_four_and_own_account() {
+    fn defaults_are_dry_run_floor_four_and_own_account() {
         let c = config(&[]).unwrap();
-        assert_eq!(c.mode, Mode::Enforce);
+        assert_eq!(c.mode, Mode::DryRun);
         assert_eq!(c.severity_floor, 4.0);
         assert!(c.revoke_role_sessions);
         let own: AccountId = "123456789012".parse().unwrap();

@@ -1,6 +1,7 @@
 //! The front every GuardDuty responder shares: a clear answer for events that are not
 //! findings, and the triage logged with its reason.
 
+use crate::responder::Context;
 use cordon_core::{Confirmation, Decision, FindingSource, Verdict, confirm};
 use cordon_events::{Envelope, Event, GuardDutyFinding};
 use tracing::info;
@@ -13,22 +14,29 @@ pub struct Reported<I> {
     pub event_id: String,
 }
 
-/// GuardDuty's own record of the event's finding, in the detector the event names.
+/// GuardDuty's own record of the event's finding, in the detector the event names;
+/// `None` for a finding in an account cordon may not act in, which triage refused and
+/// which cordon has no role to read.
 pub async fn read_back<F: FindingSource>(
     findings: &F,
     finding: &GuardDutyFinding,
-) -> Result<Confirmation, String> {
+    ctx: &Context<'_>,
+) -> Result<Option<Confirmation>, String> {
+    let policy = ctx.config.policy(ctx.home_account);
+    if !policy.allowed_accounts.contains(&finding.account_id) {
+        return Ok(None);
+    }
     let Some(detector) = finding.service.detector_id.as_deref() else {
-        return Ok(Confirmation::Unconfirmed(format!(
+        return Ok(Some(Confirmation::Unconfirmed(format!(
             "the event names no GuardDuty detector for finding {}",
             finding.id
-        )));
+        ))));
     };
     let reported = findings
         .reported(detector, &finding.id)
         .await
         .map_err(|err| err.to_string())?;
-    Ok(confirm(finding, reported.as_ref()))
+    Ok(Some(confirm(finding, reported.as_ref())))
 }
 
 /// The finding, or why a well-formed event that is not one is ignored.

@@ -120,13 +120,14 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         ctx: &Context<'_>,
     ) -> Source<Self> {
         let reported = &triaged.incident;
-        match read_back(&ports.findings, &reported.finding).await {
-            Ok(Confirmation::Reported(finding)) => Source::Retriaged(Self::triage_finding(
+        match read_back(&ports.findings, &reported.finding, ctx).await {
+            Ok(None) => Source::AsClaimed,
+            Ok(Some(Confirmation::Reported(finding))) => Source::Retriaged(Self::triage_finding(
                 reported.event_id.clone(),
                 finding,
                 ctx,
             )),
-            Ok(Confirmation::Unconfirmed(why)) => Source::Unconfirmed(why),
+            Ok(Some(Confirmation::Unconfirmed(why))) => Source::Unconfirmed(why),
             Err(err) => Source::Unreadable(err),
         }
     }
