@@ -266,6 +266,8 @@ async fn a_finding_in_another_region_is_contained_in_that_region() {
     let there = aws_sdk_ec2::Client::new(&sdk);
     let estate = Estate::build(&there).await.expect("estate in eu-west-1");
     let mut event = finding_in(&estate, Placeholders::ACCOUNT);
+    // Forwarded to cordon's bus from eu-west-1: EventBridge keeps the event's region.
+    event["region"] = REGION.into();
     event["detail"]["region"] = REGION.into();
 
     let outcome = handle(event).await;

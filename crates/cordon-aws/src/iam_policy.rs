@@ -97,7 +97,7 @@ fn document<E, R>(
 ) -> PortResult<Option<String>>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match found {
         Ok(document) => percent_decode(operation, &document).map(Some),

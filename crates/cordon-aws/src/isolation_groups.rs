@@ -432,7 +432,7 @@ fn ignore<E, R>(
 ) -> PortResult<()>
 where
     E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match result {
         Err(e) if aws_sdk_ec2::error::ProvideErrorMetadata::code(&e) == Some(code) => Ok(()),

@@ -11,6 +11,7 @@ use cordon_lambda::{ContainmentClock, Context, FunctionConfig, respond_as};
 use cordon_rules::Routes;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use tokio::sync::OnceCell;
 
 /// The clients in the account cordon runs in, and the way to the accounts and
@@ -27,7 +28,13 @@ struct Replayer {
     /// Loaded on first use, so a dry-run with an explicit allow-list needs no AWS at all.
     sdk: OnceCell<Aws>,
     account: OnceCell<AccountId>,
+    /// Why the account could not be determined: it stops the whole run.
+    account_unknown: OnceLock<String>,
 }
+
+const NO_ACCOUNT_HINT: &str = "give replay credentials for the account to act in (AWS_PROFILE, or \
+     AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or --endpoint URL to replay against a local \
+     emulator; a --dry-run with CORDON_ALLOWED_ACCOUNTS set needs no AWS at all";
 
 pub async fn run(args: ReplayArgs) -> ExitCode {
     let routes = match rules::routes() {
@@ -52,10 +59,16 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
         region: args.region,
         sdk: OnceCell::new(),
         account: OnceCell::new(),
+        account_unknown: OnceLock::new(),
     };
     let mut all_handled = true;
     for file in &args.files {
-        for record in replayer.replay_file(file).await {
+        let records = replayer.replay_file(file).await;
+        // Without an account nothing can be replayed: said once, not once per file.
+        if let Some(why) = replayer.account_unknown.get() {
+            return fatal(&format!("{why}\nhint: {NO_ACCOUNT_HINT}"));
+        }
+        for record in records {
             print_record(&record, args.json);
             if record.outcome.decision == Decision::Failed {
                 all_handled = false;
@@ -120,7 +133,10 @@ impl Replayer {
     async fn handle(&self, function: &str, event: Event) -> Outcome {
         let account = match self.current_account().await {
             Ok(account) => account,
-            Err(reason) => return Outcome::without_steps(Decision::Failed, reason),
+            Err(reason) => {
+                let _ = self.account_unknown.set(reason.clone());
+                return Outcome::without_steps(Decision::Failed, reason);
+            }
         };
         let ctx = Context {
             config: &self.config,

@@ -275,9 +275,6 @@ impl World {
 
 /// Each invalid fixture and the field its error must name.
 const INVALID: &[(&str, &str)] = &[
-    ("guardduty-region-mismatch.json", "detail.region"),
-    ("guardduty-malformed-region.json", "detail.region"),
-    ("cloudtrail-untrusted-source.json", "source"),
     ("bad-account-id.json", "detail.accountId"),
     (
         "bad-instance-id.json",
@@ -292,6 +289,9 @@ const INVALID: &[(&str, &str)] = &[
         "detail.requestParameters.groupId",
     ),
     ("cloudtrail-missing-event-id.json", "detail.eventID"),
+    ("cloudtrail-untrusted-source.json", "source"),
+    ("guardduty-malformed-region.json", "detail.region"),
+    ("guardduty-region-mismatch.json", "detail.region"),
     ("missing-detail-type.json", "detail-type"),
     (
         "missing-network-interfaces.json",
@@ -557,4 +557,89 @@ fn rules_lists_the_containment_function() {
     assert!(run.succeeded(), "{run}");
     assert!(run.stdout.contains(FUNCTION), "{run}");
     assert!(run.stdout.contains("aws.guardduty"), "{run}");
+}
+
+#[test]
+fn without_credentials_replay_stops_once_with_one_readable_line_and_a_hint() {
+    let events = workspace_root().join("events/guardduty");
+    let output = cordon_command()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/cordon-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/cordon-test-credentials",
+        )
+        // Nothing listens here: no credentials must be found before any call.
+        .args(["replay", "--endpoint", "http://127.0.0.1:9"])
+        .arg(events.join("backdoor-c2-two-enis.json"))
+        .arg(events.join("bitcoin-tool-dns.json"))
+        .output()
+        .expect("the cordon binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot determine the current AWS account"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint:") && stderr.contains("AWS_PROFILE"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--endpoint"), "{stderr}");
+    for dump in ["ServiceError {", "raw: Response", "Unhandled("] {
+        assert!(!stderr.contains(dump), "{dump} in {stderr}");
+    }
+    assert!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .all(|l| l.len() < 400),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn guardduty_generated_samples_are_observed_whatever_placeholders_they_carry() {
+    let server = MotoServer::start().unwrap_or_else(|e| panic!("{e}"));
+    let world = World::new(&server, "generated-samples").await;
+    let samples = workspace_root().join("events/guardduty-samples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&samples)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    server.clear_recording().unwrap();
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let run = world.replay(&["--json"], &paths);
+    assert!(run.succeeded(), "{run}");
+    let records = run.records();
+    assert_eq!(records.len(), files.len(), "{run}");
+    // A family no rule routes yet (Recon:IAMUser) is ignored like any other.
+    let routed: Vec<_> = records
+        .iter()
+        .filter(|r| !r["function"].is_null())
+        .collect();
+    assert!(!routed.is_empty(), "{run}");
+    for record in &records {
+        assert_record_shape(record);
+        assert!(steps(record).is_empty(), "{record}");
+    }
+    for record in routed {
+        assert_eq!(decision(record), "observed", "{run}");
+        assert!(
+            record["reason"].as_str().unwrap().contains("sample"),
+            "{record}"
+        );
+    }
+    let writes = server.recorded_writes().unwrap();
+    assert!(
+        !writes
+            .iter()
+            .any(|w| w.starts_with("ec2:") || w.starts_with("iam:")),
+        "{writes:?}"
+    );
 }

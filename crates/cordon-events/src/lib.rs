@@ -10,6 +10,7 @@ mod guardduty;
 mod ids;
 mod ingress;
 mod parse;
+mod sample;
 mod scope;
 
 pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
@@ -28,4 +29,5 @@ pub use ids::{
 };
 pub use ingress::{AddedRule, IngressChange, IngressPermission};
 pub use parse::{Event, parse_event, parse_event_value};
+pub use sample::SampleFinding;
 pub use scope::ActionScope;

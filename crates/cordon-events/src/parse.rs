@@ -1,3 +1,4 @@
+use crate::sample::{SampleFinding, sample_finding};
 use crate::{CloudTrailEvent, Envelope, GuardDutyFinding, ParseError, cloudtrail, guardduty};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -6,6 +7,8 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     GuardDuty(Envelope, Box<GuardDutyFinding>),
+    /// A GuardDuty sample finding whose placeholders are not ids: nothing to act on.
+    GuardDutySample(Envelope, Box<SampleFinding>),
     /// A CloudTrail API call or console sign-in.
     CloudTrail(Envelope, Box<CloudTrailEvent>),
     /// A well-formed event of a kind cordon does not model; only routing can decide on it.
@@ -15,7 +18,10 @@ pub enum Event {
 impl Event {
     pub fn envelope(&self) -> &Envelope {
         match self {
-            Self::GuardDuty(e, _) | Self::CloudTrail(e, _) | Self::Other(e, _) => e,
+            Self::GuardDuty(e, _)
+            | Self::GuardDutySample(e, _)
+            | Self::CloudTrail(e, _)
+            | Self::Other(e, _) => e,
         }
     }
 }
@@ -38,7 +44,21 @@ pub fn parse_event_value(value: Value) -> Result<Event, ParseError> {
     let (envelope, detail) = Envelope::from_event(generic)?;
     match (envelope.source.as_str(), envelope.detail_type.as_str()) {
         (guardduty::SOURCE, guardduty::DETAIL_TYPE) => {
-            let finding: GuardDutyFinding = deserialize_at("detail", detail)?;
+            let finding: GuardDutyFinding = match deserialize_at("detail", detail.clone()) {
+                Ok(finding) => finding,
+                // A sample's placeholders are not ids; it is recognised before they are
+                // validated, and ids stay strict wherever cordon would act on them.
+                Err(err) => {
+                    return match sample_finding(&detail) {
+                        Some(sample) => {
+                            let sample = sample?;
+                            check_region("detail.region", &sample.region)?;
+                            Ok(Event::GuardDutySample(envelope, Box::new(sample)))
+                        }
+                        None => Err(err),
+                    };
+                }
+            };
             finding.validate()?;
             // cordon acts in the finding's region: one that is not a region, or not the
             // one GuardDuty delivered the event from, is a claim nothing backs.

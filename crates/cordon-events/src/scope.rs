@@ -21,6 +21,7 @@ impl Event {
     pub fn action_scope(&self) -> Option<ActionScope> {
         let (account, region, incident) = match self {
             Self::GuardDuty(_, finding) => (&finding.account_id, &finding.region, &finding.id),
+            Self::GuardDutySample(_, sample) => (&sample.account_id, &sample.region, &sample.id),
             Self::CloudTrail(envelope, event) => {
                 (&envelope.account, &event.aws_region, &event.event_id)
             }

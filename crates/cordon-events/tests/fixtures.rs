@@ -141,6 +141,10 @@ fn every_event_file_has_a_test_and_passes_it() {
                 check_valid_cloudtrail(file, &raw);
                 valid += 1;
             }
+            "guardduty-samples" => {
+                check_generated_sample(file, &raw);
+                valid += 1;
+            }
             "invalid" => {
                 check_invalid(file, &raw);
                 invalid += 1;
@@ -506,6 +510,48 @@ fn check_access_key_resource(name: &str, finding: &GuardDutyFinding, detail: &Va
             "{name}: {field}"
         );
     }
+}
+
+/// GuardDuty's generated samples, placeholders and all: recognised as samples, never
+/// rejected for ids that are not ids.
+fn check_generated_sample(file: &Path, raw: &[u8]) {
+    let name = file_name(file);
+    let text = std::str::from_utf8(raw).unwrap();
+    assert!(
+        text.contains("GeneratedFinding"),
+        "{name}: not a generated sample"
+    );
+    let detail: Value = serde_json::from_slice::<Value>(raw).unwrap()["detail"].clone();
+    // Placeholders that are not ids make a sample of its own kind; where every id is
+    // well-formed (an access key's id is an opaque string) it parses as any finding.
+    match parse_event(raw) {
+        Ok(Event::GuardDutySample(envelope, sample)) => {
+            assert_eq!(sample.id, detail["id"], "{name}");
+            assert_eq!(sample.finding_type, detail["type"], "{name}");
+            assert_eq!(sample.account_id.as_str(), detail["accountId"], "{name}");
+            assert_eq!(envelope.region, sample.region, "{name}");
+        }
+        Ok(Event::GuardDuty(_, finding)) => {
+            assert!(finding.is_sample(), "{name}");
+            assert_eq!(finding.id, detail["id"], "{name}");
+        }
+        other => panic!("{name}: expected a GuardDuty sample, got {other:?}"),
+    }
+}
+
+#[test]
+fn placeholders_outside_a_sample_are_still_rejected() {
+    let raw = std::fs::read(format!(
+        "{EVENTS_DIR}/guardduty-samples/trojan-dga-domain-request.json"
+    ))
+    .unwrap();
+    let mut event: Value = serde_json::from_slice(&raw).unwrap();
+    event["detail"]["service"]["additionalInfo"]["sample"] = json!(false);
+    let (path, message) = field_error(parse_event(event.to_string().as_bytes()));
+    assert!(
+        path.starts_with("detail.resource.instanceDetails"),
+        "{path}: {message}"
+    );
 }
 
 fn check_invalid(file: &Path, raw: &[u8]) {
@@ -918,6 +964,7 @@ fn every_sample_names_where_cordon_would_act() {
             .unwrap_or_else(|| panic!("{}: no scope", file.display()));
         let (account, region) = match &event {
             Event::GuardDuty(_, finding) => (finding.account_id.clone(), finding.region.clone()),
+            Event::GuardDutySample(_, sample) => (sample.account_id.clone(), sample.region.clone()),
             Event::CloudTrail(envelope, call) => {
                 (envelope.account.clone(), call.aws_region.clone())
             }

@@ -43,6 +43,13 @@ pub async fn read_back<F: FindingSource>(
 pub fn guardduty_finding(event: Event) -> Result<(Envelope, Box<GuardDutyFinding>), Verdict> {
     match event {
         Event::GuardDuty(envelope, finding) => Ok((envelope, finding)),
+        Event::GuardDutySample(_, sample) => Err(Verdict {
+            decision: Decision::Observed,
+            reason: format!(
+                "GuardDuty sample finding ({}): its ids are placeholders, nothing real to contain",
+                sample.finding_type
+            ),
+        }),
         other => {
             let envelope = other.envelope();
             Err(Verdict {
