@@ -1,8 +1,12 @@
 //! Template lint with pinned tools: cfn-lint and `sam validate --lint` on the SAM
 //! template, then cfn-lint again on the template as SAM expands it — the expanded
 //! form is where invalid IAM actions and dangling references show up —, cfn-lint on
-//! member-role.yaml, checkov on the expanded template and member-role.yaml, and a
-//! check that no IAM statement in either grants a wildcard action.
+//! member-role.yaml, a check that no IAM statement in either grants a wildcard
+//! action, parliament and cloudsplaining on every IAM policy of both (findings fail
+//! the lint unless `iam::KNOWN` accepts them with a reason), and checkov on the
+//! expanded template and member-role.yaml.
+
+mod iam;
 
 use cordon_testkit::ensure_python_env;
 use cordon_testkit::{heading, run_checked, workspace_root as root};
@@ -121,6 +125,17 @@ fn lint(scratch: &Path) -> Result<(), String> {
         return Err(format!("IAM actions with wildcards: {}", found.join(", ")));
     }
     println!("no IAM statement grants a wildcard action");
+
+    let iam_env =
+        ensure_python_env(iam::ENV_NAME, &iam::REQUIREMENTS).map_err(|e| e.to_string())?;
+    iam::lint(
+        &iam_env,
+        &root(),
+        &[
+            ("template.yaml", expanded.as_path()),
+            ("member-role.yaml", member_role_json.as_path()),
+        ],
+    )?;
 
     // Settings and the skips that apply everywhere are in .checkov.yaml; a skip for
     // one resource is in that resource's Metadata, with its reason.

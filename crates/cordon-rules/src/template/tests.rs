@@ -254,3 +254,26 @@ fn accepts_a_pattern_given_as_a_json_string() {
         ["Fn"]
     );
 }
+
+/// The project's own template: a root call reaches the CloudTrail responder only when
+/// AWS emitted it. Custom events cannot carry an `aws.` source, so anyone allowed
+/// `events:PutEvents` on the bus cannot make cordon answer a root call that never was.
+#[test]
+fn root_activity_routes_only_from_aws_sources() {
+    let routes = Routes::from_template(include_str!("../../../../template.yaml")).unwrap();
+    let sample: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../../events/cloudtrail/iam-root-create-access-key.json"
+    ))
+    .unwrap();
+    let matched: Vec<_> = routes
+        .routes_for(&sample)
+        .iter()
+        .map(|r| (r.function(), r.event_name()))
+        .collect();
+    assert_eq!(matched, [("RespondToCloudTrailFunction", "RootActivity")]);
+    for forged in ["custom.audit", "awsome.corp", "iam", ""] {
+        let mut event = sample.clone();
+        event["source"] = json!(forged);
+        assert!(routes.routes_for(&event).is_empty(), "source {forged:?}");
+    }
+}
