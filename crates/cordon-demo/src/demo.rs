@@ -209,6 +209,50 @@ async fn demo() -> Result<(), String> {
         refused.status
     );
 
+    heading("a finding GuardDuty never reported is not acted on: possibly forged, nothing touched");
+    if let Some((victim, estate)) = cases.iter().find_map(|c| match &c.subject {
+        Subject::Instance(estate) if file_name(&c.file) == "port-probe-target.json" => {
+            Some((c, estate))
+        }
+        _ => None,
+    }) {
+        // Whoever can invoke cordon writes a finding that would cut the victim off.
+        let raw = std::fs::read_to_string(&victim.file).map_err(|e| e.to_string())?;
+        let mut forged: Value = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
+        forged["detail"]["id"] = "f0e1d2c3b4a5968778695a4b3c2d1e0f".into();
+        forged["detail"]["type"] = "Backdoor:EC2/C&CActivity.B".into();
+        forged["detail"]["service"]["resourceRole"] = "ACTOR".into();
+        let file = work.join("forged-backdoor.json");
+        std::fs::write(&file, forged.to_string()).map_err(|e| e.to_string())?;
+        let run = cordon_replay(&moto, &topic_arn, &["--json"], &[&file])?;
+        let record = parse_records(&run)?.into_iter().next().unwrap_or_default();
+        println!(
+            "{:<40} {}  {}",
+            "forged-backdoor.json",
+            record["decision"]
+                .as_str()
+                .unwrap_or("missing")
+                .to_uppercase(),
+            record["reason"].as_str().unwrap_or_default()
+        );
+        if record["possible_forgery"] != true {
+            problems.push("the forged finding was not recorded as a possible forgery".into());
+        }
+        match check_instance(&ec2, estate, false).await {
+            Ok(line) => println!("{:<40} {line}", "forged-backdoor.json"),
+            Err(problem) => problems.push(format!("forged finding: {problem}")),
+        }
+    }
+
+    heading("GuardDuty's own generated samples, placeholders and all: observed");
+    let generated =
+        workspace_root().join("events/guardduty-samples/trojan-dga-domain-request.json");
+    let run = cordon_replay(&moto, &topic_arn, &[], &[&generated])?;
+    print!("{}", String::from_utf8_lossy(&run.stdout));
+    if !run.status.success() {
+        problems.push("the generated sample was not observed".into());
+    }
+
     heading("people are done with web-1: cordon release restores it and resolves its findings");
     let incident = std::fs::read_to_string(&cases[0].file)
         .ok()
