@@ -5,7 +5,7 @@
 use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, NetworkInterface, Tag};
-use cordon_core::plan::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
+use cordon_core::names::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use cordon_core::ports::PortResult;
 use cordon_core::{
     ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,

@@ -9,7 +9,7 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, ResourceType, SecurityGroup, Tag, TagSpecification,
 };
-use cordon_core::plan::{deny_group_name, open_group_name};
+use cordon_core::names::{deny_group_name, open_group_name};
 use cordon_core::ports::PortResult;
 use cordon_core::{IsolationGroups, PortError};
 use cordon_events::{SecurityGroupId, VpcId};

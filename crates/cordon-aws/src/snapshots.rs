@@ -9,7 +9,7 @@ use aws_sdk_ec2::types::{
     Filter, InstanceSpecification, ResourceType, SnapshotState, Tag, TagSpecification,
 };
 use cordon_core::Snapshot;
-use cordon_core::plan::{INCIDENT_TAG, INSTANCE_TAG};
+use cordon_core::names::{INCIDENT_TAG, INSTANCE_TAG};
 use cordon_core::ports::PortResult;
 use cordon_events::InstanceId;
 

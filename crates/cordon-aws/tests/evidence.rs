@@ -5,7 +5,7 @@ mod support;
 
 use aws_sdk_ec2::types::{Filter, InstanceAttributeName};
 use cordon_aws::{Clients, Ec2Evidence};
-use cordon_core::plan::{INCIDENT_TAG, INSTANCE_TAG};
+use cordon_core::names::{INCIDENT_TAG, INSTANCE_TAG};
 use cordon_core::{EvidencePreservation, ProtectionChange};
 use cordon_events::InstanceId;
 use std::collections::BTreeSet;

@@ -3,7 +3,7 @@
 //! are denied instead. Root and federated principals never reach a plan.
 
 use crate::credential_incident::{CredentialIncident, UserType};
-use crate::plan::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
+use crate::names::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
 use crate::{Plan, Principal, Step, StepKind};
 use cordon_events::AccessKeyKind;
 use serde::Serialize;

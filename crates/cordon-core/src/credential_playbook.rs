@@ -4,30 +4,12 @@
 
 use crate::credential_incident::CredentialIncident;
 use crate::credential_plan::CredentialSettings;
-use crate::plan::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG, if_planned};
+use crate::names::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
 use crate::revocation::revoke_older_sessions;
-use crate::{Plan, Principal, PrincipalCredentials, Step, StepKind, StepReport, StepStatus};
-
-/// Whether the principal may be touched, as IAM says now.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Exemption {
-    NotExempt,
-    /// Tagged exempt: `key=value`.
-    Exempt(String),
-    /// The tags could not be read: cordon does not act (fail closed).
-    Unknown(String),
-    /// IAM has no such user or role (deleted since): nothing left to contain.
-    PrincipalMissing,
-}
-
-impl Exemption {
-    /// Tagged `key` with any value but `false` means hands off.
-    pub fn from_tags(tags: &[(String, String)], key: &str) -> Self {
-        tags.iter()
-            .find(|(k, v)| k == key && !v.eq_ignore_ascii_case("false"))
-            .map_or(Self::NotExempt, |(k, v)| Self::Exempt(format!("{k}={v}")))
-    }
-}
+use crate::step::if_planned;
+use crate::{
+    Exemption, Plan, Principal, PrincipalCredentials, Step, StepKind, StepReport, StepStatus,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CredentialRun {

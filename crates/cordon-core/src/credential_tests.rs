@@ -1,7 +1,7 @@
 //! The credential playbook and its triage, against an in-memory IAM.
 
 use crate::fake_iam::{FakeIam, KEY_A, KEY_B};
-use crate::plan::REVOKE_SESSIONS_POLICY;
+use crate::names::REVOKE_SESSIONS_POLICY;
 use crate::session_policy::revoked_before;
 use crate::{
     CredentialIncident, CredentialSettings, Decision, Exemption, StepReport, StepStatus,

@@ -2,8 +2,8 @@
 //! The exemption tag is not decided here: it is read live from IAM at action time.
 
 use crate::credential_incident::{CredentialIncident, UserType};
-use crate::triage::screen;
-use crate::{Decision, TriagePolicy, Verdict};
+use crate::guardduty::{TriagePolicy, screen};
+use crate::{Decision, Verdict};
 use cordon_events::GuardDutyFinding;
 
 /// Finding types about a credential being abused, per GuardDuty's IAM finding types.

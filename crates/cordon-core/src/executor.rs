@@ -2,7 +2,7 @@
 //! result by reading it back. Interfaces are isolated concurrently; a failure in one
 //! never stops the others, and any failure fails the whole incident.
 
-use crate::credential_playbook::Exemption;
+use crate::Exemption;
 use crate::{
     InstanceIncident, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError,
     Step, StepKind, StepReport, StepStatus,

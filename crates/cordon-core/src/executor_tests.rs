@@ -1,9 +1,10 @@
 use crate::fake_cloud::*;
-use crate::plan::{ORIGINAL_GROUPS_TAG, PlaybookSettings, plan_instance_playbook};
+use crate::names::ORIGINAL_GROUPS_TAG;
 use crate::{
     InstanceIncident, Plan, PlaybookPorts, StepKind, StepReport, StepStatus,
     execute_instance_playbook,
 };
+use crate::{PlaybookSettings, plan_instance_playbook};
 
 /// The isolation steps and the incident tags: what these tests are about.
 fn isolation_plan(incident: &InstanceIncident) -> Plan {

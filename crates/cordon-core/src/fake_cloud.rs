@@ -1,7 +1,7 @@
 //! An in-memory cloud for the executor and playbook tests: every port, a log of every
 //! call, and switchable failures. No AWS here.
 
-use crate::plan::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
+use crate::names::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use crate::ports::PortResult;
 use crate::{
     AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,

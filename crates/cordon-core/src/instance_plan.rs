@@ -2,12 +2,12 @@
 //! every other step concurrently, then the incident tags that summarise them.
 
 use crate::InstanceIncident;
-use crate::plan::{
+use crate::names::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
-    ORIGINAL_GROUPS_TAG, Plan, REVOKE_SESSIONS_POLICY, STATUS_TAG, Step, StepKind, deny_group_name,
-    open_group_name,
+    ORIGINAL_GROUPS_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG, deny_group_name, open_group_name,
 };
 use crate::ports::ConnectionTrackingTimeouts;
+use crate::step::{Plan, Step, StepKind};
 use serde::Serialize;
 
 /// What the operator chose for this function.

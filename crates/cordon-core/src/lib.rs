@@ -12,17 +12,19 @@ pub mod credential_response;
 mod credential_tests;
 mod credential_triage;
 pub mod executor;
+mod exemption;
 #[cfg(test)]
 mod fake_cloud;
 #[cfg(test)]
 mod fake_iam;
+pub mod guardduty;
 pub mod incident;
 mod instance_plan;
 pub mod metrics;
 pub mod mode;
+pub mod names;
 pub mod notification;
 pub mod outcome;
-pub mod plan;
 pub mod playbook;
 pub mod ports;
 pub mod recording;
@@ -30,6 +32,7 @@ pub mod release;
 pub mod response_finding;
 mod revocation;
 pub mod session_policy;
+pub mod step;
 pub mod trail;
 pub mod triage;
 
@@ -37,15 +40,17 @@ pub use admission::{Admission, Lease, LedgerSettings, admit, epoch_now, settle};
 pub use confirmation::{Confirmation, confirm};
 pub use credential_incident::{CredentialIncident, UserType};
 pub use credential_plan::{CredentialSettings, plan_credential_playbook};
-pub use credential_playbook::{CredentialRun, Exemption, execute_credential_playbook};
+pub use credential_playbook::{CredentialRun, execute_credential_playbook};
 pub use credential_response::{credential_notification, credential_response_finding};
 pub use credential_triage::triage_credential;
 pub use executor::{IsolationRun, IsolationSurvey, execute_isolation};
+pub use exemption::Exemption;
+pub use guardduty::TriagePolicy;
 pub use incident::InstanceIncident;
+pub use instance_plan::{PlaybookSettings, plan_instance_playbook, plan_isolation};
 pub use mode::Mode;
 pub use notification::{Notification, instance_notification};
-pub use outcome::{Decision, FailureKind, Outcome, StepReport, StepStatus, step_failures};
-pub use plan::{Plan, PlaybookSettings, Step, StepKind, plan_instance_playbook, plan_isolation};
+pub use outcome::{Decision, FailureKind, Outcome, StepReport, StepStatus, Verdict, step_failures};
 pub use playbook::{
     PlaybookPorts, PlaybookRun, execute_instance_playbook, execute_surveyed_playbook,
 };
@@ -61,4 +66,5 @@ pub use ports::{FindingSource, ReportedFinding};
 pub use recording::{RecordReport, record};
 pub use release::{release_instance, release_principal};
 pub use response_finding::{ResponseFinding, instance_response_finding};
-pub use triage::{TriagePolicy, Verdict, triage};
+pub use step::{Plan, Step, StepKind};
+pub use triage::triage;

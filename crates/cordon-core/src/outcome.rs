@@ -34,6 +34,22 @@ impl Decision {
     }
 }
 
+/// What triage made of an event: act, only observe, or ignore, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    pub decision: Decision,
+    pub reason: String,
+}
+
+impl Verdict {
+    pub(crate) fn new(decision: Decision, reason: impl Into<String>) -> Self {
+        Self {
+            decision,
+            reason: reason.into(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepStatus {
@@ -126,7 +142,7 @@ impl Outcome {
     /// are not told twice.
     pub fn changed_anything(&self) -> bool {
         self.steps.iter().any(|s| {
-            s.status == StepStatus::Done && !crate::plan::RESTATING_STEPS.contains(&s.name.as_str())
+            s.status == StepStatus::Done && !crate::step::RESTATING_STEPS.contains(&s.name.as_str())
         })
     }
 

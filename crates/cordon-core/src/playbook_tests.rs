@@ -1,5 +1,5 @@
 use crate::fake_cloud::*;
-use crate::plan::{
+use crate::names::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
     PROTECTION_BEFORE_TAG, REVOKE_SESSIONS_POLICY, VOLUME_TAG,
 };
@@ -828,7 +828,7 @@ fn is_record_of(call: &Call, name: &str) -> bool {
         "credentials" => key == INSTANCE_PROFILE_TAG,
         "evidence" => key == PROTECTION_BEFORE_TAG || key == VOLUME_TAG,
         "auto-scaling" => key == AUTO_SCALING_GROUP_TAG,
-        "connection-tracking" => key == crate::plan::CONNECTION_TRACKING_TAG,
+        "connection-tracking" => key == crate::names::CONNECTION_TRACKING_TAG,
         _ => false,
     }
 }
@@ -842,5 +842,5 @@ fn is_release_record(call: &Call) -> bool {
 
 fn is_incident_tagging(call: &Call) -> bool {
     matches!(call, Call::Tag(_, tags)
-        if tags.iter().any(|(k, _)| k == crate::plan::STATUS_TAG || k == LAST_INCIDENT_TAG))
+        if tags.iter().any(|(k, _)| k == crate::names::STATUS_TAG || k == LAST_INCIDENT_TAG))
 }

@@ -4,7 +4,7 @@
 //! Auto Scaling group — each from what containment recorded in `cordon:*` tags, and
 //! each read back. Snapshots are kept, and a stolen key is never reactivated.
 
-use crate::plan::{
+use crate::names::{
     AUTO_SCALING_GROUP_TAG, INSTANCE_PROFILE_TAG, ORIGINAL_GROUPS_TAG, PROTECTION_BEFORE_TAG,
     REVOKE_SESSIONS_POLICY, STATUS_TAG,
 };

@@ -6,7 +6,7 @@
 //! nothing, so the role's holders do not lose their sessions twice) and keeps a later
 //! cutoff from being replaced by an earlier one.
 
-use crate::plan::REVOKE_SESSIONS_POLICY;
+use crate::names::REVOKE_SESSIONS_POLICY;
 use crate::session_policy::{cutoff_covers, revoke_sessions_document, revoked_before};
 use crate::{PortError, Step, StepReport, StepStatus};
 use std::future::Future;

@@ -4,7 +4,7 @@
 use crate::Estate;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, NetworkInterface, SecurityGroup};
-use cordon_core::plan::{deny_group_name, open_group_name};
+use cordon_core::names::{deny_group_name, open_group_name};
 use std::collections::BTreeSet;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

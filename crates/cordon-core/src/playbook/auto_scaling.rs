@@ -2,7 +2,7 @@
 //! capacity stays, so the group launches a clean replacement.
 
 use super::Context;
-use crate::plan::AUTO_SCALING_GROUP_TAG;
+use crate::names::AUTO_SCALING_GROUP_TAG;
 use crate::{NetworkIsolation, ServiceRotation, StepKind, StepReport, StepStatus};
 
 pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(

@@ -2,7 +2,7 @@
 //! every interface. Where the endpoint cannot do it, the step says so and is skipped.
 
 use super::Context;
-use crate::plan::CONNECTION_TRACKING_TAG;
+use crate::names::CONNECTION_TRACKING_TAG;
 use crate::{
     ConnectionTrackingTimeouts, NetworkInterfaceState, NetworkIsolation, PortError, StepKind,
     StepReport, StepStatus,

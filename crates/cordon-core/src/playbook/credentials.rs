@@ -7,7 +7,7 @@
 //! for the association.
 
 use super::Context;
-use crate::plan::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
+use crate::names::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
 use crate::revocation::{already_revoked, revoke_and_verify};
 use crate::{
     InstanceCredentials, NetworkIsolation, PortError, ProfileAssociation, Step, StepKind,

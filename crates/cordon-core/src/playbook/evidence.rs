@@ -4,7 +4,8 @@
 //! one read-back for both; snapshots alongside.
 
 use super::{Context, snapshots};
-use crate::plan::{PROTECTION_BEFORE_TAG, if_planned};
+use crate::names::PROTECTION_BEFORE_TAG;
+use crate::step::if_planned;
 use crate::{
     AttachedVolume, EvidencePreservation, InstanceProtection, NetworkIsolation, PortError,
     ProtectionChange, Step, StepKind, StepReport, StepStatus,

@@ -10,7 +10,7 @@ mod snapshots;
 mod tagging;
 mod target_groups;
 
-use crate::credential_playbook::Exemption;
+use crate::Exemption;
 use crate::{
     EvidencePreservation, InstanceCredentials, InstanceIncident, IsolationSurvey,
     NetworkInterfaceState, NetworkIsolation, Plan, ServiceRotation, StepReport, StepStatus,

@@ -3,7 +3,7 @@
 //! snapshots an earlier run took are read alongside the volumes (see `evidence`).
 
 use super::Context;
-use crate::plan::{FINDING_TAG, FINDING_TYPE_TAG, INCIDENT_TAG, INSTANCE_TAG, VOLUME_TAG};
+use crate::names::{FINDING_TAG, FINDING_TYPE_TAG, INCIDENT_TAG, INSTANCE_TAG, VOLUME_TAG};
 use crate::{
     EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, Snapshot, Step,
     StepReport, StepStatus,

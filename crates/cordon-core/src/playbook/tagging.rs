@@ -2,7 +2,7 @@
 //! isolation groups carry the latest incident that used them.
 
 use super::Context;
-use crate::plan::{FINDING_TYPE_TAG, INCIDENT_TAG, LAST_INCIDENT_TAG, SEEN_TAG, STATUS_TAG};
+use crate::names::{FINDING_TYPE_TAG, INCIDENT_TAG, LAST_INCIDENT_TAG, SEEN_TAG, STATUS_TAG};
 use crate::{IsolationGroups, NetworkIsolation, StepKind, StepReport, StepStatus};
 
 pub(super) async fn tag<N: NetworkIsolation>(

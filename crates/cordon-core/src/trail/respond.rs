@@ -2,8 +2,8 @@
 //! before, read back before it counts; the principal's containment alongside.
 
 use super::plan::TrailPlan;
-use crate::credential_playbook::{CredentialRun, Exemption};
 use crate::ports::{AuditLogging, SecurityGroupRules};
+use crate::{CredentialRun, Exemption};
 use crate::{
     PortError, PrincipalCredentials, Step, StepKind, StepReport, StepStatus,
     execute_credential_playbook,
