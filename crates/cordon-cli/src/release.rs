@@ -6,9 +6,9 @@ use cordon_aws::{
     Clients, IamPrincipals, current_account, incident_principals, load_sdk_config,
     resolve_incident_findings,
 };
-use cordon_core::credential_response::CREDENTIAL_PLAYBOOK;
+use cordon_core::credential::{self, CREDENTIAL_PLAYBOOK};
 use cordon_core::response_finding::INSTANCE_PLAYBOOK;
-use cordon_core::{NetworkIsolation, StepReport, release_instance, release_principal};
+use cordon_core::{NetworkIsolation, StepReport, release_instance};
 use cordon_lambda::{AwsInstancePorts, Connect};
 use serde_json::json;
 use std::process::ExitCode;
@@ -58,7 +58,7 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
         let iam = IamPrincipals::new(clients.iam.clone());
         let mut released = true;
         for principal in &principals {
-            let reports = release_principal(&iam, principal, args.dry_run).await;
+            let reports = credential::release(&iam, principal, args.dry_run).await;
             released &= print(&principal.to_string(), &incident, &reports, &args);
         }
         let names = principals

@@ -4,13 +4,7 @@
 
 pub mod admission;
 mod confirmation;
-pub mod credential_incident;
-pub mod credential_plan;
-pub mod credential_playbook;
-pub mod credential_response;
-#[cfg(test)]
-mod credential_tests;
-mod credential_triage;
+pub mod credential;
 pub mod executor;
 mod exemption;
 #[cfg(test)]
@@ -38,11 +32,6 @@ pub mod triage;
 
 pub use admission::{Admission, Lease, LedgerSettings, admit, epoch_now, settle};
 pub use confirmation::{Confirmation, confirm};
-pub use credential_incident::{CredentialIncident, UserType};
-pub use credential_plan::{CredentialSettings, plan_credential_playbook};
-pub use credential_playbook::{CredentialRun, execute_credential_playbook};
-pub use credential_response::{credential_notification, credential_response_finding};
-pub use credential_triage::triage_credential;
 pub use executor::{IsolationRun, IsolationSurvey, execute_isolation};
 pub use exemption::Exemption;
 pub use guardduty::TriagePolicy;
@@ -64,7 +53,7 @@ pub use ports::{
 pub use ports::{AuditLogging, Budget, Claim, IncidentLedger, IngressRule, SecurityGroupRules};
 pub use ports::{FindingSource, ReportedFinding};
 pub use recording::{RecordReport, record};
-pub use release::{release_instance, release_principal};
+pub use release::release_instance;
 pub use response_finding::{ResponseFinding, instance_response_finding};
 pub use step::{Plan, Step, StepKind};
 pub use triage::triage;

@@ -1,6 +1,7 @@
+use cordon_core::credential::CredentialSettings;
 use cordon_core::names::DEFAULT_EXEMPT_TAG;
 use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
-use cordon_core::{CredentialSettings, LedgerSettings, PlaybookSettings, TriagePolicy};
+use cordon_core::{LedgerSettings, PlaybookSettings, TriagePolicy};
 use cordon_events::AccountId;
 use thiserror::Error;
 

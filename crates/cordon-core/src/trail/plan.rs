@@ -4,9 +4,8 @@
 use super::catalogue::Repair;
 use super::exposure::ExposedRule;
 use super::triage::{TrailSettings, TrailVerdict, contains_principal};
-use crate::credential_incident::{CredentialIncident, UserType};
-use crate::credential_triage::is_break_glass;
-use crate::{Decision, Plan, Step, StepKind, plan_credential_playbook};
+use crate::credential::{self, CredentialIncident, UserType, is_break_glass};
+use crate::{Decision, Plan, Step, StepKind};
 use cordon_events::{AccountId, CloudTrailEvent, SecurityGroupId};
 use serde::Serialize;
 
@@ -104,7 +103,7 @@ pub fn plan_trail_response(
                 ));
             }
             Some(_) => {
-                plan.principal = plan_credential_playbook(&incident, &settings.credentials)
+                plan.principal = credential::plan(&incident, &settings.credentials)
                     .map(|credential_plan| (incident, credential_plan));
             }
         }

@@ -2,12 +2,9 @@
 //! before, read back before it counts; the principal's containment alongside.
 
 use super::plan::TrailPlan;
+use crate::credential::{self, CredentialRun};
 use crate::ports::{AuditLogging, SecurityGroupRules};
-use crate::{CredentialRun, Exemption};
-use crate::{
-    PortError, PrincipalCredentials, Step, StepKind, StepReport, StepStatus,
-    execute_credential_playbook,
-};
+use crate::{Exemption, PortError, PrincipalCredentials, Step, StepKind, StepReport, StepStatus};
 use cordon_events::SecurityGroupId;
 
 /// What the CloudTrail responder acts through.
@@ -79,7 +76,7 @@ where
     let principal = async {
         match &plan.principal {
             Some((incident, credential_plan)) => Some(
-                execute_credential_playbook(
+                credential::execute(
                     ports.principals,
                     incident,
                     credential_plan,

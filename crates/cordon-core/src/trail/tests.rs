@@ -1,9 +1,10 @@
 //! The CloudTrail responder against the sample events and in-memory AWS.
 
 use super::*;
+use crate::credential::CredentialSettings;
 use crate::fake_iam::FakeIam;
 use crate::ports::{AuditLogging, IngressRule, PortResult, SecurityGroupRules};
-use crate::{CredentialSettings, Decision, PortError, StepStatus};
+use crate::{Decision, PortError, StepStatus};
 use cordon_events::{CloudTrailEvent, Envelope, Event, SecurityGroupId, parse_event};
 use std::sync::Mutex;
 

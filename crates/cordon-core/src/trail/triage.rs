@@ -6,7 +6,7 @@ use super::catalogue::{
 };
 use super::exposure::{ExposedRule, exposed_rules};
 use crate::Decision;
-use crate::credential_plan::CredentialSettings;
+use crate::credential::CredentialSettings;
 use cordon_events::{AccountId, CallerIdentity, CloudTrailEvent, CloudTrailEventKind, Envelope};
 use serde::Serialize;
 

@@ -6,10 +6,10 @@ use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
+use cordon_core::credential::{self, CredentialIncident, CredentialRun};
 use cordon_core::{
-    Confirmation, CredentialIncident, CredentialRun, Decision, Exemption, Notification, Outcome,
-    Plan, ResponseFinding, Verdict, credential_notification, credential_response_finding,
-    execute_credential_playbook, plan_credential_playbook, step_failures, triage_credential,
+    Confirmation, Decision, Exemption, Notification, Outcome, Plan, ResponseFinding, Verdict,
+    step_failures,
 };
 use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
@@ -54,13 +54,13 @@ impl<A: Adapters> CredentialResponder<A> {
         ctx: &Context<'_>,
     ) -> Result<Triaged<Self>, Verdict> {
         let policy = ctx.config.policy(ctx.home_account);
-        let verdict = triage_credential(&finding, &policy, &ctx.config.break_glass_principals);
+        let verdict = credential::triage(&finding, &policy, &ctx.config.break_glass_principals);
         log_triage(&event_id, &finding, &verdict);
         let incident = match CredentialIncident::from_finding(&finding) {
             Some(incident) if verdict.decision != Decision::Ignored => incident,
             _ => return Err(verdict),
         };
-        let plan = plan_credential_playbook(&incident, &ctx.config.credentials())
+        let plan = credential::plan(&incident, &ctx.config.credentials())
             .filter(|_| verdict.decision == Decision::Contained);
         Ok(Triaged {
             incident: Reported {
@@ -144,8 +144,7 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         let incident = &triaged.incident.incident;
         let settings = ctx.config.credentials();
         let run =
-            execute_credential_playbook(&ports.principals, incident, plan, &settings, &utc_now())
-                .await;
+            credential::execute(&ports.principals, incident, plan, &settings, &utc_now()).await;
         conclude(incident, &triaged.reason, run)
     }
 
@@ -159,7 +158,7 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
 
     fn response(triaged: &Triaged<Self>, outcome: &Outcome) -> ResponseFinding {
         let reported = &triaged.incident;
-        credential_response_finding(&reported.incident, &reported.finding.created_at, outcome)
+        credential::response_finding(&reported.incident, &reported.finding.created_at, outcome)
     }
 
     fn notification(
@@ -167,7 +166,7 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         outcome: &Outcome,
         response: &ResponseFinding,
     ) -> Notification {
-        credential_notification(&triaged.incident.incident, outcome, response)
+        credential::notification(&triaged.incident.incident, outcome, response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Whether to contain a stolen credential, only observe, or ignore the finding. Pure.
 //! The exemption tag is not decided here: it is read live from IAM at action time.
 
-use crate::credential_incident::{CredentialIncident, UserType};
+use super::{CredentialIncident, UserType};
 use crate::guardduty::{TriagePolicy, screen};
 use crate::{Decision, Verdict};
 use cordon_events::GuardDutyFinding;
@@ -19,7 +19,7 @@ const CONTAINED_FAMILIES: &[&str] = &[
 
 /// Decides what to do with an access-key finding; `break_glass` names principals (by
 /// name or ARN) that must never be touched automatically.
-pub fn triage_credential(
+pub fn triage(
     finding: &GuardDutyFinding,
     policy: &TriagePolicy,
     break_glass: &[String],

@@ -1,8 +1,7 @@
-//! The credential playbook as data. What cordon can do depends on the credential: a
-//! user's long-term key can be deactivated; a temporary key cannot, so its sessions
-//! are denied instead. Root and federated principals never reach a plan.
+//! What cordon does to a stolen credential, as data: a user's long-term key is
+//! deactivated, a temporary key's sessions denied; then the principal's older sessions.
 
-use crate::credential_incident::{CredentialIncident, UserType};
+use super::{CredentialIncident, UserType};
 use crate::names::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
 use crate::{Plan, Principal, Step, StepKind};
 use cordon_events::AccessKeyKind;
@@ -16,11 +15,9 @@ pub struct CredentialSettings {
     pub delete_login_profile: bool,
 }
 
-/// `None` when the incident names no user or role cordon could act on.
-pub fn plan_credential_playbook(
-    incident: &CredentialIncident,
-    settings: &CredentialSettings,
-) -> Option<Plan> {
+/// The credential playbook. `None` when the incident names no user or role cordon could
+/// act on: root and federated principals never reach a plan.
+pub fn plan(incident: &CredentialIncident, settings: &CredentialSettings) -> Option<Plan> {
     let principal = incident.principal()?;
     let target = principal.name().to_owned();
     let key = incident.access_key_id.as_ref().map(ToString::to_string);

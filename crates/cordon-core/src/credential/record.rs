@@ -1,6 +1,6 @@
 //! cordon's Security Hub finding and on-call message for a stolen credential.
 
-use crate::credential_incident::{CredentialIncident, UserType};
+use super::{CredentialIncident, UserType};
 use crate::notification::Notification;
 use crate::response_finding::{
     FindingResource, ResponseFinding, SourceFinding, asff_types, outcome_product_fields,
@@ -12,7 +12,8 @@ use serde_json::json;
 /// The playbook that produced a finding; also its `GeneratorId`.
 pub const CREDENTIAL_PLAYBOOK: &str = "cordon/contain-credentials";
 
-pub fn credential_response_finding(
+/// cordon's Security Hub finding for a credential incident and how handling it ended.
+pub fn response_finding(
     incident: &CredentialIncident,
     created_at: &str,
     outcome: &Outcome,
@@ -111,7 +112,8 @@ pub fn credential_response_finding(
     }
 }
 
-pub fn credential_notification(
+/// The message for the people on call about a credential incident.
+pub fn notification(
     incident: &CredentialIncident,
     outcome: &Outcome,
     finding: &ResponseFinding,

@@ -1,12 +1,10 @@
 //! The credential playbook and its triage, against an in-memory IAM.
 
+use crate::credential::{self, CredentialIncident, CredentialSettings};
 use crate::fake_iam::{FakeIam, KEY_A, KEY_B};
 use crate::names::REVOKE_SESSIONS_POLICY;
 use crate::session_policy::revoked_before;
-use crate::{
-    CredentialIncident, CredentialSettings, Decision, Exemption, StepReport, StepStatus,
-    TriagePolicy, execute_credential_playbook, plan_credential_playbook, triage_credential,
-};
+use crate::{Decision, Exemption, StepReport, StepStatus, TriagePolicy};
 use cordon_events::GuardDutyFinding;
 use serde_json::json;
 
@@ -68,8 +66,8 @@ async fn run(
     settings: &CredentialSettings,
 ) -> (Vec<StepReport>, Exemption) {
     let incident = CredentialIncident::from_finding(finding).unwrap();
-    let plan = plan_credential_playbook(&incident, settings).expect("a plan");
-    let run = execute_credential_playbook(iam, &incident, &plan, settings, NOW).await;
+    let plan = credential::plan(&incident, settings).expect("a plan");
+    let run = credential::execute(iam, &incident, &plan, settings, NOW).await;
     let names: Vec<&str> = plan.steps.iter().map(|s| s.name()).collect();
     let got: Vec<&str> = run.reports.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(got, names, "one report per step, in plan order");
@@ -88,7 +86,7 @@ fn status(reports: &[StepReport], name: &str) -> StepStatus {
 fn triage_contains_users_and_roles_and_leaves_the_rest_to_people() {
     let policy = policy();
     let verdict =
-        |f: &GuardDutyFinding| triage_credential(f, &policy, &["break-glass-admin".into()]);
+        |f: &GuardDutyFinding| credential::triage(f, &policy, &["break-glass-admin".into()]);
     assert_eq!(verdict(&exfiltration()).decision, Decision::Contained);
     let role = finding(
         "AssumedRole",
@@ -305,9 +303,9 @@ async fn release_removes_the_session_deny_and_leaves_the_key_inactive() {
     let (reports, _) = run(&iam, &exfiltration(), &settings()).await;
     assert!(reports.iter().all(|r| r.status.is_ok()), "{reports:#?}");
     let principal = crate::Principal::User("alice".into());
-    let planned = crate::release_principal(&iam, &principal, true).await;
+    let planned = credential::release(&iam, &principal, true).await;
     assert!(planned.iter().all(|r| r.status == StepStatus::Planned));
-    let released = crate::release_principal(&iam, &principal, false).await;
+    let released = credential::release(&iam, &principal, false).await;
     assert!(
         released.iter().all(|r| r.status == StepStatus::Done),
         "{released:#?}"
@@ -318,6 +316,6 @@ async fn release_removes_the_session_deny_and_leaves_the_key_inactive() {
         "Inactive",
         "never reactivated"
     );
-    let again = crate::release_principal(&iam, &principal, false).await;
+    let again = credential::release(&iam, &principal, false).await;
     assert_eq!(again[0].status, StepStatus::AlreadyDone);
 }

@@ -1,7 +1,9 @@
-use cordon_events::{AccessKeyId, AccessKeyKind, AccountId, GuardDutyFinding};
-use serde::Serialize;
+//! The facts about one stolen-credential finding that containment needs: the key, its
+//! kind, and the user or role it belongs to.
 
 use crate::Principal;
+use cordon_events::{AccessKeyId, AccessKeyKind, AccountId, GuardDutyFinding};
+use serde::Serialize;
 
 /// CloudTrail's identity types, as GuardDuty repeats them in `userType`; an open set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -1,9 +1,7 @@
-//! Carries out a credential plan: the exemption is read live first and decides
-//! everything (an unreadable exemption means no action); then the key, the sessions
-//! and the console password are handled at once, each read back; the tag comes last.
+//! Carries out a credential plan: the exemption, read live, decides first; then the key,
+//! the sessions and the console password at once, each read back; the tag comes last.
 
-use crate::credential_incident::CredentialIncident;
-use crate::credential_plan::CredentialSettings;
+use super::{CredentialIncident, CredentialSettings};
 use crate::names::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
 use crate::revocation::revoke_older_sessions;
 use crate::step::if_planned;
@@ -18,7 +16,8 @@ pub struct CredentialRun {
     pub exemption: Exemption,
 }
 
-pub async fn execute_credential_playbook<P: PrincipalCredentials>(
+/// Runs `plan` unless the principal is exempt; an unreadable exemption means no action.
+pub async fn execute<P: PrincipalCredentials>(
     port: &P,
     incident: &CredentialIncident,
     plan: &Plan,
