@@ -2,8 +2,9 @@
 //! reported, not an error.
 
 use crate::port_error;
+use cordon_core::Notifier;
 use cordon_core::ports::PortResult;
-use cordon_core::{Notification, Notifier};
+use cordon_core::recording::Notification;
 
 #[derive(Clone, Debug)]
 pub struct SnsNotifier {

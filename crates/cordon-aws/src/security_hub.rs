@@ -11,8 +11,8 @@ use aws_sdk_securityhub::types::{
     Resource, ResourceDetails, Severity, SeverityLabel, Workflow, WorkflowStatus, WorkflowUpdate,
 };
 use cordon_core::ports::PortResult;
-use cordon_core::response_finding::{FindingResource, SourceFinding};
-use cordon_core::{FindingRecorder, PortError, ResponseFinding, SourceUpdate};
+use cordon_core::recording::{FindingResource, ResponseFinding, SourceFinding};
+use cordon_core::{FindingRecorder, PortError, SourceUpdate};
 use cordon_events::AccountId;
 use std::time::SystemTime;
 

@@ -7,8 +7,8 @@ use cordon_aws::{
     resolve_incident_findings,
 };
 use cordon_core::credential::{self, CREDENTIAL_PLAYBOOK};
-use cordon_core::response_finding::INSTANCE_PLAYBOOK;
-use cordon_core::{NetworkIsolation, StepReport, release_instance};
+use cordon_core::instance::{self, INSTANCE_PLAYBOOK};
+use cordon_core::{NetworkIsolation, StepReport};
 use cordon_lambda::{AwsInstancePorts, Connect};
 use serde_json::json;
 use std::process::ExitCode;
@@ -69,7 +69,7 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
     } else {
         let mut released = true;
         for instance in &instances {
-            let reports = release_instance(&ports.playbook(), instance, args.dry_run).await;
+            let reports = instance::release(&ports.playbook(), instance, args.dry_run).await;
             released &= print(instance.as_str(), &incident, &reports, &args);
         }
         let names = instances

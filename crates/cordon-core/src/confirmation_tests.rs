@@ -1,5 +1,6 @@
 use super::*;
-use crate::{Decision, TriagePolicy, triage};
+use crate::instance;
+use crate::{Decision, TriagePolicy};
 use cordon_events::{Event, ResourceRole, parse_event};
 
 fn finding(raw: &str) -> GuardDutyFinding {
@@ -105,7 +106,10 @@ fn a_different_resource_or_type_under_a_real_id_is_unconfirmed() {
 #[test]
 fn triage_decides_on_what_guardduty_says_not_on_the_event() {
     let event = instance_finding();
-    assert_eq!(triage(&event, &policy()).decision, Decision::Contained);
+    assert_eq!(
+        instance::triage(&event, &policy()).decision,
+        Decision::Contained
+    );
     let mut archived = as_reported(&event);
     archived.archived = true;
     let mut victim = as_reported(&event);
@@ -123,7 +127,7 @@ fn triage_decides_on_what_guardduty_says_not_on_the_event() {
         let Confirmation::Reported(confirmed) = confirm(&event, Some(&reported)) else {
             panic!("unconfirmed");
         };
-        let verdict = triage(&confirmed, &policy());
+        let verdict = instance::triage(&confirmed, &policy());
         assert_ne!(verdict.decision, Decision::Contained, "{why}");
         assert!(
             verdict.reason.to_lowercase().contains(&why.to_lowercase()),

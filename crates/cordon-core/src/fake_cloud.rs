@@ -1,13 +1,14 @@
-//! An in-memory cloud for the executor and playbook tests: every port, a log of every
+//! An in-memory cloud for the instance playbook's tests: every port, a log of every
 //! call, and switchable failures. No AWS here.
 
+use crate::instance::InstanceIncident;
 use crate::names::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
 use crate::ports::PortResult;
 use crate::{
     AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,
-    HeldInterface, InstanceCredentials, InstanceIncident, InstanceProtection, IsolationGroups,
-    NetworkInterfaceState, NetworkIsolation, PortError, ProfileAssociation, ProtectionChange,
-    ServiceRotation, Snapshot, TargetRegistration,
+    HeldInterface, InstanceCredentials, InstanceProtection, IsolationGroups, NetworkInterfaceState,
+    NetworkIsolation, PortError, ProfileAssociation, ProtectionChange, ServiceRotation, Snapshot,
+    TargetRegistration,
 };
 use cordon_events::{Event, InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId, parse_event};
 use std::collections::BTreeMap;

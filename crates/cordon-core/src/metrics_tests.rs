@@ -73,7 +73,7 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
         resources: Vec::new(),
         failure: None,
     });
-    outcome.record = Some(crate::RecordReport {
+    outcome.record = Some(crate::recording::RecordReport {
         response_finding_id: "cordon/x".into(),
         source_finding: None,
         notified: false,

@@ -122,7 +122,7 @@ pub struct Outcome {
     pub steps: Vec<StepReport>,
     /// What was written to Security Hub and who was told; absent when nothing was.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub record: Option<crate::RecordReport>,
+    pub record: Option<crate::recording::RecordReport>,
     /// From the finding (or, in replay, from the start of handling) to verified
     /// containment: isolation and every step after it.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,8 @@
 use cordon_core::credential::CredentialSettings;
+use cordon_core::instance::InstanceSettings;
 use cordon_core::names::DEFAULT_EXEMPT_TAG;
 use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
-use cordon_core::{LedgerSettings, PlaybookSettings, TriagePolicy};
+use cordon_core::{LedgerSettings, TriagePolicy};
 use cordon_events::AccountId;
 use thiserror::Error;
 
@@ -267,8 +268,8 @@ impl FunctionConfig {
     }
 
     /// What the instance playbook does, as the operator configured it.
-    pub fn playbook(&self) -> PlaybookSettings {
-        PlaybookSettings {
+    pub fn playbook(&self) -> InstanceSettings {
+        InstanceSettings {
             revoke_role_sessions: self.revoke_role_sessions,
         }
     }

@@ -1,10 +1,8 @@
 //! The last stage every function shares: record the outcome in Security Hub, tell
 //! people (once), and let a recording failure fail the invocation so it is retried.
 
-use cordon_core::{
-    Decision, FindingRecorder, Notification, Notifier, Outcome, ResponseFinding, SourceUpdate,
-    record,
-};
+use cordon_core::recording::{Notification, ResponseFinding, record};
+use cordon_core::{Decision, FindingRecorder, Notifier, Outcome, SourceUpdate};
 use tracing::{error, info};
 
 /// `notification` builds the message only when it is sent: a contained incident

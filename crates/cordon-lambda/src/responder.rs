@@ -5,7 +5,8 @@
 
 use crate::adapters::Ports;
 use crate::{ContainmentClock, FunctionConfig};
-use cordon_core::{Decision, Notification, Outcome, ResponseFinding, Verdict};
+use cordon_core::recording::{Notification, ResponseFinding};
+use cordon_core::{Decision, Outcome, Verdict};
 use cordon_events::{AccountId, Event};
 use std::future::Future;
 

@@ -1,10 +1,9 @@
 //! cordon's Security Hub finding and on-call message for a stolen credential.
 
 use super::{CredentialIncident, UserType};
-use crate::notification::Notification;
-use crate::response_finding::{
-    FindingResource, ResponseFinding, SourceFinding, asff_types, outcome_product_fields,
-    severity_label, truncate,
+use crate::recording::{
+    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types,
+    outcome_product_fields, own_product_arn, severity_label, truncate,
 };
 use crate::{Decision, Outcome, Principal};
 use serde_json::json;
@@ -89,7 +88,7 @@ pub fn response_finding(
             "{CREDENTIAL_PLAYBOOK}/{account}/{region}/{}",
             incident.finding_id
         ),
-        product_arn: crate::response_finding::own_product_arn(account, region),
+        product_arn: own_product_arn(account, region),
         generator_id: CREDENTIAL_PLAYBOOK.to_owned(),
         account_id: account.to_owned(),
         region: region.to_owned(),

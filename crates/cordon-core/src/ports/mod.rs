@@ -57,13 +57,13 @@ pub trait FindingRecorder: Send + Sync {
     /// Imports (creates or updates) the finding; a rejected finding is an error.
     fn import_finding(
         &self,
-        finding: &crate::ResponseFinding,
+        finding: &crate::recording::ResponseFinding,
     ) -> impl Future<Output = PortResult<()>> + Send;
 
     /// Adds cordon's note to the source finding and marks it `NOTIFIED`.
     fn update_source_finding(
         &self,
-        source: &crate::response_finding::SourceFinding,
+        source: &crate::recording::SourceFinding,
         note: &str,
         response_finding_id: &str,
     ) -> impl Future<Output = PortResult<SourceUpdate>> + Send;
@@ -73,6 +73,6 @@ pub trait FindingRecorder: Send + Sync {
 pub trait Notifier: Send + Sync {
     fn notify(
         &self,
-        notification: &crate::Notification,
+        notification: &crate::recording::Notification,
     ) -> impl Future<Output = PortResult<bool>> + Send;
 }

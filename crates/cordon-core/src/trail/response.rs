@@ -3,8 +3,9 @@
 
 use super::catalogue::{Family, Watched};
 use super::triage::{TrailVerdict, describe_caller};
-use crate::notification::Notification;
-use crate::response_finding::{FindingResource, ResponseFinding, outcome_product_fields, truncate};
+use crate::recording::{
+    FindingResource, Notification, ResponseFinding, outcome_product_fields, truncate,
+};
 use crate::{Decision, Outcome};
 use cordon_events::{CloudTrailEvent, Envelope};
 use serde_json::json;
@@ -68,7 +69,7 @@ pub fn trail_response_finding(
             "{CLOUDTRAIL_PLAYBOOK}/{account}/{region}/{}",
             event.event_id
         ),
-        product_arn: crate::response_finding::own_product_arn(account, region),
+        product_arn: crate::recording::own_product_arn(account, region),
         generator_id: format!("{CLOUDTRAIL_PLAYBOOK}/{}", watched.family.as_str()),
         account_id: account.to_owned(),
         region: region.to_owned(),

@@ -5,13 +5,12 @@ use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
+use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::trail::{
     TrailPlan, TrailPorts, TrailRun, TrailVerdict, execute_trail_response, plan_trail_response,
     trail_notification, trail_response_finding, triage_trail_event,
 };
-use cordon_core::{
-    Decision, Exemption, Notification, Outcome, ResponseFinding, Verdict, step_failures,
-};
+use cordon_core::{Decision, Exemption, Outcome, Verdict, step_failures};
 use cordon_events::{AccountId, CloudTrailEvent, Envelope, Event};
 use std::marker::PhantomData;
 use tracing::{error, info};

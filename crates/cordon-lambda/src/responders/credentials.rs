@@ -7,10 +7,8 @@ use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::credential::{self, CredentialIncident, CredentialRun};
-use cordon_core::{
-    Confirmation, Decision, Exemption, Notification, Outcome, Plan, ResponseFinding, Verdict,
-    step_failures,
-};
+use cordon_core::recording::{Notification, ResponseFinding};
+use cordon_core::{Confirmation, Decision, Exemption, Outcome, Plan, Verdict, step_failures};
 use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};

@@ -6,12 +6,9 @@ use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
-use cordon_core::{
-    Confirmation, Decision, Exemption, InstanceIncident, IsolationSurvey, Notification, Outcome,
-    Plan, PlaybookPorts, ResponseFinding, Verdict, execute_surveyed_playbook,
-    instance_notification, instance_response_finding, plan_instance_playbook, step_failures,
-    triage,
-};
+use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey};
+use cordon_core::recording::{Notification, ResponseFinding};
+use cordon_core::{Confirmation, Decision, Exemption, Outcome, Plan, Verdict, step_failures};
 use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};
@@ -34,8 +31,9 @@ pub struct InstancePorts<A: Adapters> {
 impl<A: Adapters> InstancePorts<A> {
     pub fn playbook(
         &self,
-    ) -> PlaybookPorts<'_, A::Network, A::InstanceCredentials, A::Evidence, A::Rotation> {
-        PlaybookPorts {
+    ) -> instance::InstancePorts<'_, A::Network, A::InstanceCredentials, A::Evidence, A::Rotation>
+    {
+        instance::InstancePorts {
             network: &self.network,
             credentials: &self.credentials,
             evidence: &self.evidence,
@@ -77,14 +75,14 @@ impl<A: Adapters> InstanceResponder<A> {
         finding: Box<GuardDutyFinding>,
         ctx: &Context<'_>,
     ) -> Result<Triaged<Self>, Verdict> {
-        let verdict = triage(&finding, &ctx.config.policy(ctx.home_account));
+        let verdict = instance::triage(&finding, &ctx.config.policy(ctx.home_account));
         log_triage(&event_id, &finding, &verdict);
         let incident = match InstanceIncident::from_finding(&finding) {
             Some(incident) if verdict.decision != Decision::Ignored => incident,
             _ => return Err(verdict),
         };
         let plan = (verdict.decision == Decision::Contained)
-            .then(|| plan_instance_playbook(&incident, ctx.config.playbook()));
+            .then(|| instance::plan(&incident, ctx.config.playbook()));
         Ok(Triaged {
             incident: Reported {
                 incident,
@@ -175,7 +173,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
             Some(survey) => survey,
             None => IsolationSurvey::read(&ports.network, incident).await,
         };
-        let run = execute_surveyed_playbook(
+        let run = instance::execute_surveyed(
             &ports.playbook(),
             incident,
             plan,
@@ -197,7 +195,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
 
     fn response(triaged: &Triaged<Self>, outcome: &Outcome) -> ResponseFinding {
         let reported = &triaged.incident;
-        instance_response_finding(&reported.incident, &reported.finding.created_at, outcome)
+        instance::response_finding(&reported.incident, &reported.finding.created_at, outcome)
     }
 
     fn notification(
@@ -205,13 +203,13 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         outcome: &Outcome,
         response: &ResponseFinding,
     ) -> Notification {
-        instance_notification(&triaged.incident.incident, outcome, response)
+        instance::notification(&triaged.incident.incident, outcome, response)
     }
 }
 
 /// The decision the steps support: an exempt instance is only observed; a failed
 /// exemption read or any unverified step fails the incident (and it is retried).
-fn conclude(incident: &InstanceIncident, reason: &str, run: cordon_core::PlaybookRun) -> Outcome {
+fn conclude(incident: &InstanceIncident, reason: &str, run: InstanceRun) -> Outcome {
     let steps = run.reports;
     for step in &steps {
         info!(

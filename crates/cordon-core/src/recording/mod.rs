@@ -1,10 +1,23 @@
-//! The shared recording step: cordon's own finding, the note on the source finding,
-//! and the message for people. Each part is attempted even if another failed, and
-//! every failure is reported: a record is never lost silently.
+//! The record stage every domain shares: cordon's finding, the note on the source finding
+//! and the message for people, each attempted even if another failed, none lost silently.
+
+mod finding;
+
+pub use finding::{
+    FindingResource, ResponseFinding, SourceFinding, asff_types, own_product_arn, severity_label,
+};
+pub(crate) use finding::{outcome_product_fields, truncate};
 
 use crate::ports::{FindingRecorder, Notifier, SourceUpdate};
-use crate::{Notification, ResponseFinding};
 use serde::Serialize;
+
+/// The message for the people on call (SNS).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    /// SNS subjects are at most 100 characters.
+    pub subject: String,
+    pub message: String,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecordReport {

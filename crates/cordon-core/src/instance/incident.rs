@@ -1,3 +1,6 @@
+//! The facts about one compromised-instance finding that containment needs, taken from
+//! the finding once so later stages never re-read raw input.
+
 use cordon_events::{
     AccountId, GuardDutyFinding, InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId,
 };

@@ -1,7 +1,7 @@
-//! The instance playbook as data: network isolation first (the critical path), then
-//! every other step concurrently, then the incident tags that summarise them.
+//! What cordon does to a compromised instance, as data: network isolation first (the
+//! critical path), then every other step at once, then the tags that summarise them.
 
-use crate::InstanceIncident;
+use super::InstanceIncident;
 use crate::names::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
     ORIGINAL_GROUPS_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG, deny_group_name, open_group_name,
@@ -12,13 +12,13 @@ use serde::Serialize;
 
 /// What the operator chose for this function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct PlaybookSettings {
+pub struct InstanceSettings {
     /// Deny the instance role's older sessions. It hits every holder of the role, so a
     /// team whose role is shared widely may turn it off.
     pub revoke_role_sessions: bool,
 }
 
-impl Default for PlaybookSettings {
+impl Default for InstanceSettings {
     fn default() -> Self {
         Self {
             revoke_role_sessions: true,
@@ -62,7 +62,7 @@ pub fn plan_isolation(incident: &InstanceIncident) -> Plan {
 }
 
 /// Every step of the instance playbook.
-pub fn plan_instance_playbook(incident: &InstanceIncident, settings: PlaybookSettings) -> Plan {
+pub fn plan(incident: &InstanceIncident, settings: InstanceSettings) -> Plan {
     let instance = incident.instance_id.as_str();
     let profile = incident
         .instance_profile_arn

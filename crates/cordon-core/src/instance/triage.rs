@@ -1,5 +1,5 @@
-//! Whether to contain, only observe, or ignore a finding — always with a reason a
-//! responder can read. Pure: everything it needs is in its arguments.
+//! Whether to contain an instance, only observe, or ignore the finding — always with a
+//! reason a responder can read. Pure: everything it needs is in its arguments.
 
 use crate::guardduty::{TriagePolicy, screen};
 use crate::{Decision, Verdict};

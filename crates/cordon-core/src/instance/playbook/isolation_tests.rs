@@ -1,14 +1,11 @@
 use crate::fake_cloud::*;
+use crate::instance::{self, InstanceIncident, InstancePorts, InstanceSettings};
 use crate::names::ORIGINAL_GROUPS_TAG;
-use crate::{
-    InstanceIncident, Plan, PlaybookPorts, StepKind, StepReport, StepStatus,
-    execute_instance_playbook,
-};
-use crate::{PlaybookSettings, plan_instance_playbook};
+use crate::{Plan, StepKind, StepReport, StepStatus};
 
 /// The isolation steps and the incident tags: what these tests are about.
 fn isolation_plan(incident: &InstanceIncident) -> Plan {
-    let mut plan = plan_instance_playbook(incident, PlaybookSettings::default());
+    let mut plan = instance::plan(incident, InstanceSettings::default());
     plan.steps.retain(|s| {
         matches!(
             s.kind,
@@ -24,13 +21,13 @@ fn isolation_plan(incident: &InstanceIncident) -> Plan {
 
 async fn run(cloud: &FakeCloud, incident: &InstanceIncident) -> Vec<StepReport> {
     let plan = isolation_plan(incident);
-    let ports = PlaybookPorts {
+    let ports = InstancePorts {
         network: cloud,
         credentials: cloud,
         evidence: cloud,
         rotation: cloud,
     };
-    let reports = execute_instance_playbook(&ports, incident, &plan, "cordon:exempt", NOW)
+    let reports = instance::execute(&ports, incident, &plan, "cordon:exempt", NOW)
         .await
         .reports;
     let expected: Vec<(&str, String)> = plan

@@ -1,24 +1,26 @@
-//! The whole instance playbook: network isolation first — the critical path — then
-//! every other step at once, each verified by reading back, then the incident tags.
-//! A failed step never stops the others; any failure fails the incident.
+//! Carries out the instance playbook: isolation first, then every other step at once,
+//! each read back, then the incident tags. A failed step fails the incident, not the rest.
 
 mod auto_scaling;
 mod connection_tracking;
 mod credentials;
 mod evidence;
+mod isolation;
 mod snapshots;
 mod tagging;
 mod target_groups;
+mod verify;
 
-use crate::Exemption;
+pub use isolation::{IsolationRun, IsolationSurvey, execute_isolation};
+
+use super::InstanceIncident;
 use crate::{
-    EvidencePreservation, InstanceCredentials, InstanceIncident, IsolationSurvey,
-    NetworkInterfaceState, NetworkIsolation, Plan, ServiceRotation, StepReport, StepStatus,
-    execute_isolation,
+    EvidencePreservation, Exemption, InstanceCredentials, NetworkInterfaceState, NetworkIsolation,
+    Plan, ServiceRotation, StepReport, StepStatus,
 };
 
 /// The capabilities the playbook acts through, one field per concern.
-pub struct PlaybookPorts<'a, N, C, E, S> {
+pub struct InstancePorts<'a, N, C, E, S> {
     pub network: &'a N,
     pub credentials: &'a C,
     pub evidence: &'a E,
@@ -40,20 +42,20 @@ struct Context<'a> {
 /// What the playbook came to: one report per step, in plan order, and the
 /// instance's exemption as read at action time.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PlaybookRun {
+pub struct InstanceRun {
     pub reports: Vec<StepReport>,
     pub exemption: Exemption,
 }
 
 /// Runs `plan` unless the instance is tagged `exempt_tag` (or its tags cannot be read),
 /// reading what isolation needs first.
-pub async fn execute_instance_playbook<N, C, E, S>(
-    ports: &PlaybookPorts<'_, N, C, E, S>,
+pub async fn execute<N, C, E, S>(
+    ports: &InstancePorts<'_, N, C, E, S>,
     incident: &InstanceIncident,
     plan: &Plan,
     exempt_tag: &str,
     now: &str,
-) -> PlaybookRun
+) -> InstanceRun
 where
     N: NetworkIsolation,
     C: InstanceCredentials,
@@ -61,18 +63,18 @@ where
     S: ServiceRotation,
 {
     let survey = IsolationSurvey::read(ports.network, incident).await;
-    execute_surveyed_playbook(ports, incident, plan, exempt_tag, now, survey).await
+    execute_surveyed(ports, incident, plan, exempt_tag, now, survey).await
 }
 
-/// [`execute_instance_playbook`] from a survey read earlier (alongside the ledger claim).
-pub async fn execute_surveyed_playbook<N, C, E, S>(
-    ports: &PlaybookPorts<'_, N, C, E, S>,
+/// [`execute`] from a survey read earlier (alongside the ledger claim).
+pub async fn execute_surveyed<N, C, E, S>(
+    ports: &InstancePorts<'_, N, C, E, S>,
     incident: &InstanceIncident,
     plan: &Plan,
     exempt_tag: &str,
     now: &str,
     survey: IsolationSurvey<N::GroupsFound>,
-) -> PlaybookRun
+) -> InstanceRun
 where
     N: NetworkIsolation,
     C: InstanceCredentials,
@@ -97,7 +99,7 @@ where
                 .map(|s| s.report(status, why))
                 .collect::<Vec<_>>(),
         );
-        return PlaybookRun {
+        return InstanceRun {
             reports,
             exemption: isolation.exemption,
         };
@@ -132,12 +134,11 @@ where
             .position(|s| s.name() == r.name)
             .unwrap_or(usize::MAX)
     });
-    PlaybookRun {
+    InstanceRun {
         reports,
         exemption: Exemption::NotExempt,
     }
 }
 
 #[cfg(test)]
-#[path = "../playbook_tests.rs"]
 mod tests;

@@ -1,13 +1,13 @@
 use crate::fake_cloud::*;
+use crate::instance::{self, InstanceIncident, InstancePorts, InstanceSettings};
 use crate::names::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
     PROTECTION_BEFORE_TAG, REVOKE_SESSIONS_POLICY, VOLUME_TAG,
 };
 use crate::session_policy::{revoke_sessions_document, revoked_before};
 use crate::{
-    AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, InstanceIncident,
-    InstanceProtection, PlaybookPorts, PlaybookSettings, ProfileAssociation, Snapshot, StepReport,
-    StepStatus, TargetRegistration, execute_instance_playbook, plan_instance_playbook,
+    AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, InstanceProtection,
+    ProfileAssociation, Snapshot, StepReport, StepStatus, TargetRegistration,
 };
 
 const PROFILE: &str = "arn:aws:iam::123456789012:instance-profile/web-server";
@@ -76,16 +76,16 @@ fn registration(group: &str, target: &str) -> TargetRegistration {
 async fn run_with(
     cloud: &FakeCloud,
     incident: &InstanceIncident,
-    settings: PlaybookSettings,
+    settings: InstanceSettings,
 ) -> Vec<StepReport> {
-    let plan = plan_instance_playbook(incident, settings);
-    let ports = PlaybookPorts {
+    let plan = instance::plan(incident, settings);
+    let ports = InstancePorts {
         network: cloud,
         credentials: cloud,
         evidence: cloud,
         rotation: cloud,
     };
-    let reports = execute_instance_playbook(&ports, incident, &plan, "cordon:exempt", NOW)
+    let reports = instance::execute(&ports, incident, &plan, "cordon:exempt", NOW)
         .await
         .reports;
     let expected: Vec<&str> = plan.steps.iter().map(|s| s.name()).collect();
@@ -95,7 +95,7 @@ async fn run_with(
 }
 
 async fn run(cloud: &FakeCloud) -> Vec<StepReport> {
-    run_with(cloud, &incident(TWO_ENIS), PlaybookSettings::default()).await
+    run_with(cloud, &incident(TWO_ENIS), InstanceSettings::default()).await
 }
 
 fn step<'a>(reports: &'a [StepReport], name: &str) -> &'a StepReport {
@@ -342,7 +342,7 @@ async fn other_instances_with_the_same_profile_are_named_as_the_blast_radius() {
 #[tokio::test]
 async fn with_session_revocation_off_the_role_is_left_alone() {
     let cloud = compromised_instance();
-    let settings = PlaybookSettings {
+    let settings = InstanceSettings {
         revoke_role_sessions: false,
     };
     let reports = run_with(&cloud, &incident(TWO_ENIS), settings).await;
@@ -445,7 +445,7 @@ async fn an_instance_with_nothing_beyond_its_network_is_still_contained() {
     let cloud = FakeCloud::new().attach(ENI1, &[WEB]).attach(ENI2, &[WEB]);
     let mut bare = incident(TWO_ENIS);
     bare.instance_profile_arn = None;
-    let reports = run_with(&cloud, &bare, PlaybookSettings::default()).await;
+    let reports = run_with(&cloud, &bare, InstanceSettings::default()).await;
     for name in [
         "disassociate-instance-profile",
         "revoke-role-sessions",
@@ -465,17 +465,17 @@ async fn an_instance_with_nothing_beyond_its_network_is_still_contained() {
 async fn release_restores_what_containment_changed_and_a_second_release_changes_nothing() {
     let cloud = compromised_instance();
     let incident = incident(TWO_ENIS);
-    let contained = run_with(&cloud, &incident, PlaybookSettings::default()).await;
+    let contained = run_with(&cloud, &incident, InstanceSettings::default()).await;
     assert!(contained.iter().all(|r| r.status.is_ok()), "{contained:#?}");
     assert_eq!(cloud.groups_of(ENI1), [DENY]);
-    let ports = PlaybookPorts {
+    let ports = InstancePorts {
         network: &cloud,
         credentials: &cloud,
         evidence: &cloud,
         rotation: &cloud,
     };
     let writes_before = cloud.writes().len();
-    let planned = crate::release_instance(&ports, &incident.instance_id, true).await;
+    let planned = instance::release(&ports, &incident.instance_id, true).await;
     assert!(
         planned.iter().all(|r| r.status == StepStatus::Planned),
         "{planned:#?}"
@@ -486,7 +486,7 @@ async fn release_restores_what_containment_changed_and_a_second_release_changes_
         "a dry-run changes nothing"
     );
 
-    let released = crate::release_instance(&ports, &incident.instance_id, false).await;
+    let released = instance::release(&ports, &incident.instance_id, false).await;
     assert!(
         released.iter().all(|r| r.status == StepStatus::Done),
         "{released:#?}"
@@ -514,7 +514,7 @@ async fn release_restores_what_containment_changed_and_a_second_release_changes_
         Some("released")
     );
 
-    let again = crate::release_instance(&ports, &incident.instance_id, false).await;
+    let again = instance::release(&ports, &incident.instance_id, false).await;
     let moved: Vec<_> = again
         .iter()
         .filter(|r| r.status == StepStatus::Done && r.name != "mark-released")
@@ -625,7 +625,7 @@ async fn a_finding_without_the_profile_still_finds_it_through_the_association() 
     let cloud = compromised_instance();
     let mut unnamed = incident(TWO_ENIS);
     unnamed.instance_profile_arn = None;
-    let reports = run_with(&cloud, &unnamed, PlaybookSettings::default()).await;
+    let reports = run_with(&cloud, &unnamed, InstanceSettings::default()).await;
     for name in ["disassociate-instance-profile", "revoke-role-sessions"] {
         assert_eq!(status(&reports, name), StepStatus::Done, "{name}");
     }
@@ -737,14 +737,14 @@ async fn snapshots_stand_when_their_volume_tags_fail() {
 async fn run_in_rounds(cloud: &FakeCloud) -> Vec<(usize, Call)> {
     cloud.state().yield_on_calls = true;
     let incident = incident(TWO_ENIS);
-    let plan = plan_instance_playbook(&incident, PlaybookSettings::default());
-    let ports = PlaybookPorts {
+    let plan = instance::plan(&incident, InstanceSettings::default());
+    let ports = InstancePorts {
         network: cloud,
         credentials: cloud,
         evidence: cloud,
         rotation: cloud,
     };
-    let mut playbook = std::pin::pin!(execute_instance_playbook(
+    let mut playbook = std::pin::pin!(instance::execute(
         &ports,
         &incident,
         &plan,

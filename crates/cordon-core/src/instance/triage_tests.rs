@@ -1,4 +1,5 @@
 use super::*;
+use crate::TriagePolicy;
 use crate::names::DEFAULT_EXEMPT_TAG;
 use cordon_events::{Event, parse_event, parse_event_value};
 use serde_json::{Value, json};
@@ -10,7 +11,7 @@ macro_rules! fixture {
     ($name:literal) => {
         (
             $name,
-            include_str!(concat!("../../../events/guardduty/", $name, ".json")),
+            include_str!(concat!("../../../../events/guardduty/", $name, ".json")),
         )
     };
 }

@@ -1,11 +1,11 @@
-//! Carries out an isolation plan through the [`NetworkIsolation`] port and proves the
-//! result by reading it back. Interfaces are isolated concurrently; a failure in one
-//! never stops the others, and any failure fails the whole incident.
+//! Network isolation, the critical path: every interface through the open group to the
+//! deny-all group, concurrently; a failure in one never stops the others.
 
-use crate::Exemption;
+use super::verify::verify_isolation;
+use crate::instance::InstanceIncident;
 use crate::{
-    InstanceIncident, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError,
-    Step, StepKind, StepReport, StepStatus,
+    Exemption, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError, Step,
+    StepKind, StepReport, StepStatus,
 };
 use cordon_events::{NetworkInterfaceId, SecurityGroupId};
 use futures_util::future::join_all;
@@ -240,70 +240,6 @@ async fn isolate_interface<P: NetworkIsolation>(
     ))
 }
 
-/// Reads the result back with exact group filters: the deny-all group holds every
-/// interface of the instance, no original or open group holds any (one read for all of
-/// them), and deny-all is empty.
-async fn verify_isolation<P: NetworkIsolation>(
-    port: &P,
-    incident: &InstanceIncident,
-    groups: &IsolationGroups,
-    originals: &[SecurityGroupId],
-) -> Result<String, String> {
-    let instance = &incident.instance_id;
-    let others: Vec<SecurityGroupId> = originals.iter().chain([&groups.open]).cloned().collect();
-    let (live, held, rules, elsewhere) = futures_util::join!(
-        port.instance_network_interfaces(instance),
-        port.instance_interfaces_in_groups(instance, std::slice::from_ref(&groups.deny)),
-        port.group_rule_counts(&groups.deny),
-        port.instance_interfaces_in_groups(instance, &others)
-    );
-    let live = live.map_err(|e| e.to_string())?;
-    let held: BTreeSet<NetworkInterfaceId> = held
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|eni| eni.id)
-        .collect();
-    let mut problems = Vec::new();
-    for eni in &live {
-        if !held.contains(&eni.id) {
-            problems.push(format!("{} is not in {}", eni.id, groups.deny));
-        }
-    }
-    for eni in elsewhere.map_err(|e| e.to_string())? {
-        if live.iter().any(|l| l.id == eni.id) {
-            // The filter matched, so one of `others` holds it even if none is listed.
-            match eni.groups.is_empty() {
-                true => problems.push(format!("one of [{}] still holds {}", join(&others), eni.id)),
-                false => problems.extend(
-                    eni.groups
-                        .iter()
-                        .map(|group| format!("{group} still holds {}", eni.id)),
-                ),
-            }
-        }
-    }
-    match rules.map_err(|e| e.to_string())? {
-        (0, 0) => {}
-        (ingress, egress) => problems.push(format!(
-            "{} has {ingress} ingress and {egress} egress rules",
-            groups.deny
-        )),
-    }
-    if live.is_empty() {
-        problems.push(format!("{instance} has no network interfaces to verify"));
-    }
-    if problems.is_empty() {
-        Ok(format!(
-            "{} interface(s) only in {}; {} has no rules",
-            live.len(),
-            groups.deny,
-            groups.deny
-        ))
-    } else {
-        Err(problems.join("; "))
-    }
-}
-
 fn unlisted_report(
     step: &Step,
     unlisted: &[&NetworkInterfaceState],
@@ -395,7 +331,7 @@ fn ensure_report(plan: &Plan, groups: &IsolationGroups) -> StepReport {
     )
 }
 
-fn join(groups: &[SecurityGroupId]) -> String {
+pub(super) fn join(groups: &[SecurityGroupId]) -> String {
     groups
         .iter()
         .map(SecurityGroupId::as_str)
@@ -404,5 +340,5 @@ fn join(groups: &[SecurityGroupId]) -> String {
 }
 
 #[cfg(test)]
-#[path = "executor_tests.rs"]
+#[path = "isolation_tests.rs"]
 mod tests;

@@ -4,21 +4,22 @@
 //! Auto Scaling group — each from what containment recorded in `cordon:*` tags, and
 //! each read back. Snapshots are kept, and a stolen key is never reactivated.
 
+use super::InstancePorts;
 use crate::names::{
     AUTO_SCALING_GROUP_TAG, INSTANCE_PROFILE_TAG, ORIGINAL_GROUPS_TAG, PROTECTION_BEFORE_TAG,
     REVOKE_SESSIONS_POLICY, STATUS_TAG,
 };
 use crate::{
-    EvidencePreservation, InstanceCredentials, NetworkIsolation, PlaybookPorts, PortError,
-    ProtectionChange, ServiceRotation, Step, StepKind, StepReport, StepStatus,
+    EvidencePreservation, InstanceCredentials, NetworkIsolation, PortError, ProtectionChange,
+    ServiceRotation, Step, StepKind, StepReport, StepStatus,
 };
 use cordon_events::InstanceId;
 use futures_util::future::join_all;
 
 /// Releases `instance`; with `dry_run`, reports what would be restored and changes
 /// nothing.
-pub async fn release_instance<N, C, E, S>(
-    ports: &PlaybookPorts<'_, N, C, E, S>,
+pub async fn release<N, C, E, S>(
+    ports: &InstancePorts<'_, N, C, E, S>,
     instance: &InstanceId,
     dry_run: bool,
 ) -> Vec<StepReport>
@@ -121,7 +122,7 @@ async fn forget_pre_state<N: NetworkIsolation>(
 }
 
 struct Release<'a, 'p, N, C, E, S> {
-    ports: &'a PlaybookPorts<'p, N, C, E, S>,
+    ports: &'a InstancePorts<'p, N, C, E, S>,
     instance: &'a InstanceId,
     dry_run: bool,
 }

@@ -1,13 +1,10 @@
-//! cordon's own Security Hub finding for one incident, as data: what was seen, what
-//! was done, and what a human should do next. Pure, so it is tested without AWS; the
-//! adapter maps it onto the AWS Security Finding Format types.
+//! cordon's own Security Hub finding, as data every domain fills in: what was seen, what
+//! was done, what a human should do next. The adapter maps it onto ASFF.
 
-use crate::{Decision, InstanceIncident, Outcome};
+use crate::{Decision, Outcome};
 use std::collections::BTreeMap;
 
-/// The playbook that produced a finding; also its `GeneratorId`.
-pub const INSTANCE_PLAYBOOK: &str = "cordon/contain-instance";
-
+/// One finding in the AWS Security Finding Format, before the adapter's types.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResponseFinding {
     /// Derived from the source finding, so re-delivery updates one finding.
@@ -111,110 +108,6 @@ pub fn asff_types(finding_type: &str) -> Vec<String> {
         _ => "Unusual Behaviors/VM",
     };
     vec![format!("{category}/{finding_type}")]
-}
-
-/// The response finding for an instance incident and how handling it ended.
-pub fn instance_response_finding(
-    incident: &InstanceIncident,
-    created_at: &str,
-    outcome: &Outcome,
-) -> ResponseFinding {
-    let account = incident.account_id.as_str();
-    let region = incident.region.as_str();
-    let instance = incident.instance_id.as_str();
-    let instance_arn = format!("arn:aws:ec2:{region}:{account}:instance/{instance}");
-    let mut interfaces: Vec<String> = incident
-        .network_interfaces
-        .iter()
-        .map(|e| e.to_string())
-        .collect();
-    for step in &outcome.steps {
-        if step.name == "isolate-network-interface" && !interfaces.contains(&step.target) {
-            interfaces.push(step.target.clone());
-        }
-    }
-    let mut resources = vec![FindingResource::Instance {
-        arn: instance_arn,
-        instance_id: instance.to_owned(),
-        vpc_id: incident.vpc_id.to_string(),
-        interfaces: interfaces.clone(),
-    }];
-    resources.extend(
-        interfaces
-            .iter()
-            .map(|eni| FindingResource::NetworkInterface {
-                arn: format!("arn:aws:ec2:{region}:{account}:network-interface/{eni}"),
-                interface_id: eni.clone(),
-            }),
-    );
-
-    let (title, workflow_status, remediation) = match outcome.decision {
-        Decision::Contained => (
-            format!("cordon isolated {instance}: {}", incident.finding_type),
-            "NEW",
-            format!(
-                "{instance} is cut off the network, its profile taken and its role's older sessions denied, \
-                 its disks snapshotted (see cordon/Snapshots) and it is out of service but kept. Next: capture \
-                 memory, investigate how it was compromised ({}), check the other holders of its role, then \
-                 rebuild it or release it (the pre-containment state is in its cordon:* tags).",
-                incident.finding_type
-            ),
-        ),
-        Decision::Failed => (
-            format!(
-                "cordon FAILED to isolate {instance}: {}",
-                incident.finding_type
-            ),
-            "NEW",
-            format!(
-                "Automated isolation of {instance} did not verify. Isolate it by hand now (move every network \
-                 interface to a security group with no rules), then investigate."
-            ),
-        ),
-        Decision::Observed | Decision::Ignored => (
-            format!("cordon observed {instance}: {}", incident.finding_type),
-            "NOTIFIED",
-            format!(
-                "cordon did not act: {}. Review the GuardDuty finding and decide whether {instance} needs \
-                 containment.",
-                outcome.reason
-            ),
-        ),
-    };
-    let description = truncate(
-        &format!(
-            "GuardDuty reported {} on {instance} (severity {}). cordon: {} — {}.",
-            incident.finding_type,
-            incident.severity,
-            outcome.decision.as_str(),
-            outcome.reason
-        ),
-        1024,
-    );
-
-    let product_fields = outcome_product_fields(outcome, INSTANCE_PLAYBOOK);
-
-    ResponseFinding {
-        id: format!(
-            "{INSTANCE_PLAYBOOK}/{account}/{region}/{}",
-            incident.finding_id
-        ),
-        product_arn: own_product_arn(account, region),
-        generator_id: INSTANCE_PLAYBOOK.to_owned(),
-        account_id: account.to_owned(),
-        region: region.to_owned(),
-        types: asff_types(&incident.finding_type),
-        severity_label: severity_label(incident.severity),
-        severity_original: incident.severity.to_string(),
-        title: truncate(&title, 256),
-        description,
-        created_at: created_at.to_owned(),
-        resources,
-        source: Some(SourceFinding::guardduty(&incident.finding_arn, region)),
-        product_fields,
-        workflow_status,
-        remediation: truncate(&remediation, 512),
-    }
 }
 
 /// cordon's summary and every step, as ProductFields (Security Hub keeps at most 50).
@@ -366,5 +259,5 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
-#[path = "response_finding_tests.rs"]
+#[path = "finding_tests.rs"]
 mod tests;
