@@ -1,19 +1,20 @@
-//! The CloudTrail responder's domain: which API calls and sign-ins matter (the
-//! catalogue), what to do about one (triage, plan), doing it with read-back
-//! (respond), and the record for people (response).
+//! A CloudTrail API call or console sign-in: undo tampering with the audit trail, revoke
+//! exactly the rules that opened admin ports, record what the CIS benchmark watches.
 
-pub mod catalogue;
-pub mod exposure;
+mod catalogue;
+mod execute;
+mod exposure;
+mod incident;
 mod plan;
-mod respond;
-mod response;
+mod record;
 #[cfg(test)]
 mod tests;
 mod triage;
 
 pub use catalogue::{CATALOGUE, Family, Repair, Watched, watched_call};
+pub use execute::{TrailPorts, TrailRun, execute};
 pub use exposure::{DEFAULT_ADMIN_PORTS, ExposedRule, exposed_rules};
-pub use plan::{TrailPlan, plan_trail_response, principal_incident};
-pub use respond::{TrailPorts, TrailRun, execute_trail_response};
-pub use response::{CLOUDTRAIL_PLAYBOOK, trail_notification, trail_response_finding};
-pub use triage::{TrailSettings, TrailVerdict, describe_caller, triage_trail_event};
+pub use incident::{describe_caller, principal_incident};
+pub use plan::{TrailPlan, plan};
+pub use record::{TRAIL_PLAYBOOK, notification, response_finding};
+pub use triage::{TrailSettings, TrailVerdict, triage};

@@ -3,8 +3,9 @@
 
 use super::catalogue::Repair;
 use super::exposure::ExposedRule;
+use super::incident::{describe_caller, principal_incident};
 use super::triage::{TrailSettings, TrailVerdict, contains_principal};
-use crate::credential::{self, CredentialIncident, UserType, is_break_glass};
+use crate::credential::{self, CredentialIncident, is_break_glass};
 use crate::{Decision, Plan, Step, StepKind};
 use cordon_events::{AccountId, CloudTrailEvent, SecurityGroupId};
 use serde::Serialize;
@@ -32,7 +33,8 @@ impl TrailPlan {
     }
 }
 
-pub fn plan_trail_response(
+/// The repair for a triaged event and, when configured, the principal's containment.
+pub fn plan(
     account: &AccountId,
     event: &CloudTrailEvent,
     verdict: &TrailVerdict,
@@ -94,7 +96,7 @@ pub fn plan_trail_response(
             None => {
                 plan.principal_spared = Some(format!(
                     "{} has no IAM user or role cordon could contain",
-                    super::triage::describe_caller(&event.identity)
+                    describe_caller(&event.identity)
                 ));
             }
             Some(principal) if is_break_glass(&principal, account, &settings.break_glass) => {
@@ -109,29 +111,6 @@ pub fn plan_trail_response(
         }
     }
     plan
-}
-
-/// The caller as a credential incident, so the credential playbook can contain it.
-pub fn principal_incident(account: &AccountId, event: &CloudTrailEvent) -> CredentialIncident {
-    let identity = &event.identity;
-    let user_type = UserType::parse(Some(identity.identity_type.as_str()));
-    let user_name = match user_type {
-        UserType::AssumedRole => identity.session_issuer_name.clone(),
-        _ => identity.user_name.clone(),
-    };
-    CredentialIncident {
-        finding_id: event.event_id.clone(),
-        finding_arn: String::new(),
-        finding_type: format!("CloudTrail:{}", event.event_name),
-        severity: 0.0,
-        account_id: account.clone(),
-        region: event.aws_region.clone(),
-        access_key_id: identity.access_key_id.clone(),
-        principal_id: identity.principal_id.clone(),
-        user_name,
-        user_type,
-        updated_at: event.event_time.clone(),
-    }
 }
 
 fn step(kind: StepKind, target: Option<&str>, detail: impl Into<String>) -> Step {

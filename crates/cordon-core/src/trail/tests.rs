@@ -4,6 +4,7 @@ use super::*;
 use crate::credential::CredentialSettings;
 use crate::fake_iam::FakeIam;
 use crate::ports::{AuditLogging, IngressRule, PortResult, SecurityGroupRules};
+use crate::trail;
 use crate::{Decision, PortError, StepStatus};
 use cordon_events::{CloudTrailEvent, Envelope, Event, SecurityGroupId, parse_event};
 use std::sync::Mutex;
@@ -41,7 +42,7 @@ fn settings() -> TrailSettings {
 
 fn verdict_for(name: &str, settings: &TrailSettings) -> TrailVerdict {
     let (envelope, event) = sample(name);
-    triage_trail_event(&envelope, &event, settings)
+    trail::triage(&envelope, &event, settings)
 }
 
 #[test]
@@ -96,10 +97,10 @@ fn every_sample_gets_the_answer_a_responder_expects() {
     );
     for (name, decision, severity) in expected {
         let (envelope, event) = sample(name);
-        let verdict = triage_trail_event(&envelope, &event, &settings());
+        let verdict = trail::triage(&envelope, &event, &settings());
         assert_eq!(verdict.decision, decision, "{name}: {}", verdict.reason);
         if decision != Ignored {
-            let finding = trail_response_finding(
+            let finding = trail::response_finding(
                 &envelope,
                 &event,
                 &verdict,
@@ -124,7 +125,7 @@ fn failed_calls_are_attempts_and_never_repaired() {
         verdict.reason
     );
     let (envelope, event) = sample("cloudtrail-stop-logging-denied.json");
-    let plan = plan_trail_response(&envelope.account, &event, &verdict, &settings());
+    let plan = trail::plan(&envelope.account, &event, &verdict, &settings());
     assert!(plan.repair.steps.is_empty());
 }
 
@@ -152,8 +153,8 @@ fn other_accounts_are_refused_and_cordons_own_calls_ignored() {
 #[test]
 fn only_the_world_open_admin_rule_is_planned_for_revocation() {
     let (envelope, event) = sample("ec2-authorize-ssh-from-anywhere.json");
-    let verdict = triage_trail_event(&envelope, &event, &settings());
-    let plan = plan_trail_response(&envelope.account, &event, &verdict, &settings());
+    let verdict = trail::triage(&envelope, &event, &settings());
+    let plan = trail::plan(&envelope.account, &event, &verdict, &settings());
     assert_eq!(plan.exposed.len(), 1);
     assert_eq!(
         plan.exposed[0].rule_id.as_ref().map(|r| r.as_str()),
@@ -253,14 +254,14 @@ async fn respond(
     iam: &FakeIam,
 ) -> TrailRun {
     let (envelope, event) = sample(name);
-    let verdict = triage_trail_event(&envelope, &event, settings);
-    let plan = plan_trail_response(&envelope.account, &event, &verdict, settings);
+    let verdict = trail::triage(&envelope, &event, settings);
+    let plan = trail::plan(&envelope.account, &event, &verdict, settings);
     let ports = TrailPorts {
         audit,
         groups,
         principals: iam,
     };
-    execute_trail_response(&ports, &plan, settings, NOW).await
+    trail::execute(&ports, &plan, settings, NOW).await
 }
 
 #[tokio::test]
@@ -430,8 +431,8 @@ async fn the_tampering_principal_is_contained_when_configured() {
     // A break-glass principal is spared, and the finding says why.
     settings.break_glass = vec!["mallory".into()];
     let (envelope, event) = sample("cloudtrail-stop-logging.json");
-    let verdict = triage_trail_event(&envelope, &event, &settings);
-    let plan = plan_trail_response(&envelope.account, &event, &verdict, &settings);
+    let verdict = trail::triage(&envelope, &event, &settings);
+    let plan = trail::plan(&envelope.account, &event, &verdict, &settings);
     assert!(plan.principal.is_none());
     assert!(plan.principal_spared.unwrap().contains("break-glass"));
 }

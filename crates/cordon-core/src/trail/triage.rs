@@ -5,6 +5,7 @@ use super::catalogue::{
     watched_call,
 };
 use super::exposure::{ExposedRule, exposed_rules};
+use super::incident::describe_caller;
 use crate::Decision;
 use crate::credential::CredentialSettings;
 use cordon_events::{AccountId, CallerIdentity, CloudTrailEvent, CloudTrailEventKind, Envelope};
@@ -55,32 +56,6 @@ impl TrailVerdict {
     }
 }
 
-/// Who made the call, as a responder would say it.
-pub fn describe_caller(identity: &CallerIdentity) -> String {
-    let name = identity.user_name.as_deref();
-    match identity.identity_type.as_str() {
-        "Root" => "the root user".to_owned(),
-        "IAMUser" => format!("IAM user {}", name.unwrap_or("(unnamed)")),
-        "AssumedRole" => format!(
-            "role {}",
-            identity
-                .session_issuer_name
-                .as_deref()
-                .or(identity.arn.as_deref())
-                .unwrap_or("(unknown)")
-        ),
-        other => format!(
-            "{other} {}",
-            identity
-                .arn
-                .as_deref()
-                .or(name)
-                .or(identity.principal_id.as_deref())
-                .unwrap_or("(unknown)")
-        ),
-    }
-}
-
 /// Whether cordon itself made the call, by its session's role.
 fn made_by_cordon(identity: &CallerIdentity, own_roles: &[String]) -> Option<String> {
     [&identity.session_issuer_arn, &identity.arn]
@@ -90,7 +65,8 @@ fn made_by_cordon(identity: &CallerIdentity, own_roles: &[String]) -> Option<Str
         .cloned()
 }
 
-pub fn triage_trail_event(
+/// Decides what to do with a CloudTrail event: repair, record for people, or ignore.
+pub fn triage(
     envelope: &Envelope,
     event: &CloudTrailEvent,
     settings: &TrailSettings,

@@ -6,10 +6,7 @@ use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::trail::{
-    TrailPlan, TrailPorts, TrailRun, TrailVerdict, execute_trail_response, plan_trail_response,
-    trail_notification, trail_response_finding, triage_trail_event,
-};
+use cordon_core::trail::{self, TrailPlan, TrailPorts, TrailRun, TrailVerdict};
 use cordon_core::{Decision, Exemption, Outcome, Verdict, step_failures};
 use cordon_events::{AccountId, CloudTrailEvent, Envelope, Event};
 use std::marker::PhantomData;
@@ -81,7 +78,7 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
             }
         };
         let settings = ctx.config.trail(ctx.home_account);
-        let verdict = triage_trail_event(&envelope, &event, &settings);
+        let verdict = trail::triage(&envelope, &event, &settings);
         info!(
             event_id = %event.event_id,
             event_name = %event.event_name,
@@ -96,7 +93,7 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
                 reason: verdict.reason,
             });
         }
-        let plan = plan_trail_response(ctx.home_account, &event, &verdict, &settings);
+        let plan = trail::plan(ctx.home_account, &event, &verdict, &settings);
         Ok(Triaged {
             decision: verdict.decision,
             reason: verdict.reason.clone(),
@@ -160,7 +157,7 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
             principals: &ports.principals,
         };
         let settings = ctx.config.trail(ctx.home_account);
-        let run = execute_trail_response(&trail_ports, &triaged.plan, &settings, &utc_now()).await;
+        let run = trail::execute(&trail_ports, &triaged.plan, &settings, &utc_now()).await;
         conclude(&triaged.incident, &triaged.plan, run)
     }
 
@@ -178,7 +175,7 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
             event,
             verdict,
         } = &triaged.incident;
-        trail_response_finding(envelope, event, verdict, outcome)
+        trail::response_finding(envelope, event, verdict, outcome)
     }
 
     fn notification(
@@ -191,7 +188,7 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
             event,
             verdict,
         } = &triaged.incident;
-        trail_notification(envelope, event, verdict, outcome, response)
+        trail::notification(envelope, event, verdict, outcome, response)
     }
 }
 

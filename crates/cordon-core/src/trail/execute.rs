@@ -1,7 +1,7 @@
 //! Carries out a CloudTrail response: one repair call where it restores the state
 //! before, read back before it counts; the principal's containment alongside.
 
-use super::plan::TrailPlan;
+use super::{TrailPlan, TrailSettings};
 use crate::credential::{self, CredentialRun};
 use crate::ports::{AuditLogging, SecurityGroupRules};
 use crate::{Exemption, PortError, PrincipalCredentials, Step, StepKind, StepReport, StepStatus};
@@ -23,10 +23,11 @@ pub struct TrailRun {
     pub principal: Option<CredentialRun>,
 }
 
-pub async fn execute_trail_response<A, G, P>(
+/// Runs the repair steps in order and the principal's containment alongside.
+pub async fn execute<A, G, P>(
     ports: &TrailPorts<'_, A, G, P>,
     plan: &TrailPlan,
-    settings: &super::TrailSettings,
+    settings: &TrailSettings,
     now: &str,
 ) -> TrailRun
 where

@@ -1,8 +1,9 @@
 //! cordon's Security Hub finding and on-call message for a CloudTrail event: who did
 //! what, from where, the exact change, and what cordon repaired.
 
+use super::TrailVerdict;
 use super::catalogue::{Family, Watched};
-use super::triage::{TrailVerdict, describe_caller};
+use super::incident::{change_summary, describe_caller, principal_arn};
 use crate::recording::{
     FindingResource, Notification, ResponseFinding, outcome_product_fields, truncate,
 };
@@ -11,9 +12,10 @@ use cordon_events::{CloudTrailEvent, Envelope};
 use serde_json::json;
 
 /// The playbook that produced a finding; also its `GeneratorId`.
-pub const CLOUDTRAIL_PLAYBOOK: &str = "cordon/respond-cloudtrail";
+pub const TRAIL_PLAYBOOK: &str = "cordon/respond-cloudtrail";
 
-pub fn trail_response_finding(
+/// cordon's Security Hub finding for a CloudTrail event and how handling it ended.
+pub fn response_finding(
     envelope: &Envelope,
     event: &CloudTrailEvent,
     verdict: &TrailVerdict,
@@ -47,7 +49,7 @@ pub fn trail_response_finding(
         ),
         1024,
     );
-    let mut product_fields = outcome_product_fields(outcome, CLOUDTRAIL_PLAYBOOK);
+    let mut product_fields = outcome_product_fields(outcome, TRAIL_PLAYBOOK);
     for (key, value) in [
         ("cordon/EventId", event.event_id.clone()),
         ("cordon/EventName", event.event_name.clone()),
@@ -65,12 +67,9 @@ pub fn trail_response_finding(
         product_fields.insert(key.to_owned(), truncate(&value, 2048));
     }
     ResponseFinding {
-        id: format!(
-            "{CLOUDTRAIL_PLAYBOOK}/{account}/{region}/{}",
-            event.event_id
-        ),
+        id: format!("{TRAIL_PLAYBOOK}/{account}/{region}/{}", event.event_id),
         product_arn: crate::recording::own_product_arn(account, region),
-        generator_id: format!("{CLOUDTRAIL_PLAYBOOK}/{}", watched.family.as_str()),
+        generator_id: format!("{TRAIL_PLAYBOOK}/{}", watched.family.as_str()),
         account_id: account.to_owned(),
         region: region.to_owned(),
         types: vec![asff_type(watched, verdict, event)],
@@ -89,24 +88,6 @@ pub fn trail_response_finding(
         workflow_status: "NEW",
         remediation: truncate(&remediation, 512),
     }
-}
-
-/// The exact change: the call and its parameters, as CloudTrail recorded them.
-fn change_summary(event: &CloudTrailEvent) -> String {
-    match &event.request_parameters {
-        serde_json::Value::Null => event.event_name.clone(),
-        params => format!("{} {}", event.event_name, params),
-    }
-}
-
-fn principal_arn(event: &CloudTrailEvent) -> String {
-    let identity = &event.identity;
-    identity
-        .arn
-        .clone()
-        .or_else(|| identity.user_name.clone())
-        .or_else(|| identity.principal_id.clone())
-        .unwrap_or_else(|| identity.identity_type.clone())
 }
 
 fn asff_type(watched: Watched, verdict: &TrailVerdict, event: &CloudTrailEvent) -> String {
@@ -226,7 +207,8 @@ fn remediation(watched: Watched, verdict: &TrailVerdict, outcome: &Outcome) -> S
     }
 }
 
-pub fn trail_notification(
+/// The message for the people on call about a CloudTrail event.
+pub fn notification(
     envelope: &Envelope,
     event: &CloudTrailEvent,
     verdict: &TrailVerdict,
