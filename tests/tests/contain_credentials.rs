@@ -3,7 +3,8 @@
 
 #![recursion_limit = "256"]
 
-use cordon_core::{Decision, Principal};
+use cordon_core::Decision;
+use cordon_core::ports::Principal;
 use cordon_integration_tests::IdentityWorld;
 use cordon_testkit::{
     IamUserWithKeys, MotoServer, access_key_statuses, create_role, inline_policy, shared_moto,

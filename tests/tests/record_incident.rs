@@ -4,7 +4,8 @@
 #![recursion_limit = "256"]
 
 use aws_sdk_securityhub::types::SeverityLabel;
-use cordon_core::{Decision, SourceUpdate};
+use cordon_core::Decision;
+use cordon_core::ports::SourceUpdate;
 use cordon_integration_tests::World;
 use cordon_testkit::{import_as_guardduty, shared_moto};
 

@@ -3,8 +3,7 @@
 
 use crate::error::missing;
 use crate::port_error;
-use cordon_core::AuditLogging;
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{AuditLogging, PortResult};
 
 #[derive(Clone, Debug)]
 pub struct AwsAuditLogging {

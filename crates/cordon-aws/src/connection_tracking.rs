@@ -6,8 +6,7 @@ use crate::error::missing;
 use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{ConnectionTrackingConfiguration, ConnectionTrackingSpecificationRequest};
-use cordon_core::ConnectionTrackingTimeouts;
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{ConnectionTrackingTimeouts, PortResult};
 use cordon_events::NetworkInterfaceId;
 
 /// What EC2 applies to a timeout never set; a configuration it reports in part means these.

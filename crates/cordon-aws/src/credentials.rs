@@ -6,8 +6,7 @@ use crate::iam_policy;
 use crate::isolation::{filter, parse_id};
 use crate::port_error;
 use aws_sdk_ec2::types::{Filter, IamInstanceProfileAssociation};
-use cordon_core::ports::PortResult;
-use cordon_core::{InstanceCredentials, Principal, ProfileAssociation};
+use cordon_core::ports::{InstanceCredentials, PortResult, Principal, ProfileAssociation};
 use cordon_events::InstanceId;
 
 /// Associations that give (or are about to give) the instance credentials; one that is

@@ -1,6 +1,5 @@
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
-use cordon_core::PortError;
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{PortError, PortResult};
 
 /// Error codes AWS uses for "slow down" or "try again": the call may succeed on retry.
 const TRANSIENT_CODES: &[&str] = &[

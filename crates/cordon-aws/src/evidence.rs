@@ -9,9 +9,9 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, EbsInstanceBlockDeviceSpecification, Instance, InstanceAttributeName,
     InstanceBlockDeviceMappingSpecification,
 };
-use cordon_core::ports::PortResult;
-use cordon_core::{
-    AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
+use cordon_core::ports::{
+    AttachedVolume, EvidencePreservation, InstanceProtection, PortResult, ProtectionChange,
+    Snapshot,
 };
 use cordon_events::InstanceId;
 

@@ -3,8 +3,7 @@
 
 use crate::error::has_code;
 use crate::port_error;
-use cordon_core::ports::PortResult;
-use cordon_core::{FindingSource, ReportedFinding};
+use cordon_core::ports::{FindingSource, PortResult, ReportedFinding};
 use cordon_events::ResourceRole;
 
 #[derive(Clone, Debug)]

@@ -6,8 +6,7 @@ use crate::error::{has_code, invalid};
 use crate::port_error;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
-use cordon_core::Principal;
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{PortResult, Principal};
 use serde_json::Value;
 
 /// The principal's inline policy `policy_name`, decoded; `None` if it has none by that

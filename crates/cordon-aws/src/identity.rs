@@ -1,6 +1,6 @@
 use crate::port_error;
 use aws_config::SdkConfig;
-use cordon_core::PortError;
+use cordon_core::ports::PortError;
 use cordon_events::AccountId;
 
 /// The account the loaded credentials belong to: by default the only one cordon acts in.

@@ -6,10 +6,9 @@ use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, NetworkInterface, Tag};
 use cordon_core::names::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
-use cordon_core::ports::PortResult;
-use cordon_core::{
+use cordon_core::ports::{
     ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,
-    NetworkIsolation, PortError,
+    NetworkIsolation, PortError, PortResult,
 };
 use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
 

@@ -10,8 +10,7 @@ use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, ResourceType, SecurityGroup, Tag, TagSpecification,
 };
 use cordon_core::names::{deny_group_name, open_group_name};
-use cordon_core::ports::PortResult;
-use cordon_core::{IsolationGroups, PortError};
+use cordon_core::ports::{IsolationGroups, PortError, PortResult};
 use cordon_events::{SecurityGroupId, VpcId};
 
 /// Tag that marks a group as cordon's, with its role. Set at creation, in the same
@@ -443,7 +442,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::until_visible;
-    use cordon_core::PortError;
+    use cordon_core::ports::PortError;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn error(code: &str) -> PortError {

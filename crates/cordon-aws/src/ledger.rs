@@ -8,8 +8,7 @@ use crate::error::has_code;
 use crate::port_error;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
-use cordon_core::ports::PortResult;
-use cordon_core::{Budget, Claim, IncidentLedger, PortError};
+use cordon_core::ports::{Budget, Claim, IncidentLedger, PortError, PortResult};
 use std::collections::HashMap;
 
 /// Outcomes are kept this long, then DynamoDB's TTL removes them.

@@ -2,8 +2,7 @@
 //! reported, not an error.
 
 use crate::port_error;
-use cordon_core::Notifier;
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{Notifier, PortResult};
 use cordon_core::recording::Notification;
 
 #[derive(Clone, Debug)]

@@ -6,8 +6,7 @@ use crate::error::{every, has_code, invalid, missing};
 use crate::iam_policy;
 use crate::port_error;
 use aws_sdk_iam::types::{StatusType, Tag};
-use cordon_core::ports::PortResult;
-use cordon_core::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
+use cordon_core::ports::{AccessKeyState, PortResult, Principal, PrincipalCredentials, RoleUsage};
 
 #[derive(Clone, Debug)]
 pub struct IamPrincipals {

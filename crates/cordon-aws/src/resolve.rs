@@ -74,7 +74,7 @@ pub async fn resolve_incident_findings(
 pub async fn incident_principals(
     client: &Client,
     id: &str,
-) -> PortResult<Vec<cordon_core::Principal>> {
+) -> PortResult<Vec<cordon_core::ports::Principal>> {
     let found = Box::pin(client.get_findings().send())
         .await
         .map_err(|e| port_error("securityhub:GetFindings", e))?;
@@ -88,8 +88,8 @@ pub async fn incident_principals(
             // `arn:aws:iam::123456789012:user/path/name`: IAM names are the last part.
             let name = r.id()?.rsplit('/').next()?.to_owned();
             match r.r#type()? {
-                "AwsIamUser" => Some(cordon_core::Principal::User(name)),
-                "AwsIamRole" => Some(cordon_core::Principal::Role(name)),
+                "AwsIamUser" => Some(cordon_core::ports::Principal::User(name)),
+                "AwsIamRole" => Some(cordon_core::ports::Principal::Role(name)),
                 _ => None,
             }
         })

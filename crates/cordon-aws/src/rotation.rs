@@ -4,8 +4,9 @@
 use crate::error::{has_code, missing};
 use crate::port_error;
 use aws_sdk_elasticloadbalancingv2::types::TargetDescription;
-use cordon_core::ports::PortResult;
-use cordon_core::{AutoScalingMembership, PortError, ServiceRotation, TargetRegistration};
+use cordon_core::ports::{
+    AutoScalingMembership, PortError, PortResult, ServiceRotation, TargetRegistration,
+};
 use cordon_events::InstanceId;
 
 #[derive(Clone, Debug)]

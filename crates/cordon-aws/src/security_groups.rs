@@ -4,8 +4,7 @@ use crate::error::every;
 use crate::isolation::filter;
 use crate::port_error;
 use aws_sdk_ec2::Client;
-use cordon_core::ports::PortResult;
-use cordon_core::{IngressRule, SecurityGroupRules};
+use cordon_core::ports::{IngressRule, PortResult, SecurityGroupRules};
 use cordon_events::SecurityGroupId;
 
 #[derive(Clone, Debug)]
@@ -33,7 +32,7 @@ impl SecurityGroupRules for Ec2SecurityGroupRules {
             .security_groups()
             .iter()
             .find(|g| g.group_id() == Some(group.as_str()))
-            .ok_or_else(|| cordon_core::PortError {
+            .ok_or_else(|| cordon_core::ports::PortError {
                 operation: OP,
                 code: Some("InvalidGroup.NotFound".into()),
                 message: format!("{group} was not returned"),

@@ -10,9 +10,8 @@ use aws_sdk_securityhub::types::{
     AwsSecurityFindingIdentifier, NoteUpdate, Recommendation, RelatedFinding, Remediation,
     Resource, ResourceDetails, Severity, SeverityLabel, Workflow, WorkflowStatus, WorkflowUpdate,
 };
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{FindingRecorder, PortError, PortResult, SourceUpdate};
 use cordon_core::recording::{FindingResource, ResponseFinding, SourceFinding};
-use cordon_core::{FindingRecorder, PortError, SourceUpdate};
 use cordon_events::AccountId;
 use std::time::SystemTime;
 

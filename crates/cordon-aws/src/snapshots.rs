@@ -8,9 +8,8 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
     Filter, InstanceSpecification, ResourceType, SnapshotState, Tag, TagSpecification,
 };
-use cordon_core::Snapshot;
 use cordon_core::names::{INCIDENT_TAG, INSTANCE_TAG};
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{PortResult, Snapshot};
 use cordon_events::InstanceId;
 
 pub(crate) async fn of_incident(

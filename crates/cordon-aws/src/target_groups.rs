@@ -6,8 +6,7 @@ use crate::error::has_code;
 use crate::port_error;
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{TargetGroup, TargetTypeEnum};
-use cordon_core::TargetRegistration;
-use cordon_core::ports::PortResult;
+use cordon_core::ports::{PortResult, TargetRegistration};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 /// Concurrent `DescribeTargetHealth` calls: quick on an account with many groups,

@@ -4,7 +4,7 @@
 mod support;
 
 use cordon_aws::{Clients, InstanceProfileCredentials};
-use cordon_core::InstanceCredentials;
+use cordon_core::ports::InstanceCredentials;
 use cordon_events::InstanceId;
 use support::{clients, estate, unique};
 

@@ -6,7 +6,7 @@ mod support;
 use aws_sdk_ec2::types::{Filter, InstanceAttributeName};
 use cordon_aws::{Clients, Ec2Evidence};
 use cordon_core::names::{INCIDENT_TAG, INSTANCE_TAG};
-use cordon_core::{EvidencePreservation, ProtectionChange};
+use cordon_core::ports::{EvidencePreservation, ProtectionChange};
 use cordon_events::InstanceId;
 use std::collections::BTreeSet;
 use support::{attach_volume, clients, estate, unique};
@@ -165,7 +165,7 @@ async fn an_instance_snapshot_covers_every_volume_and_is_found_by_its_tags() {
         .incident_snapshots(&instance, &incident)
         .await
         .unwrap();
-    let ids = |snapshots: &[cordon_core::Snapshot]| -> BTreeSet<String> {
+    let ids = |snapshots: &[cordon_core::ports::Snapshot]| -> BTreeSet<String> {
         snapshots.iter().map(|s| s.snapshot_id.clone()).collect()
     };
     assert_eq!(ids(&found), ids(&taken));

@@ -4,7 +4,7 @@
 mod support;
 
 use cordon_aws::Ec2Isolation;
-use cordon_core::{ConnectionTrackingTimeouts, NetworkIsolation};
+use cordon_core::ports::{ConnectionTrackingTimeouts, NetworkIsolation};
 use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
 use support::{clients, estate};
 

@@ -8,7 +8,7 @@
 mod support;
 
 use cordon_aws::IamPrincipals;
-use cordon_core::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
+use cordon_core::ports::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
 use cordon_testkit::{IamUserWithKeys, create_role};
 use support::{clients, unique};
 

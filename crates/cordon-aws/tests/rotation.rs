@@ -7,7 +7,7 @@ use aws_sdk_autoscaling::types::LaunchTemplateSpecification;
 use aws_sdk_ec2::types::RequestLaunchTemplateData;
 use aws_sdk_elasticloadbalancingv2::types::{ProtocolEnum, TargetDescription, TargetTypeEnum};
 use cordon_aws::{AwsServiceRotation, Clients, Ec2Isolation};
-use cordon_core::{NetworkIsolation, ServiceRotation, TargetRegistration};
+use cordon_core::ports::{NetworkIsolation, ServiceRotation, TargetRegistration};
 use cordon_events::InstanceId;
 use support::{clients, estate, unique};
 

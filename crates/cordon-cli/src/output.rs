@@ -35,8 +35,8 @@ fn human(record: &Record) -> String {
     }
     if let Some(record) = &outcome.record {
         let source = match record.source_finding {
-            Some(cordon_core::SourceUpdate::Updated) => "source finding annotated",
-            Some(cordon_core::SourceUpdate::NotInSecurityHub) => {
+            Some(cordon_core::ports::SourceUpdate::Updated) => "source finding annotated",
+            Some(cordon_core::ports::SourceUpdate::NotInSecurityHub) => {
                 "source finding not in Security Hub"
             }
             None => "source finding NOT annotated",

@@ -6,9 +6,10 @@ use cordon_aws::{
     Clients, IamPrincipals, current_account, incident_principals, load_sdk_config,
     resolve_incident_findings,
 };
+use cordon_core::StepReport;
 use cordon_core::credential::{self, CREDENTIAL_PLAYBOOK};
 use cordon_core::instance::{self, INSTANCE_PLAYBOOK};
-use cordon_core::{NetworkIsolation, StepReport};
+use cordon_core::ports::NetworkIsolation;
 use cordon_lambda::{AwsInstancePorts, Connect};
 use serde_json::json;
 use std::process::ExitCode;

@@ -158,7 +158,7 @@ async fn release_restores_a_contained_instance_and_resolves_its_findings() {
 
 #[tokio::test]
 async fn releasing_a_credential_incident_lifts_the_session_deny_but_keeps_the_key_inactive() {
-    use cordon_core::Principal;
+    use cordon_core::ports::Principal;
     use cordon_testkit::{IamUserWithKeys, access_key_statuses, inline_policy};
     let moto = MotoServer::start().unwrap();
     let sdk = sdk_config(&moto.endpoint()).await;

@@ -1,8 +1,8 @@
 //! Admission against an in-memory ledger with DynamoDB's semantics.
 
 use super::*;
-use crate::ports::PortResult;
-use crate::{PortError, StepReport, StepStatus};
+use crate::ports::{PortError, PortResult};
+use crate::{StepReport, StepStatus};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 

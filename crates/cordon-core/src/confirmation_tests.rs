@@ -1,6 +1,7 @@
 use super::*;
+use crate::Decision;
+use crate::guardduty::TriagePolicy;
 use crate::instance;
-use crate::{Decision, TriagePolicy};
 use cordon_events::{Event, ResourceRole, parse_event};
 
 fn finding(raw: &str) -> GuardDutyFinding {

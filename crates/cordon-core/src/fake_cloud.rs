@@ -3,12 +3,11 @@
 
 use crate::instance::InstanceIncident;
 use crate::names::{CONNECTION_TRACKING_TAG, INCIDENT_TAG, ORIGINAL_GROUPS_TAG};
-use crate::ports::PortResult;
-use crate::{
+use crate::ports::{
     AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, EvidencePreservation,
     HeldInterface, InstanceCredentials, InstanceProtection, IsolationGroups, NetworkInterfaceState,
-    NetworkIsolation, PortError, ProfileAssociation, ProtectionChange, ServiceRotation, Snapshot,
-    TargetRegistration,
+    NetworkIsolation, PortError, PortResult, ProfileAssociation, ProtectionChange, ServiceRotation,
+    Snapshot, TargetRegistration,
 };
 use cordon_events::{Event, InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId, parse_event};
 use std::collections::BTreeMap;

@@ -1,7 +1,8 @@
 //! An in-memory IAM for the credential and CloudTrail playbooks' tests.
 
-use crate::ports::PortResult;
-use crate::{AccessKeyState, PortError, Principal, PrincipalCredentials, RoleUsage};
+use crate::ports::{
+    AccessKeyState, PortError, PortResult, Principal, PrincipalCredentials, RoleUsage,
+};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 

@@ -1,9 +1,14 @@
-//! cordon's domain: what an incident is, whether to act on it (triage), what to do
-//! (plan), and how to carry the plan out and prove it held (executor) through ports.
-//! No AWS SDK here: adapters implement the ports, tests use in-memory ones.
+//! cordon's domain, with no AWS SDK. One module per kind of incident — `instance`,
+//! `credential`, `trail` — each with the same stages as files (incident, triage, plan,
+//! execute, record); the parts they share are at the root. Adapters implement `ports`.
+//!
+//! Every item has one path: a domain's items through its module
+//! (`cordon_core::credential::plan`), the shared vocabulary at the root
+//! (`cordon_core::Outcome`), everything else through its module
+//! (`cordon_core::ports::NetworkIsolation`).
 
 pub mod admission;
-mod confirmation;
+pub mod confirmation;
 pub mod credential;
 mod exemption;
 #[cfg(test)]
@@ -13,29 +18,17 @@ mod fake_iam;
 pub mod guardduty;
 pub mod instance;
 pub mod metrics;
-pub mod mode;
+mod mode;
 pub mod names;
-pub mod outcome;
+mod outcome;
 pub mod ports;
 pub mod recording;
 mod revocation;
 pub mod session_policy;
-pub mod step;
+mod step;
 pub mod trail;
 
-pub use admission::{Admission, Lease, LedgerSettings, admit, epoch_now, settle};
-pub use confirmation::{Confirmation, confirm};
 pub use exemption::Exemption;
-pub use guardduty::TriagePolicy;
 pub use mode::Mode;
 pub use outcome::{Decision, FailureKind, Outcome, StepReport, StepStatus, Verdict, step_failures};
-pub use ports::{
-    AccessKeyState, AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts,
-    EvidencePreservation, FindingRecorder, HeldInterface, InstanceCredentials, InstanceProtection,
-    IsolationGroups, NetworkInterfaceState, NetworkIsolation, Notifier, PortError, Principal,
-    PrincipalCredentials, ProfileAssociation, ProtectionChange, RoleUsage, ServiceRotation,
-    Snapshot, SourceUpdate, TargetRegistration,
-};
-pub use ports::{AuditLogging, Budget, Claim, IncidentLedger, IngressRule, SecurityGroupRules};
-pub use ports::{FindingSource, ReportedFinding};
 pub use step::{Plan, Step, StepKind};

@@ -7,8 +7,9 @@
 //! cutoff from being replaced by an earlier one.
 
 use crate::names::REVOKE_SESSIONS_POLICY;
+use crate::ports::PortError;
 use crate::session_policy::{cutoff_covers, revoke_sessions_document, revoked_before};
-use crate::{PortError, Step, StepReport, StepStatus};
+use crate::{Step, StepReport, StepStatus};
 use std::future::Future;
 
 /// Reads the current document, then [`revoke_and_verify`] unless it already covers

@@ -103,7 +103,7 @@ impl StepKind {
 
 /// Steps that only read, or rewrite the same values on every delivery: their `done`
 /// does not mean anything new happened.
-pub const RESTATING_STEPS: &[&str] = &[
+pub(crate) const RESTATING_STEPS: &[&str] = &[
     StepKind::VerifyIsolation.name(),
     StepKind::TagIncidentResources.name(),
     StepKind::CheckExemption.name(),
@@ -144,12 +144,12 @@ impl Step {
     }
 
     /// A report of this step failed by `err`, classified for retry.
-    pub fn failed(&self, err: &crate::PortError) -> StepReport {
+    pub fn failed(&self, err: &crate::ports::PortError) -> StepReport {
         self.failed_on(&self.target, err)
     }
 
     /// As [`Self::failed`], naming a target found at run time.
-    pub fn failed_on(&self, target: &str, err: &crate::PortError) -> StepReport {
+    pub fn failed_on(&self, target: &str, err: &crate::ports::PortError) -> StepReport {
         StepReport {
             failure: Some(if err.transient {
                 crate::outcome::FailureKind::Transient

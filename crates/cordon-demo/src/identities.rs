@@ -1,7 +1,7 @@
 //! The demo's IAM side: a user with two keys, an exempt break-glass user and an
 //! instance role, named so the credential samples in `events/guardduty/` point at them.
 
-use cordon_core::Principal;
+use cordon_core::ports::Principal;
 use cordon_testkit::{IamUserWithKeys, access_key_statuses, create_role, inline_policy};
 
 const REVOKE_POLICY: &str = "cordon-revoke-older-sessions";

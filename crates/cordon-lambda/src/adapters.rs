@@ -3,7 +3,7 @@
 //! bundle holds only the ports it uses, so its IAM policy can be read off the bundle.
 
 use cordon_aws::{Clients, SecurityHubRecorder};
-use cordon_core::{
+use cordon_core::ports::{
     AuditLogging, EvidencePreservation, FindingRecorder, FindingSource, IncidentLedger,
     InstanceCredentials, NetworkIsolation, Notifier, PrincipalCredentials, SecurityGroupRules,
     ServiceRotation,

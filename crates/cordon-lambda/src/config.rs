@@ -1,8 +1,9 @@
+use cordon_core::admission::LedgerSettings;
 use cordon_core::credential::CredentialSettings;
+use cordon_core::guardduty::TriagePolicy;
 use cordon_core::instance::InstanceSettings;
 use cordon_core::names::DEFAULT_EXEMPT_TAG;
 use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
-use cordon_core::{LedgerSettings, TriagePolicy};
 use cordon_events::AccountId;
 use thiserror::Error;
 

@@ -2,7 +2,9 @@
 //! findings, and the triage logged with its reason.
 
 use crate::responder::Context;
-use cordon_core::{Confirmation, Decision, FindingSource, Verdict, confirm};
+use cordon_core::confirmation::{Confirmation, confirm};
+use cordon_core::ports::FindingSource;
+use cordon_core::{Decision, Verdict};
 use cordon_events::{Envelope, Event, GuardDutyFinding};
 use tracing::info;
 

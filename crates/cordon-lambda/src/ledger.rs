@@ -1,7 +1,9 @@
 //! The ledger around handling, as every function uses it: admit before acting or
 //! recording, settle after.
 
-use cordon_core::{Admission, IncidentLedger, Lease, Outcome, admit, epoch_now, settle};
+use cordon_core::Outcome;
+use cordon_core::admission::{Admission, Lease, admit, epoch_now, settle};
+use cordon_core::ports::IncidentLedger;
 use tracing::{info, warn};
 
 /// Asks the ledger whether this invocation may handle `key`. `contains` spends the

@@ -6,7 +6,8 @@
 use crate::adapters::Ports;
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::{admit_incident, record_outcome, settle_incident};
-use cordon_core::{Admission, Decision, Mode, Outcome};
+use cordon_core::admission::Admission;
+use cordon_core::{Decision, Mode, Outcome};
 use cordon_events::{Event, ParseError, parse_event_value};
 use serde_json::Value;
 use std::time::Instant;
@@ -38,7 +39,7 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
     let home = ports.home();
     let key = R::ledger_key(&triaged.incident);
     let account = R::account(&triaged.incident).as_str();
-    // Boxed, as the SDK's request futures are large (see `cordon_core::admit`). The
+    // Boxed, as the SDK's request futures are large (see `cordon_core::admission::admit`). The
     // reads change nothing, so a duplicate or a forgery only wasted them.
     let (admission, survey, source) = tokio::join!(
         Box::pin(admit_incident(

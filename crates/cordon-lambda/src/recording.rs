@@ -1,8 +1,9 @@
 //! The last stage every function shares: record the outcome in Security Hub, tell
 //! people (once), and let a recording failure fail the invocation so it is retried.
 
+use cordon_core::ports::{FindingRecorder, Notifier, SourceUpdate};
 use cordon_core::recording::{Notification, ResponseFinding, record};
-use cordon_core::{Decision, FindingRecorder, Notifier, Outcome, SourceUpdate};
+use cordon_core::{Decision, Outcome};
 use tracing::{error, info};
 
 /// `notification` builds the message only when it is sent: a contained incident

@@ -9,7 +9,7 @@ use crate::http::percent_decode;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::Tag;
-use cordon_core::Principal;
+use cordon_core::ports::Principal;
 use std::collections::BTreeMap;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

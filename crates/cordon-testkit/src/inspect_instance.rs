@@ -4,7 +4,7 @@
 
 use crate::Estate;
 use aws_sdk_ec2::types::{Filter, InstanceAttributeName};
-use cordon_core::Principal;
+use cordon_core::ports::Principal;
 use std::collections::BTreeMap;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

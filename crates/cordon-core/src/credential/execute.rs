@@ -3,11 +3,10 @@
 
 use super::{CredentialIncident, CredentialSettings};
 use crate::names::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
+use crate::ports::{Principal, PrincipalCredentials};
 use crate::revocation::revoke_older_sessions;
 use crate::step::if_planned;
-use crate::{
-    Exemption, Plan, Principal, PrincipalCredentials, Step, StepKind, StepReport, StepStatus,
-};
+use crate::{Exemption, Plan, Step, StepKind, StepReport, StepStatus};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CredentialRun {
@@ -124,7 +123,7 @@ async fn deactivate_key<P: PrincipalCredentials>(
 ) -> StepReport {
     let user = principal.name();
     let key = step.target.as_str();
-    let status_of = |keys: Vec<crate::AccessKeyState>| {
+    let status_of = |keys: Vec<crate::ports::AccessKeyState>| {
         keys.into_iter()
             .find(|k| k.access_key_id == key)
             .map(|k| k.status)

@@ -1,7 +1,7 @@
 //! The facts about one stolen-credential finding that containment needs: the key, its
 //! kind, and the user or role it belongs to.
 
-use crate::Principal;
+use crate::ports::Principal;
 use cordon_events::{AccessKeyId, AccessKeyKind, AccountId, GuardDutyFinding};
 use serde::Serialize;
 

@@ -3,7 +3,8 @@
 
 use super::{CredentialIncident, UserType};
 use crate::names::{INCIDENT_TAG, REVOKE_SESSIONS_POLICY, STATUS_TAG};
-use crate::{Plan, Principal, Step, StepKind};
+use crate::ports::Principal;
+use crate::{Plan, Step, StepKind};
 use cordon_events::AccessKeyKind;
 use serde::Serialize;
 

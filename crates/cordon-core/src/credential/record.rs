@@ -1,11 +1,12 @@
 //! cordon's Security Hub finding and on-call message for a stolen credential.
 
 use super::{CredentialIncident, UserType};
+use crate::ports::Principal;
 use crate::recording::{
     FindingResource, Notification, ResponseFinding, SourceFinding, asff_types,
     outcome_product_fields, own_product_arn, severity_label, truncate,
 };
-use crate::{Decision, Outcome, Principal};
+use crate::{Decision, Outcome};
 use serde_json::json;
 
 /// The playbook that produced a finding; also its `GeneratorId`.

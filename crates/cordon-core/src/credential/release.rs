@@ -2,7 +2,8 @@
 //! removed and read back. The stolen key is never reactivated.
 
 use crate::names::{REVOKE_SESSIONS_POLICY, STATUS_TAG};
-use crate::{Principal, PrincipalCredentials, Step, StepKind, StepReport, StepStatus};
+use crate::ports::{Principal, PrincipalCredentials};
+use crate::{Step, StepKind, StepReport, StepStatus};
 
 /// Releases a contained user or role: its `cordon-revoke-older-sessions` policy is
 /// deleted and read back, and it is tagged released. The stolen access key stays

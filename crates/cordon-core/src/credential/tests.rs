@@ -2,9 +2,10 @@
 
 use crate::credential::{self, CredentialIncident, CredentialSettings};
 use crate::fake_iam::{FakeIam, KEY_A, KEY_B};
+use crate::guardduty::TriagePolicy;
 use crate::names::REVOKE_SESSIONS_POLICY;
 use crate::session_policy::revoked_before;
-use crate::{Decision, Exemption, StepReport, StepStatus, TriagePolicy};
+use crate::{Decision, Exemption, StepReport, StepStatus};
 use cordon_events::GuardDutyFinding;
 use serde_json::json;
 
@@ -302,7 +303,7 @@ async fn release_removes_the_session_deny_and_leaves_the_key_inactive() {
     let iam = FakeIam::with_user();
     let (reports, _) = run(&iam, &exfiltration(), &settings()).await;
     assert!(reports.iter().all(|r| r.status.is_ok()), "{reports:#?}");
-    let principal = crate::Principal::User("alice".into());
+    let principal = crate::ports::Principal::User("alice".into());
     let planned = credential::release(&iam, &principal, true).await;
     assert!(planned.iter().all(|r| r.status == StepStatus::Planned));
     let released = credential::release(&iam, &principal, false).await;

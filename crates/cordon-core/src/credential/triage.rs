@@ -88,13 +88,13 @@ pub fn triage(
 
 /// Whether `principal` is on the break-glass list, by name or by ARN.
 pub(crate) fn is_break_glass(
-    principal: &crate::Principal,
+    principal: &crate::ports::Principal,
     account: &cordon_events::AccountId,
     break_glass: &[String],
 ) -> bool {
     let arn_kind = match principal {
-        crate::Principal::User(_) => "user",
-        crate::Principal::Role(_) => "role",
+        crate::ports::Principal::User(_) => "user",
+        crate::ports::Principal::Role(_) => "role",
     };
     let arn = format!("arn:aws:iam::{account}:{arn_kind}/{}", principal.name());
     break_glass

@@ -1,5 +1,5 @@
 use super::*;
-use crate::TriagePolicy;
+use crate::guardduty::TriagePolicy;
 use crate::names::DEFAULT_EXEMPT_TAG;
 use cordon_events::{Event, parse_event, parse_event_value};
 use serde_json::{Value, json};

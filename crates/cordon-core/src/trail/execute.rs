@@ -3,8 +3,8 @@
 
 use super::{TrailPlan, TrailSettings};
 use crate::credential::{self, CredentialRun};
-use crate::ports::{AuditLogging, SecurityGroupRules};
-use crate::{Exemption, PortError, PrincipalCredentials, Step, StepKind, StepReport, StepStatus};
+use crate::ports::{AuditLogging, PortError, PrincipalCredentials, SecurityGroupRules};
+use crate::{Exemption, Step, StepKind, StepReport, StepStatus};
 use cordon_events::SecurityGroupId;
 
 /// What the CloudTrail responder acts through.

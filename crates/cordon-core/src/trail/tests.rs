@@ -3,9 +3,9 @@
 use super::*;
 use crate::credential::CredentialSettings;
 use crate::fake_iam::FakeIam;
-use crate::ports::{AuditLogging, IngressRule, PortResult, SecurityGroupRules};
+use crate::ports::{AuditLogging, IngressRule, PortError, PortResult, SecurityGroupRules};
 use crate::trail;
-use crate::{Decision, PortError, StepStatus};
+use crate::{Decision, StepStatus};
 use cordon_events::{CloudTrailEvent, Envelope, Event, SecurityGroupId, parse_event};
 use std::sync::Mutex;
 

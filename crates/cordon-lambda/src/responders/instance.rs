@@ -6,9 +6,10 @@ use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
+use cordon_core::confirmation::Confirmation;
 use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Confirmation, Decision, Exemption, Outcome, Plan, Verdict, step_failures};
+use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
 use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};
@@ -103,7 +104,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
     /// `None`: the instance is only recorded (a victim, a sample, below the floor).
     type Plan = Option<Plan>;
     type Survey =
-        Option<IsolationSurvey<<A::Network as cordon_core::NetworkIsolation>::GroupsFound>>;
+        Option<IsolationSurvey<<A::Network as cordon_core::ports::NetworkIsolation>::GroupsFound>>;
 
     fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict> {
         let (envelope, finding) = guardduty_finding(event)?;

@@ -3,7 +3,8 @@
 
 use super::Context;
 use crate::names::AUTO_SCALING_GROUP_TAG;
-use crate::{NetworkIsolation, ServiceRotation, StepKind, StepReport, StepStatus};
+use crate::ports::{NetworkIsolation, ServiceRotation};
+use crate::{StepKind, StepReport, StepStatus};
 
 pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
     rotation: &S,
@@ -35,7 +36,7 @@ pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
             rotation.auto_scaling_membership(instance),
             rotation.desired_capacity(group)
         );
-        Ok::<_, crate::PortError>((after?, desired?))
+        Ok::<_, crate::ports::PortError>((after?, desired?))
     }
     .await;
     let report = match result {

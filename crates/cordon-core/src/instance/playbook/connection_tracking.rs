@@ -3,10 +3,10 @@
 
 use super::Context;
 use crate::names::CONNECTION_TRACKING_TAG;
-use crate::{
-    ConnectionTrackingTimeouts, NetworkInterfaceState, NetworkIsolation, PortError, StepKind,
-    StepReport, StepStatus,
+use crate::ports::{
+    ConnectionTrackingTimeouts, NetworkInterfaceState, NetworkIsolation, PortError,
 };
+use crate::{StepKind, StepReport, StepStatus};
 use futures_util::future::join_all;
 
 /// Codes meaning "not on this instance or endpoint", not "cordon got it wrong".

@@ -8,11 +8,9 @@
 
 use super::Context;
 use crate::names::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
+use crate::ports::{InstanceCredentials, NetworkIsolation, PortError, ProfileAssociation};
 use crate::revocation::{already_revoked, revoke_and_verify};
-use crate::{
-    InstanceCredentials, NetworkIsolation, PortError, ProfileAssociation, Step, StepKind,
-    StepReport, StepStatus,
-};
+use crate::{Step, StepKind, StepReport, StepStatus};
 use cordon_events::InstanceId;
 
 pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(

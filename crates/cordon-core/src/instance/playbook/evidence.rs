@@ -5,11 +5,12 @@
 
 use super::{Context, snapshots};
 use crate::names::PROTECTION_BEFORE_TAG;
-use crate::step::if_planned;
-use crate::{
+use crate::ports::{
     AttachedVolume, EvidencePreservation, InstanceProtection, NetworkIsolation, PortError,
-    ProtectionChange, Step, StepKind, StepReport, StepStatus,
+    ProtectionChange,
 };
+use crate::step::if_planned;
+use crate::{Step, StepKind, StepReport, StepStatus};
 use futures_util::future::join_all;
 
 pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(

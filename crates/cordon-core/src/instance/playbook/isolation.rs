@@ -3,10 +3,8 @@
 
 use super::verify::verify_isolation;
 use crate::instance::InstanceIncident;
-use crate::{
-    Exemption, IsolationGroups, NetworkInterfaceState, NetworkIsolation, Plan, PortError, Step,
-    StepKind, StepReport, StepStatus,
-};
+use crate::ports::{IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError};
+use crate::{Exemption, Plan, Step, StepKind, StepReport, StepStatus};
 use cordon_events::{NetworkInterfaceId, SecurityGroupId};
 use futures_util::future::join_all;
 use std::collections::BTreeSet;

@@ -14,10 +14,11 @@ mod verify;
 pub use isolation::{IsolationRun, IsolationSurvey, execute_isolation};
 
 use super::InstanceIncident;
-use crate::{
-    EvidencePreservation, Exemption, InstanceCredentials, NetworkInterfaceState, NetworkIsolation,
-    Plan, ServiceRotation, StepReport, StepStatus,
+use crate::ports::{
+    EvidencePreservation, InstanceCredentials, NetworkInterfaceState, NetworkIsolation,
+    ServiceRotation,
 };
+use crate::{Exemption, Plan, StepReport, StepStatus};
 
 /// The capabilities the playbook acts through, one field per concern.
 pub struct InstancePorts<'a, N, C, E, S> {

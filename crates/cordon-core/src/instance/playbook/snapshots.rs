@@ -4,10 +4,10 @@
 
 use super::Context;
 use crate::names::{FINDING_TAG, FINDING_TYPE_TAG, INCIDENT_TAG, INSTANCE_TAG, VOLUME_TAG};
-use crate::{
-    EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, Snapshot, Step,
-    StepReport, StepStatus,
+use crate::ports::{
+    EvidencePreservation, InstanceProtection, NetworkIsolation, PortError, Snapshot,
 };
+use crate::{Step, StepReport, StepStatus};
 use futures_util::future::join_all;
 
 pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(

@@ -3,7 +3,8 @@
 
 use super::Context;
 use crate::names::{FINDING_TYPE_TAG, INCIDENT_TAG, LAST_INCIDENT_TAG, SEEN_TAG, STATUS_TAG};
-use crate::{IsolationGroups, NetworkIsolation, StepKind, StepReport, StepStatus};
+use crate::ports::{IsolationGroups, NetworkIsolation};
+use crate::{StepKind, StepReport, StepStatus};
 
 pub(super) async fn tag<N: NetworkIsolation>(
     network: &N,

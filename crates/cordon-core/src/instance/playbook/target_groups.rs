@@ -2,7 +2,8 @@
 //! the instance id (instance-type groups) and its private IPs (ip-type groups).
 
 use super::Context;
-use crate::{ServiceRotation, StepKind, StepReport, StepStatus, TargetRegistration};
+use crate::ports::{ServiceRotation, TargetRegistration};
+use crate::{StepKind, StepReport, StepStatus};
 use futures_util::future::join_all;
 
 pub(super) async fn deregister<S: ServiceRotation>(

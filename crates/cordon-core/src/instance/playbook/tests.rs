@@ -4,11 +4,12 @@ use crate::names::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
     PROTECTION_BEFORE_TAG, REVOKE_SESSIONS_POLICY, VOLUME_TAG,
 };
-use crate::session_policy::{revoke_sessions_document, revoked_before};
-use crate::{
+use crate::ports::{
     AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, InstanceProtection,
-    ProfileAssociation, Snapshot, StepReport, StepStatus, TargetRegistration,
+    ProfileAssociation, Snapshot, TargetRegistration,
 };
+use crate::session_policy::{revoke_sessions_document, revoked_before};
+use crate::{StepReport, StepStatus};
 
 const PROFILE: &str = "arn:aws:iam::123456789012:instance-profile/web-server";
 const ROLE: &str = "web-server-role";

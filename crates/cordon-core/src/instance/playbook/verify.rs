@@ -3,7 +3,7 @@
 
 use super::isolation::join;
 use crate::instance::InstanceIncident;
-use crate::{IsolationGroups, NetworkIsolation};
+use crate::ports::{IsolationGroups, NetworkIsolation};
 use cordon_events::{NetworkInterfaceId, SecurityGroupId};
 use std::collections::BTreeSet;
 

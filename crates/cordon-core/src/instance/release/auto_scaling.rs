@@ -1,7 +1,8 @@
 //! Release: back in the Auto Scaling group the instance was detached from, read back.
 
 use super::Release;
-use crate::{ServiceRotation, Step, StepReport, StepStatus};
+use crate::ports::ServiceRotation;
+use crate::{Step, StepReport, StepStatus};
 
 impl<N, C, E, S: ServiceRotation> Release<'_, '_, N, C, E, S> {
     /// Back in the Auto Scaling group it was detached from.

@@ -3,7 +3,8 @@
 
 use super::Release;
 use crate::names::REVOKE_SESSIONS_POLICY;
-use crate::{InstanceCredentials, Step, StepReport, StepStatus};
+use crate::ports::InstanceCredentials;
+use crate::{Step, StepReport, StepStatus};
 
 impl<N, C: InstanceCredentials, E, S> Release<'_, '_, N, C, E, S> {
     /// The profile associated again, and its role's session deny removed.

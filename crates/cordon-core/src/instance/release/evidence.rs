@@ -2,7 +2,8 @@
 //! containment, read back.
 
 use super::Release;
-use crate::{EvidencePreservation, ProtectionChange, Step, StepReport, StepStatus};
+use crate::ports::{EvidencePreservation, ProtectionChange};
+use crate::{Step, StepReport, StepStatus};
 
 impl<N, C, E: EvidencePreservation, S> Release<'_, '_, N, C, E, S> {
     /// Termination and stop protection and shutdown behaviour as they were.

@@ -1,7 +1,8 @@
 //! Release: each interface back in the groups recorded before isolation, read back.
 
 use super::Release;
-use crate::{NetworkIsolation, Step, StepReport, StepStatus};
+use crate::ports::NetworkIsolation;
+use crate::{Step, StepReport, StepStatus};
 use futures_util::future::join_all;
 
 impl<N: NetworkIsolation, C, E, S> Release<'_, '_, N, C, E, S> {

@@ -11,10 +11,10 @@ use crate::names::{
     AUTO_SCALING_GROUP_TAG, INSTANCE_PROFILE_TAG, ORIGINAL_GROUPS_TAG, PROTECTION_BEFORE_TAG,
     STATUS_TAG,
 };
-use crate::{
-    EvidencePreservation, InstanceCredentials, NetworkIsolation, PortError, ServiceRotation, Step,
-    StepKind, StepReport, StepStatus,
+use crate::ports::{
+    EvidencePreservation, InstanceCredentials, NetworkIsolation, PortError, ServiceRotation,
 };
+use crate::{Step, StepKind, StepReport, StepStatus};
 use cordon_events::InstanceId;
 
 /// Releases `instance`: every interface back in the groups recorded before isolation,
