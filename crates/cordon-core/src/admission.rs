@@ -1,7 +1,5 @@
 //! Exactly once, within a budget: before acting, an invocation claims the incident in
-//! the ledger. A duplicate delivery finds it in progress or done and does nothing; a
-//! crashed invocation's lease runs out so the retry can finish; past the blast-radius
-//! budget cordon only observes and asks a human. An unreadable ledger means no action.
+//! the ledger; past the blast-radius budget cordon only observes and asks a human.
 
 use crate::ports::{Budget, Claim, IncidentLedger};
 use crate::{Decision, Outcome};
@@ -59,7 +57,9 @@ fn holder() -> String {
 }
 
 /// Claims `key`, and when `contains` (an action, not only a record) spends one
-/// containment of `account`'s budget.
+/// containment of `account`'s budget. A duplicate delivery finds the incident in
+/// progress or done and does nothing; a crashed invocation's lease runs out so the
+/// retry can finish; an unreadable ledger means no action.
 pub async fn admit<L: IncidentLedger>(
     ledger: &L,
     key: &str,

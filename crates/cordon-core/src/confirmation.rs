@@ -1,7 +1,5 @@
-//! Trust sources, not claims: a GuardDuty event is only a claim that GuardDuty reported
-//! a finding. Before anything is touched, the finding is read back from GuardDuty and
-//! triage runs on what GuardDuty says; an event GuardDuty does not confirm changes
-//! nothing and is recorded as a possible forgery.
+//! Trust sources, not claims: a GuardDuty event is only a claim that GuardDuty reported a
+//! finding, so the finding is read back and triage runs on what GuardDuty says.
 
 use crate::ports::ReportedFinding;
 use cordon_events::{AdditionalInfo, GuardDutyFinding};
@@ -15,7 +13,9 @@ pub enum Confirmation {
     Unconfirmed(String),
 }
 
-/// What GuardDuty's own record makes of the event's finding.
+/// What GuardDuty's own record makes of the event's finding, asked before anything is
+/// touched: an event GuardDuty does not confirm changes nothing and is recorded as a
+/// possible forgery.
 pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> Confirmation {
     let Some(reported) = reported else {
         return Confirmation::Unconfirmed(format!(

@@ -1,3 +1,5 @@
+//! Confirmation against GuardDuty's own record, and triage on what it says.
+
 use super::*;
 use crate::Decision;
 use crate::guardduty::TriagePolicy;

@@ -40,7 +40,7 @@ pub fn names(groups: &[SecurityGroupId]) -> Vec<String> {
     groups.iter().map(ToString::to_string).collect()
 }
 
-/// One call the executor made, with its arguments as strings.
+/// One call the playbook made, with its arguments as strings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Call {
     EnsureGroups(String),

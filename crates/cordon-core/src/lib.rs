@@ -1,11 +1,7 @@
-//! cordon's domain, with no AWS SDK. One module per kind of incident — `instance`,
-//! `credential`, `trail` — each with the same stages as files (incident, triage, plan,
-//! execute, record); the parts they share are at the root. Adapters implement `ports`.
-//!
-//! Every item has one path: a domain's items through its module
-//! (`cordon_core::credential::plan`), the shared vocabulary at the root
-//! (`cordon_core::Outcome`), everything else through its module
-//! (`cordon_core::ports::NetworkIsolation`).
+//! cordon's domain, with no AWS SDK: one module per kind of incident (`instance`,
+//! `credential`, `trail`) with the same stage files — incident, triage, plan, execute,
+//! record — and what they share at the root. Each item has one path: its domain's or
+//! module's, or the root for the vocabulary every stage speaks (`Outcome`, `Plan`).
 
 pub mod admission;
 pub mod confirmation;

@@ -1,6 +1,5 @@
 //! CloudWatch Embedded Metric Format: one JSON line per handled event on stdout, which
-//! Lambda ships to CloudWatch Logs and CloudWatch turns into metrics — no API call on
-//! the hot path.
+//! CloudWatch turns into metrics — no API call on the hot path.
 
 use crate::{Decision, Outcome, StepStatus};
 use serde_json::{Value, json};

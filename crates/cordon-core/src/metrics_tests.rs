@@ -1,12 +1,13 @@
-//! The emitted document checked against the Embedded Metric Format specification:
-//! `_aws.Timestamp` (ms), `_aws.CloudWatchMetrics[]` with `Namespace`, `Dimensions`
-//! (arrays of dimension names, each a string member of the root), `Metrics` (each
-//! `Name` a numeric member of the root, with a valid `Unit`).
+//! The emitted document checked against the Embedded Metric Format specification (see
+//! `assert_valid_emf` for the rules checked).
 
 use super::*;
 
 const UNITS: &[&str] = &["Count", "Milliseconds", "Seconds", "None"];
 
+/// `_aws.Timestamp` (ms), `_aws.CloudWatchMetrics[]` with `Namespace`, `Dimensions`
+/// (arrays of dimension names, each a string member of the root), `Metrics` (each
+/// `Name` a numeric member of the root, with a valid `Unit`).
 fn assert_valid_emf(doc: &Value) {
     let aws = doc["_aws"].as_object().expect("_aws object");
     assert!(

@@ -1,3 +1,5 @@
+//! Whether a function acts or only plans and reports: the operator's switch.
+
 use serde::Serialize;
 use std::str::FromStr;
 

@@ -1,10 +1,5 @@
 //! Denying a role's or user's older sessions, with read-back: shared by the instance
 //! playbook (the instance's role) and the credential playbook (a user or role).
-//!
-//! The current document is read before writing, never skipped: only it shows whether
-//! an earlier run's cutoff already covers the finding (a second delivery then writes
-//! nothing, so the role's holders do not lose their sessions twice) and keeps a later
-//! cutoff from being replaced by an earlier one.
 
 use crate::names::REVOKE_SESSIONS_POLICY;
 use crate::ports::PortError;
@@ -15,6 +10,11 @@ use std::future::Future;
 /// Reads the current document, then [`revoke_and_verify`] unless it already covers
 /// `since` (the finding's time). The report names `target` (the user or role); AWS
 /// errors keep their retry class.
+///
+/// The current document is read before writing, never skipped: only it shows whether
+/// an earlier run's cutoff already covers the finding (a second delivery then writes
+/// nothing, so the role's holders do not lose their sessions twice) and keeps a later
+/// cutoff from being replaced by an earlier one.
 pub(crate) async fn revoke_older_sessions<R, RF, W, WF>(
     step: &Step,
     target: &str,

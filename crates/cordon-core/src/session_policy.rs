@@ -1,6 +1,5 @@
-//! The AWS-documented way to revoke a role's (or user's) temporary credentials: an
-//! inline policy denying everything to sessions whose token was issued before a cutoff.
-//! New sessions keep working; the stolen ones stop at once.
+//! The AWS-documented way to revoke temporary credentials: an inline policy denying
+//! everything to sessions issued before a cutoff. New sessions keep working.
 
 use serde_json::{Value, json};
 

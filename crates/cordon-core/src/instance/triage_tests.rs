@@ -1,3 +1,5 @@
+//! Instance triage against every GuardDuty fixture and the cases a responder expects.
+
 use super::*;
 use crate::guardduty::TriagePolicy;
 use crate::names::DEFAULT_EXEMPT_TAG;

@@ -1,3 +1,5 @@
+//! Switching the audit services back on: CloudTrail trails and the AWS Config recorder.
+
 use super::PortResult;
 use std::future::Future;
 

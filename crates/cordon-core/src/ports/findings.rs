@@ -1,3 +1,5 @@
+//! Reading a finding back from GuardDuty, the service that reported it.
+
 use super::PortResult;
 use cordon_events::ResourceRole;
 use std::future::Future;

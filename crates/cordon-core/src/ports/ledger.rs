@@ -1,3 +1,5 @@
+//! The incident ledger: claims that make handling exactly-once, and the breaker's budget.
+
 use super::PortResult;
 use std::future::Future;
 

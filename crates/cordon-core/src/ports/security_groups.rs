@@ -1,3 +1,5 @@
+//! A security group's ingress rules and tags, to revoke exactly the rules that expose it.
+
 use super::PortResult;
 use cordon_events::SecurityGroupId;
 use std::future::Future;

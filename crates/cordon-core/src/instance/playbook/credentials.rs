@@ -1,10 +1,5 @@
 //! The instance's credentials: take its profile away so it gets no new ones, and deny
 //! the role's sessions issued before now so the ones already stolen stop working.
-//!
-//! Every read comes first, side by side: the association, and — from the profile the
-//! finding names — the role, its current revoke policy and who else uses the profile.
-//! Only when the finding names no profile, or not the live one, do those reads wait
-//! for the association.
 
 use super::Context;
 use crate::names::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
@@ -13,6 +8,10 @@ use crate::revocation::{already_revoked, revoke_and_verify};
 use crate::{Step, StepKind, StepReport, StepStatus};
 use cordon_events::InstanceId;
 
+/// Every read comes first, side by side: the association, and — from the profile the
+/// finding names — the role, its current revoke policy and who else uses the profile.
+/// Only when the finding names no profile, or not the live one, do those reads wait
+/// for the association.
 pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
     credentials: &C,
     network: &N,

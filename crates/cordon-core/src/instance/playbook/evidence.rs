@@ -1,7 +1,5 @@
-//! Keeping the instance and its disks for forensics. One read of the protection
-//! attributes and volumes, alongside the snapshots an earlier run took; then the
-//! protection and volume changes together, with the record of the state before, and
-//! one read-back for both; snapshots alongside.
+//! Keeping the instance and its disks for forensics: protection on, volumes kept past
+//! termination, with the state before recorded, and snapshots of every volume.
 
 use super::{Context, snapshots};
 use crate::names::PROTECTION_BEFORE_TAG;
@@ -13,6 +11,9 @@ use crate::step::if_planned;
 use crate::{Step, StepKind, StepReport, StepStatus};
 use futures_util::future::join_all;
 
+/// One read of the protection attributes and volumes, alongside the snapshots an
+/// earlier run took; then the protection and volume changes together, with the record
+/// of the state before, and one read-back for both; snapshots alongside.
 pub(super) async fn preserve<E: EvidencePreservation, N: NetworkIsolation>(
     evidence: &E,
     network: &N,

@@ -1,3 +1,6 @@
+//! Isolation against the in-memory cloud: the path through the open group, re-runs,
+//! failures on one interface, and what verification refuses.
+
 use crate::fake_cloud::*;
 use crate::instance::{self, InstanceIncident, InstancePorts, InstanceSettings};
 use crate::names::ORIGINAL_GROUPS_TAG;

@@ -1,6 +1,5 @@
 //! Evidence: a snapshot of every attached EBS volume, tagged with the incident as it is
-//! created so a retry finds what an earlier run took instead of taking it again. The
-//! snapshots an earlier run took are read alongside the volumes (see `evidence`).
+//! created, so a retry finds what an earlier run took instead of taking it again.
 
 use super::Context;
 use crate::names::{FINDING_TAG, FINDING_TYPE_TAG, INCIDENT_TAG, INSTANCE_TAG, VOLUME_TAG};
@@ -10,6 +9,7 @@ use crate::ports::{
 use crate::{Step, StepReport, StepStatus};
 use futures_util::future::join_all;
 
+/// Snapshots the volumes `existing` (read alongside the volumes, see `evidence`) lacks.
 pub(super) async fn take<E: EvidencePreservation, N: NetworkIsolation>(
     evidence: &E,
     network: &N,

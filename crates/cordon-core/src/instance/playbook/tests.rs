@@ -1,3 +1,6 @@
+//! The whole instance playbook against the in-memory cloud: order, read-backs, retries,
+//! the records release needs, and release itself.
+
 use crate::fake_cloud::*;
 use crate::instance::{self, InstanceIncident, InstancePorts, InstanceSettings};
 use crate::names::{
