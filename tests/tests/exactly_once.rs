@@ -4,7 +4,7 @@
 #![recursion_limit = "256"]
 
 use cordon_aws::Clients;
-use cordon_core::{Decision, Outcome};
+use cordon_core::{Decision, Outcome, instance};
 use cordon_events::AccountId;
 use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{
@@ -178,4 +178,51 @@ async fn with_a_budget_of_three_five_findings_contain_three_and_wait_for_a_human
         decisions,
         [Contained, Contained, Contained, Observed, Observed]
     );
+}
+
+#[tokio::test]
+async fn a_finding_updated_after_release_is_contained_again_and_each_update_acts_once() {
+    let moto = MotoServer::start().unwrap();
+    let fleet = fleet(&moto, 1).await;
+    let config = config(100);
+    let estate = &fleet.estates[0];
+    let ec2 = &fleet.clients.ec2;
+    let held = || async {
+        let deny = estate.deny_group(ec2).await.unwrap();
+        match deny.as_ref().and_then(|g| g.group_id()) {
+            Some(group) => estate.interfaces_held_by(ec2, group).await.unwrap().len(),
+            None => 0,
+        }
+    };
+    let acting = |outcomes: &[Outcome]| outcomes.iter().filter(|o| o.changed_anything()).count();
+
+    // One update delivered five times at once acts once.
+    let first = numbered_finding(estate, 0);
+    let outcomes = join_all((0..5).map(|_| deliver(&fleet, &config, first.clone()))).await;
+    assert_eq!(acting(&outcomes), 1, "{outcomes:#?}");
+    assert_eq!(held().await, estate.interfaces.len(), "isolated");
+
+    // People release the instance; the attacker comes back.
+    let ports = &fleet.ports;
+    let reports =
+        instance::release(&ports.playbook(), &estate.instance.parse().unwrap(), false).await;
+    assert!(reports.iter().all(|r| r.status.is_ok()), "{reports:#?}");
+    assert_eq!(held().await, 0, "released");
+
+    // GuardDuty updates the same finding: a new decision, contained again, once.
+    let mut later = first.clone();
+    later["detail"]["updatedAt"] = "2099-01-01T00:00:00.000Z".into();
+    later["detail"]["service"]["count"] = 9.into();
+    let outcomes = join_all((0..5).map(|_| deliver(&fleet, &config, later.clone()))).await;
+    assert_eq!(acting(&outcomes), 1, "{outcomes:#?}");
+    assert!(
+        outcomes.iter().any(|o| o.decision == Decision::Contained),
+        "{outcomes:#?}"
+    );
+    assert_eq!(held().await, estate.interfaces.len(), "isolated again");
+
+    // The first update delivered late is still the one already handled.
+    let late = deliver(&fleet, &config, first).await;
+    assert!(!late.changed_anything(), "{late:#?}");
+    assert!(late.reason.contains("handled"), "{}", late.reason);
 }

@@ -56,13 +56,15 @@ fn holder() -> String {
     )
 }
 
-/// Claims `key`, and when `contains` (an action, not only a record) spends one
-/// containment of `account`'s budget. A duplicate delivery finds the incident in
-/// progress or done and does nothing; a crashed invocation's lease runs out so the
-/// retry can finish; an unreadable ledger means no action.
+/// Claims `key` (one update of an incident), and when `contains` (an action, not only
+/// a record) spends one containment of `account`'s budget for `incident`: updates of
+/// an incident that goes on are decided anew but counted once. A duplicate delivery
+/// finds the update in progress or done and does nothing; a crashed invocation's lease
+/// runs out so the retry can finish; an unreadable ledger means no action.
 pub async fn admit<L: IncidentLedger>(
     ledger: &L,
     key: &str,
+    incident: &str,
     account: &str,
     contains: bool,
     settings: &LedgerSettings,
@@ -81,7 +83,7 @@ pub async fn admit<L: IncidentLedger>(
         match budget {
             Some(budget) => Some(
                 ledger
-                    .spend(account, key, now, settings.window_secs, budget)
+                    .spend(account, incident, now, settings.window_secs, budget)
                     .await,
             ),
             None => None,

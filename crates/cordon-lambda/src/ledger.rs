@@ -7,10 +7,11 @@ use cordon_core::ports::IncidentLedger;
 use tracing::{info, warn};
 
 /// Asks the ledger whether this invocation may handle `key`. `contains` spends the
-/// account's blast-radius budget.
+/// account's blast-radius budget, once per `incident`.
 pub async fn admit_incident<L: IncidentLedger>(
     ledger: &L,
     key: &str,
+    incident: &str,
     account: &str,
     contains: bool,
     config: &crate::FunctionConfig,
@@ -18,6 +19,7 @@ pub async fn admit_incident<L: IncidentLedger>(
     let admission = admit(
         ledger,
         key,
+        incident,
         account,
         contains,
         &config.ledger(),

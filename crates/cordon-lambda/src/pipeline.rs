@@ -38,6 +38,7 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
     }
     let home = ports.home();
     let key = R::ledger_key(&triaged.incident);
+    let incident_key = R::incident_key(&triaged.incident);
     let account = R::account(&triaged.incident).as_str();
     // Boxed, as the SDK's request futures are large (see `cordon_core::admission::admit`). The
     // reads change nothing, so a duplicate or a forgery only wasted them.
@@ -45,6 +46,7 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
         Box::pin(admit_incident(
             &home.ledger,
             &key,
+            &incident_key,
             account,
             R::contains(&triaged),
             ctx.config

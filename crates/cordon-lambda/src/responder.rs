@@ -72,8 +72,15 @@ pub trait Responder {
     /// The dry-run answer: the planned steps, or what would only be recorded.
     fn rehearse(triaged: &Triaged<Self>) -> Outcome;
 
-    /// Claims in the ledger are per key: one incident, one key.
-    fn ledger_key(incident: &Self::Incident) -> String;
+    /// The incident, across its updates: the blast-radius budget counts these once.
+    fn incident_key(incident: &Self::Incident) -> String;
+
+    /// One update of the incident: claims in the ledger are per update, so duplicate
+    /// deliveries act once while a later update (the attack goes on, or comes back
+    /// after a release) is decided anew.
+    fn ledger_key(incident: &Self::Incident) -> String {
+        Self::incident_key(incident)
+    }
 
     /// The account acted in, whose blast-radius budget a containment spends.
     fn account(incident: &Self::Incident) -> &AccountId;

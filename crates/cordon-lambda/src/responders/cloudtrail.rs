@@ -118,7 +118,8 @@ impl<A: Adapters> Responder for CloudTrailResponder<A> {
         }
     }
 
-    fn ledger_key(incident: &TrailIncident) -> String {
+    /// A CloudTrail event is never updated: one event, one key.
+    fn incident_key(incident: &TrailIncident) -> String {
         format!("cloudtrail/{}", incident.event.event_id)
     }
 

@@ -94,7 +94,13 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         }
     }
 
+    /// Each update of the finding is a decision of its own (see the instance's).
     fn ledger_key(reported: &Self::Incident) -> String {
+        let update = &reported.finding.updated_at;
+        format!("{}/{update}", Self::incident_key(reported))
+    }
+
+    fn incident_key(reported: &Self::Incident) -> String {
         let incident = &reported.incident;
         let credential = incident
             .access_key_id

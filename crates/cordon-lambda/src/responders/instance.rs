@@ -118,9 +118,16 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         }
     }
 
-    fn ledger_key(reported: &Self::Incident) -> String {
+    fn incident_key(reported: &Self::Incident) -> String {
         let incident = &reported.incident;
         format!("guardduty/{}/{}", incident.finding_id, incident.instance_id)
+    }
+
+    /// GuardDuty updates a finding while the activity goes on (same id, later
+    /// `updatedAt`): each update is a decision of its own.
+    fn ledger_key(reported: &Self::Incident) -> String {
+        let update = &reported.finding.updated_at;
+        format!("{}/{update}", Self::incident_key(reported))
     }
 
     fn account(reported: &Self::Incident) -> &AccountId {
