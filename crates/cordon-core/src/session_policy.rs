@@ -35,6 +35,20 @@ pub fn revoked_before(document: &str) -> Option<String> {
     })
 }
 
+/// Whether `document` is exactly what cordon writes: the revoke deny and nothing that
+/// allows anything.
+pub fn is_revoke_only(document: &str) -> bool {
+    let Ok(policy) = serde_json::from_str::<Value>(document) else {
+        return false;
+    };
+    let only_denies = match &policy["Statement"] {
+        Value::Array(all) => all.iter().all(|s| s["Effect"] == "Deny"),
+        single @ Value::Object(_) => single["Effect"] == "Deny",
+        _ => false,
+    };
+    only_denies && revoked_before(document).is_some()
+}
+
 fn is_wildcard(value: &Value) -> bool {
     match value {
         Value::String(s) => s == "*",

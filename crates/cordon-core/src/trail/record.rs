@@ -73,7 +73,7 @@ pub fn response_finding(
         account_id: account.to_owned(),
         region: region.to_owned(),
         types: vec![asff_type(watched, verdict, event)],
-        severity_label: if verdict.root {
+        severity_label: if verdict.root || verdict.own_role_misused {
             "CRITICAL"
         } else {
             watched.severity

@@ -78,6 +78,12 @@ fn every_sample_gets_the_answer_a_responder_expects() {
         ("signin-console-login-failed.json", Observed, "LOW"),
         ("iam-root-create-access-key.json", Observed, "CRITICAL"),
         ("iam-attach-admin-policy.json", Observed, "MEDIUM"),
+        ("iam-put-role-policy-by-cordon.json", Ignored, ""),
+        (
+            "iam-put-role-policy-by-cordon-unexpected.json",
+            Observed,
+            "CRITICAL",
+        ),
         ("kms-schedule-key-deletion.json", Observed, "HIGH"),
         ("kms-disable-key.json", Observed, "HIGH"),
         ("s3-put-bucket-policy.json", Observed, "MEDIUM"),
@@ -148,6 +154,53 @@ fn other_accounts_are_refused_and_cordons_own_calls_ignored() {
     unknown_self.own_roles.clear();
     let verdict = verdict_for("cloudtrail-start-logging-by-cordon.json", &unknown_self);
     assert_eq!(verdict.decision, Decision::Observed);
+}
+
+#[test]
+fn cordons_own_policy_writes_are_checked_not_trusted() {
+    // The session deny cordon writes wakes nothing.
+    let verdict = verdict_for("iam-put-role-policy-by-cordon.json", &settings());
+    assert_eq!(verdict.decision, Decision::Ignored, "{}", verdict.reason);
+
+    // Anything else written with cordon's role is for people, first and CRITICAL.
+    let (envelope, mut event) = sample("iam-put-role-policy-by-cordon.json");
+    let deny_plus_allow = r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"2026-11-20T10:15:40Z"}}},{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#;
+    let cases = [
+        ("policyName", "maintenance"),
+        ("policyDocument", deny_plus_allow),
+        ("policyDocument", "not json"),
+    ];
+    for (field, value) in cases {
+        let mut changed = event.clone();
+        changed.request_parameters[field] = value.into();
+        let verdict = trail::triage(&envelope, &changed, &settings());
+        assert_eq!(verdict.decision, Decision::Observed, "{field}={value}");
+        assert!(verdict.own_role_misused, "{field}={value}");
+        assert!(
+            verdict.reason.starts_with("cordon's own role"),
+            "{}",
+            verdict.reason
+        );
+        assert!(
+            verdict.reason.contains("may be misused"),
+            "{}",
+            verdict.reason
+        );
+    }
+    event.event_name = "AttachRolePolicy".into();
+    event.request_parameters = serde_json::json!({
+        "roleName": "web-server-role",
+        "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"
+    });
+    let verdict = trail::triage(&envelope, &event, &settings());
+    assert!(verdict.own_role_misused, "{}", verdict.reason);
+    let finding = trail::response_finding(
+        &envelope,
+        &event,
+        &verdict,
+        &crate::Outcome::without_steps(verdict.decision, verdict.reason.clone()),
+    );
+    assert_eq!(finding.severity_label, "CRITICAL");
 }
 
 #[test]

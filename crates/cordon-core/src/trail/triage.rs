@@ -8,6 +8,8 @@ use super::exposure::{ExposedRule, exposed_rules};
 use super::incident::describe_caller;
 use crate::Decision;
 use crate::credential::CredentialSettings;
+use crate::names::REVOKE_SESSIONS_POLICY;
+use crate::session_policy::is_revoke_only;
 use cordon_events::{AccountId, CallerIdentity, CloudTrailEvent, CloudTrailEventKind, Envelope};
 use serde::Serialize;
 
@@ -41,6 +43,8 @@ pub struct TrailVerdict {
     pub attempt: bool,
     /// Made with root credentials.
     pub root: bool,
+    /// Made by cordon's own role, but not as cordon acts: someone may be using it.
+    pub own_role_misused: bool,
 }
 
 impl TrailVerdict {
@@ -52,6 +56,7 @@ impl TrailVerdict {
             exposed: Vec::new(),
             attempt: false,
             root: false,
+            own_role_misused: false,
         }
     }
 }
@@ -78,12 +83,22 @@ pub fn triage(
             envelope.account
         ));
     }
-    if let Some(role) = made_by_cordon(&event.identity, &settings.own_roles) {
-        return TrailVerdict::ignored(format!(
-            "{} by cordon's own role {role}: ignored, so cordon never answers itself",
-            event.event_name
-        ));
-    }
+    // cordon's own calls never wake it again, except a policy write that is not the
+    // session deny cordon writes: whoever holds the role may be misusing it.
+    let misuse = match made_by_cordon(&event.identity, &settings.own_roles) {
+        None => None,
+        Some(role) => match own_policy_write(event) {
+            None => {
+                return TrailVerdict::ignored(format!(
+                    "{} by cordon's own role {role}: ignored, so cordon never answers itself",
+                    event.event_name
+                ));
+            }
+            Some(what) => Some(format!(
+                "cordon's own role {role} {what}, which cordon never writes: the role may be misused"
+            )),
+        },
+    };
     let caller = describe_caller(&event.identity);
     let root = event.identity.identity_type == "Root" && event.identity.invoked_by.is_none();
     let watched = match event.kind {
@@ -125,6 +140,7 @@ pub fn triage(
         exposed: Vec::new(),
         attempt,
         root,
+        own_role_misused: misuse.is_some(),
     };
     if attempt {
         let code = event
@@ -136,7 +152,7 @@ pub fn triage(
             "{caller} attempted {} and it failed with {code}: recorded as an attempt, nothing to repair",
             event.event_name
         );
-        return verdict;
+        return with_misuse(verdict, misuse);
     }
     match watched.repair {
         Repair::RecordOnly if watched.family == Family::RiskyChange => {
@@ -175,7 +191,39 @@ pub fn triage(
             verdict.exposed = exposed;
         }
     }
+    with_misuse(verdict, misuse)
+}
+
+/// A misuse of cordon's role leads the reason: it is what people must read first.
+fn with_misuse(mut verdict: TrailVerdict, misuse: Option<String>) -> TrailVerdict {
+    if let Some(misuse) = misuse {
+        verdict.reason = format!("{misuse}; {}", verdict.reason);
+    }
     verdict
+}
+
+/// What a policy write by cordon's role did, when it is not the session deny cordon
+/// writes (`cordon-revoke-older-sessions`, deny-only); `None` for any other call.
+fn own_policy_write(event: &CloudTrailEvent) -> Option<String> {
+    let policy_change = watched_call(&event.event_source, &event.event_name)
+        .is_some_and(|w| w.event_names.contains(&"PutRolePolicy"));
+    if !policy_change {
+        return None;
+    }
+    let name = event.request_string("policyName");
+    let target = event
+        .request_string("roleName")
+        .or_else(|| event.request_string("userName"))
+        .unwrap_or("a principal");
+    let inline = matches!(event.event_name.as_str(), "PutRolePolicy" | "PutUserPolicy");
+    let document = event.request_string("policyDocument");
+    if inline && name == Some(REVOKE_SESSIONS_POLICY) && document.is_some_and(is_revoke_only) {
+        return None;
+    }
+    Some(match name {
+        Some(name) => format!("made {} {name} on {target}", event.event_name),
+        None => format!("made {} on {target}", event.event_name),
+    })
 }
 
 fn sign_in_watched(event: &CloudTrailEvent, root: bool) -> Option<Watched> {
