@@ -1,7 +1,7 @@
 //! [`InstanceCredentials`] on EC2 and IAM: the instance-profile association is EC2's,
 //! the profile's role and its inline policies are IAM's.
 
-use crate::error::{has_code, invalid, missing};
+use crate::error::{every, has_code, invalid, missing};
 use crate::iam_policy;
 use crate::isolation::{filter, parse_id};
 use crate::port_error;
@@ -132,6 +132,12 @@ impl InstanceCredentials for InstanceProfileCredentials {
 
     async fn role_policy(&self, role: &str, policy_name: &str) -> PortResult<Option<String>> {
         iam_policy::get(&self.iam, &Principal::Role(role.to_owned()), policy_name).await
+    }
+
+    async fn role_tags(&self, role: &str) -> PortResult<Vec<(String, String)>> {
+        let pages = self.iam.list_role_tags().role_name(role).into_paginator();
+        let tags = every("iam:ListRoleTags", pages.items().send().collect().await)?;
+        Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
     }
 
     async fn put_role_policy(

@@ -58,6 +58,7 @@ pub enum Call {
     ProfileRoles,
     InstancesUsingProfile,
     ReadRolePolicy(String),
+    ReadRoleTags(String),
     PutRolePolicy(String, String),
     ReadProtection,
     Protect(ProtectionChange),
@@ -130,6 +131,9 @@ pub struct State {
     pub profile_users: BTreeMap<String, Vec<String>>,
     /// Inline role policies by (role, policy name).
     pub role_policies: BTreeMap<(String, String), String>,
+    /// Tags of each role.
+    pub role_tags: BTreeMap<String, Vec<(String, String)>>,
+    pub fail_role_tags: bool,
     pub protection: Option<InstanceProtection>,
     pub snapshots: Vec<Snapshot>,
     pub membership: Option<AutoScalingMembership>,
@@ -596,6 +600,15 @@ impl InstanceCredentials for FakeCloud {
             .cloned())
     }
 
+    async fn role_tags(&self, role: &str) -> PortResult<Vec<(String, String)>> {
+        self.call(Call::ReadRoleTags(role.to_owned())).await;
+        let state = self.state();
+        if state.fail_role_tags {
+            return Err(transient("ListRoleTags", "throttled"));
+        }
+        Ok(state.role_tags.get(role).cloned().unwrap_or_default())
+    }
+
     async fn put_role_policy(
         &self,
         role: &str,
@@ -801,5 +814,13 @@ impl ServiceRotation for FakeCloud {
             }
         }
         Ok(())
+    }
+}
+
+/// The tag key tests use for exemptions, and no break-glass principal.
+pub fn hands_off() -> crate::HandsOff {
+    crate::HandsOff {
+        exempt_tag: "cordon:exempt".into(),
+        break_glass: Vec::new(),
     }
 }

@@ -24,7 +24,7 @@ pub mod session_policy;
 mod step;
 pub mod trail;
 
-pub use exemption::Exemption;
+pub use exemption::{Exemption, HandsOff};
 pub use mode::Mode;
 pub use outcome::{Decision, FailureKind, Outcome, StepReport, StepStatus, Verdict, step_failures};
 pub use step::{Plan, Step, StepKind};

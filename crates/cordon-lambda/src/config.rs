@@ -231,6 +231,14 @@ impl FunctionConfig {
         })
     }
 
+    /// Who cordon never touches: the exempt tag and the break-glass principals.
+    pub fn hands_off(&self) -> cordon_core::HandsOff {
+        cordon_core::HandsOff {
+            exempt_tag: self.exempt_tag.clone(),
+            break_glass: self.break_glass_principals.clone(),
+        }
+    }
+
     /// The role cordon assumes in member accounts.
     pub fn member_role(&self) -> cordon_aws::MemberRole {
         cordon_aws::MemberRole::new(

@@ -15,5 +15,4 @@ pub use incident::{CredentialIncident, UserType};
 pub use plan::{CredentialSettings, plan};
 pub use record::{CREDENTIAL_PLAYBOOK, notification, response_finding};
 pub use release::release;
-pub(crate) use triage::is_break_glass;
 pub use triage::triage;

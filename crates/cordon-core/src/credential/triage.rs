@@ -2,6 +2,7 @@
 //! The exemption tag is not decided here: it is read live from IAM at action time.
 
 use super::{CredentialIncident, UserType};
+use crate::exemption::is_break_glass;
 use crate::guardduty::{TriagePolicy, screen};
 use crate::{Decision, Verdict};
 use cordon_events::GuardDutyFinding;
@@ -84,20 +85,4 @@ pub fn triage(
             finding.severity
         ),
     )
-}
-
-/// Whether `principal` is on the break-glass list, by name or by ARN.
-pub(crate) fn is_break_glass(
-    principal: &crate::ports::Principal,
-    account: &cordon_events::AccountId,
-    break_glass: &[String],
-) -> bool {
-    let arn_kind = match principal {
-        crate::ports::Principal::User(_) => "user",
-        crate::ports::Principal::Role(_) => "role",
-    };
-    let arn = format!("arn:aws:iam::{account}:{arn_kind}/{}", principal.name());
-    break_glass
-        .iter()
-        .any(|p| p == principal.name() || *p == arn)
 }

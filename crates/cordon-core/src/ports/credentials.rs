@@ -41,6 +41,12 @@ pub trait InstanceCredentials: Send + Sync {
         policy_name: &str,
     ) -> impl Future<Output = PortResult<Option<String>>> + Send;
 
+    /// The role's tags, read live: an exempt role's sessions are not revoked.
+    fn role_tags(
+        &self,
+        role: &str,
+    ) -> impl Future<Output = PortResult<Vec<(String, String)>>> + Send;
+
     fn put_role_policy(
         &self,
         role: &str,

@@ -185,7 +185,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
             &ports.playbook(),
             incident,
             plan,
-            &ctx.config.exempt_tag,
+            &ctx.config.hands_off(),
             &utc_now(),
             survey,
         )

@@ -3,9 +3,11 @@
 
 use super::Context;
 use crate::names::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
-use crate::ports::{InstanceCredentials, NetworkIsolation, PortError, ProfileAssociation};
+use crate::ports::{
+    InstanceCredentials, NetworkIsolation, PortError, Principal, ProfileAssociation,
+};
 use crate::revocation::{already_revoked, revoke_and_verify};
-use crate::{Step, StepKind, StepReport, StepStatus};
+use crate::{Exemption, Step, StepKind, StepReport, StepStatus};
 use cordon_events::InstanceId;
 
 /// Every read comes first, side by side: the association, and — from the profile the
@@ -82,10 +84,17 @@ pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
 /// What the reads found about one instance profile.
 struct ProfileFacts {
     profile: String,
-    /// The profile's role with its current revoke policy document; looked up only when
-    /// sessions are to be revoked.
-    role: Result<Option<(String, Option<String>)>, PortError>,
+    /// The profile's role; looked up only when sessions are to be revoked.
+    role: Result<Option<RoleFacts>, PortError>,
     sharing: Result<Vec<InstanceId>, PortError>,
+}
+
+struct RoleFacts {
+    name: String,
+    /// Its current revoke policy document.
+    document: Option<String>,
+    /// Read live: an exempt role is left alone, an unreadable one too.
+    tags: Result<Vec<(String, String)>, PortError>,
 }
 
 async fn read_profile<C: InstanceCredentials>(
@@ -100,10 +109,15 @@ async fn read_profile<C: InstanceCredentials>(
         let Some(role) = credentials.profile_roles(profile).await?.into_iter().next() else {
             return Ok(None);
         };
-        let document = credentials
-            .role_policy(&role, REVOKE_SESSIONS_POLICY)
-            .await?;
-        Ok(Some((role, document)))
+        let (document, tags) = futures_util::join!(
+            credentials.role_policy(&role, REVOKE_SESSIONS_POLICY),
+            credentials.role_tags(&role)
+        );
+        Ok(Some(RoleFacts {
+            name: role,
+            document: document?,
+            tags,
+        }))
     };
     let (role, sharing) = futures_util::join!(role, credentials.instances_using_profile(profile));
     ProfileFacts {
@@ -124,11 +138,14 @@ enum Revocation {
 fn planned_revocation(cx: &Context<'_>, step: &Step, facts: &ProfileFacts) -> Revocation {
     let profile = &facts.profile;
     match &facts.role {
-        Ok(Some((role, document))) => {
+        Ok(Some(role)) => {
+            if let Some(report) = hands_off(cx, step, role) {
+                return Revocation::Decided(report);
+            }
             let (since, now) = (cx.incident.updated_at.as_str(), cx.now);
-            match already_revoked(step, role, document.as_deref(), since, now) {
+            match already_revoked(step, &role.name, role.document.as_deref(), since, now) {
                 Some(report) => Revocation::Decided(report),
-                None => Revocation::Write(role.clone()),
+                None => Revocation::Write(role.name.clone()),
             }
         }
         Ok(None) => Revocation::Decided(
@@ -143,6 +160,37 @@ fn planned_revocation(cx: &Context<'_>, step: &Step, facts: &ProfileFacts) -> Re
             ),
         )),
         Err(err) => Revocation::Decided(step.failed(err)),
+    }
+}
+
+/// The instance's role is a principal like any other: a break-glass or exempt role's
+/// sessions are not revoked, and one whose tags cannot be read is not touched.
+fn hands_off(cx: &Context<'_>, step: &Step, role: &RoleFacts) -> Option<StepReport> {
+    let name = &role.name;
+    let principal = Principal::Role(name.clone());
+    if cx
+        .hands_off
+        .is_break_glass(&principal, &cx.incident.account_id)
+    {
+        return Some(step.report(
+            StepStatus::Skipped,
+            format!("{name} is a break-glass principal: its sessions are not revoked"),
+        ));
+    }
+    match &role.tags {
+        Err(err) => Some(StepReport {
+            detail: format!(
+                "not revoking {name}'s sessions: its exemption could not be read ({err})"
+            ),
+            ..step.failed(err)
+        }),
+        Ok(tags) => match Exemption::from_tags(tags, &cx.hands_off.exempt_tag) {
+            Exemption::Exempt(tag) => Some(step.report(
+                StepStatus::Skipped,
+                format!("{name} is exempt by tag {tag}: its sessions are not revoked"),
+            )),
+            _ => None,
+        },
     }
 }
 

@@ -30,7 +30,7 @@ async fn run(cloud: &FakeCloud, incident: &InstanceIncident) -> Vec<StepReport> 
         evidence: cloud,
         rotation: cloud,
     };
-    let reports = instance::execute(&ports, incident, &plan, "cordon:exempt", NOW)
+    let reports = instance::execute(&ports, incident, &plan, &hands_off(), NOW)
         .await
         .reports;
     let expected: Vec<(&str, String)> = plan

@@ -18,7 +18,7 @@ use crate::ports::{
     EvidencePreservation, InstanceCredentials, NetworkInterfaceState, NetworkIsolation,
     ServiceRotation,
 };
-use crate::{Exemption, Plan, StepReport, StepStatus};
+use crate::{Exemption, HandsOff, Plan, StepReport, StepStatus};
 
 /// The capabilities the playbook acts through, one field per concern.
 pub struct InstancePorts<'a, N, C, E, S> {
@@ -38,6 +38,8 @@ struct Context<'a> {
     instance_tags: &'a [(String, String)],
     /// When this run started (UTC ISO 8601): the session-revocation cutoff.
     now: &'a str,
+    /// Exempt tag and break-glass principals: the instance's role is checked too.
+    hands_off: &'a HandsOff,
 }
 
 /// What the playbook came to: one report per step, in plan order, and the
@@ -48,13 +50,14 @@ pub struct InstanceRun {
     pub exemption: Exemption,
 }
 
-/// Runs `plan` unless the instance is tagged `exempt_tag` (or its tags cannot be read),
-/// reading what isolation needs first.
+/// Runs `plan` unless the instance is tagged exempt (or its tags cannot be read),
+/// reading what isolation needs first. Its role's sessions are revoked only when the
+/// role too is neither exempt nor break-glass.
 pub async fn execute<N, C, E, S>(
     ports: &InstancePorts<'_, N, C, E, S>,
     incident: &InstanceIncident,
     plan: &Plan,
-    exempt_tag: &str,
+    hands_off: &HandsOff,
     now: &str,
 ) -> InstanceRun
 where
@@ -64,7 +67,7 @@ where
     S: ServiceRotation,
 {
     let survey = IsolationSurvey::read(ports.network, incident).await;
-    execute_surveyed(ports, incident, plan, exempt_tag, now, survey).await
+    execute_surveyed(ports, incident, plan, hands_off, now, survey).await
 }
 
 /// [`execute`] from a survey read earlier (alongside the ledger claim).
@@ -72,7 +75,7 @@ pub async fn execute_surveyed<N, C, E, S>(
     ports: &InstancePorts<'_, N, C, E, S>,
     incident: &InstanceIncident,
     plan: &Plan,
-    exempt_tag: &str,
+    hands_off: &HandsOff,
     now: &str,
     survey: IsolationSurvey<N::GroupsFound>,
 ) -> InstanceRun
@@ -82,6 +85,7 @@ where
     E: EvidencePreservation,
     S: ServiceRotation,
 {
+    let exempt_tag = hands_off.exempt_tag.as_str();
     let isolation = execute_isolation(ports.network, incident, plan, exempt_tag, survey).await;
     if isolation.exemption != Exemption::NotExempt {
         let why = match &isolation.exemption {
@@ -111,6 +115,7 @@ where
         interfaces: &isolation.interfaces,
         instance_tags: &isolation.instance_tags,
         now,
+        hands_off,
     };
     // Everything else starts only now, and all of it at once.
     let (credentials, evidence, auto_scaling, target_groups, tracking) = futures_util::join!(

@@ -89,7 +89,7 @@ async fn run_with(
         evidence: cloud,
         rotation: cloud,
     };
-    let reports = instance::execute(&ports, incident, &plan, "cordon:exempt", NOW)
+    let reports = instance::execute(&ports, incident, &plan, &hands_off(), NOW)
         .await
         .reports;
     let expected: Vec<&str> = plan.steps.iter().map(|s| s.name()).collect();
@@ -355,6 +355,68 @@ async fn with_session_revocation_off_the_role_is_left_alone() {
     assert_eq!(
         status(&reports, "disassociate-instance-profile"),
         StepStatus::Done
+    );
+}
+
+#[tokio::test]
+async fn an_exempt_break_glass_or_unreadable_role_keeps_its_sessions() {
+    let plan_and_run = |cloud: FakeCloud, hands_off: crate::HandsOff| async move {
+        let incident = incident(TWO_ENIS);
+        let plan = instance::plan(&incident, InstanceSettings::default());
+        let ports = InstancePorts {
+            network: &cloud,
+            credentials: &cloud,
+            evidence: &cloud,
+            rotation: &cloud,
+        };
+        let run = instance::execute(&ports, &incident, &plan, &hands_off, NOW).await;
+        let revoke = step(&run.reports, "revoke-role-sessions").clone();
+        let written = cloud.state().role_policies.len();
+        let disassociated = status(&run.reports, "disassociate-instance-profile");
+        (revoke, written, disassociated)
+    };
+
+    let exempt = compromised_instance();
+    exempt.state().role_tags.insert(
+        ROLE.into(),
+        vec![("cordon:exempt".into(), "shared-ci".into())],
+    );
+    let (revoke, written, disassociated) = plan_and_run(exempt, hands_off()).await;
+    assert_eq!(revoke.status, StepStatus::Skipped, "{revoke:?}");
+    assert!(
+        revoke
+            .detail
+            .contains("exempt by tag cordon:exempt=shared-ci"),
+        "{revoke:?}"
+    );
+    assert_eq!(written, 0);
+    assert_eq!(
+        disassociated,
+        StepStatus::Done,
+        "the instance is still contained"
+    );
+
+    let arn = format!("arn:aws:iam::123456789012:role/ops/{ROLE}");
+    let break_glass = crate::HandsOff {
+        break_glass: vec![arn],
+        ..hands_off()
+    };
+    let (revoke, written, _) = plan_and_run(compromised_instance(), break_glass).await;
+    assert_eq!(revoke.status, StepStatus::Skipped, "{revoke:?}");
+    assert!(revoke.detail.contains("break-glass"), "{revoke:?}");
+    assert_eq!(written, 0);
+
+    let unreadable = compromised_instance();
+    unreadable.state().fail_role_tags = true;
+    let (revoke, written, _) = plan_and_run(unreadable, hands_off()).await;
+    assert_eq!(revoke.status, StepStatus::Failed, "{revoke:?}");
+    assert!(
+        revoke.detail.contains("exemption could not be read"),
+        "{revoke:?}"
+    );
+    assert_eq!(
+        written, 0,
+        "nothing is written without knowing the exemption"
     );
 }
 
@@ -748,13 +810,8 @@ async fn run_in_rounds(cloud: &FakeCloud) -> Vec<(usize, Call)> {
         evidence: cloud,
         rotation: cloud,
     };
-    let mut playbook = std::pin::pin!(instance::execute(
-        &ports,
-        &incident,
-        &plan,
-        "cordon:exempt",
-        NOW
-    ));
+    let hands_off = hands_off();
+    let mut playbook = std::pin::pin!(instance::execute(&ports, &incident, &plan, &hands_off, NOW));
     let run = std::future::poll_fn(|task| {
         cloud.state().round += 1;
         playbook.as_mut().poll(task)
