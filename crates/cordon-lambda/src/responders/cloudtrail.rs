@@ -201,16 +201,7 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
     if let Some(principal) = run.principal {
         steps.extend(principal.reports);
     }
-    for step in &steps {
-        info!(
-            event_id,
-            step = %step.name,
-            target = %step.target,
-            status = step.status.as_str(),
-            detail = %step.detail,
-            "response step"
-        );
-    }
+    super::log_steps(event_id, &steps);
     let failures = step_failures(&steps);
     let mut reason = verdict.reason.clone();
     if let Some(spared) = &plan.principal_spared {
@@ -245,13 +236,5 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
     if decision == Decision::Failed {
         error!(event_id, reason = %reason, "CloudTrail response failed; the event will be retried");
     }
-    Outcome {
-        decision,
-        reason,
-        steps,
-        record: None,
-        time_to_containment_ms: None,
-        held_by_breaker: false,
-        possible_forgery: false,
-    }
+    super::concluded(decision, reason, steps)
 }

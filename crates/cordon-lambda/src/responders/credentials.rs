@@ -1,18 +1,18 @@
 //! A GuardDuty finding about a stolen or abused credential: deactivate exactly that
 //! access key and deny the principal's older sessions.
 
+use super::finding;
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
+use crate::intake::{Reported, guardduty_finding, log_triage};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
-use cordon_core::confirmation::Confirmation;
 use cordon_core::credential::{self, CredentialIncident, CredentialRun};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
 use cordon_events::{AccountId, Event, GuardDutyFinding};
 use std::marker::PhantomData;
-use tracing::{error, info};
+use tracing::error;
 
 /// What the credential playbook acts through.
 pub struct CredentialPorts<A: Adapters> {
@@ -88,16 +88,11 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
     }
 
     fn rehearse(triaged: &Triaged<Self>) -> Outcome {
-        match &triaged.plan {
-            Some(plan) => Outcome::dry_run(&triaged.reason, plan.planned_reports()),
-            None => Outcome::without_steps(triaged.decision, triaged.reason.clone()),
-        }
+        finding::rehearse(triaged)
     }
 
-    /// Each update of the finding is a decision of its own (see the instance's).
     fn ledger_key(reported: &Self::Incident) -> String {
-        let update = &reported.finding.updated_at;
-        format!("{}/{update}", Self::incident_key(reported))
+        finding::update_key(Self::incident_key(reported), &reported.finding)
     }
 
     fn incident_key(reported: &Self::Incident) -> String {
@@ -124,17 +119,13 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         triaged: &Triaged<Self>,
         ctx: &Context<'_>,
     ) -> Source<Self> {
-        let reported = &triaged.incident;
-        match read_back(&ports.findings, &reported.finding, ctx).await {
-            Ok(None) => Source::AsClaimed,
-            Ok(Some(Confirmation::Reported(finding))) => Source::Retriaged(Self::triage_finding(
-                reported.event_id.clone(),
-                finding,
-                ctx,
-            )),
-            Ok(Some(Confirmation::Unconfirmed(why))) => Source::Unconfirmed(why),
-            Err(err) => Source::Unreadable(err),
-        }
+        finding::confirm(
+            &ports.findings,
+            &triaged.incident,
+            ctx,
+            Self::triage_finding,
+        )
+        .await
     }
 
     async fn execute(
@@ -179,16 +170,7 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
 /// exemption read or any unverified step fails the incident (and it is retried).
 fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> Outcome {
     let credential = incident.describe();
-    for step in &run.reports {
-        info!(
-            finding_id = %incident.finding_id,
-            step = %step.name,
-            target = %step.target,
-            status = step.status.as_str(),
-            detail = %step.detail,
-            "containment step"
-        );
-    }
+    super::log_steps(&incident.finding_id, &run.reports);
     let failures = step_failures(&run.reports);
     let (decision, reason) = match &run.exemption {
         Exemption::Exempt(tag) => (
@@ -217,13 +199,5 @@ fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> 
     if decision == Decision::Failed {
         error!(finding_id = %incident.finding_id, reason = %reason, "credential containment failed; the event will be retried");
     }
-    Outcome {
-        decision,
-        reason,
-        steps: run.reports,
-        record: None,
-        time_to_containment_ms: None,
-        held_by_breaker: false,
-        possible_forgery: false,
-    }
+    super::concluded(decision, reason, run.reports)
 }

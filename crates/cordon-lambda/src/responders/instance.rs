@@ -1,12 +1,12 @@
 //! A GuardDuty finding about an EC2 instance: isolate it on every interface first,
 //! then take its credentials, keep its evidence and take it out of service.
 
+use super::finding;
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::intake::{Reported, guardduty_finding, log_triage, read_back};
+use crate::intake::{Reported, guardduty_finding, log_triage};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
-use cordon_core::confirmation::Confirmation;
 use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
@@ -112,10 +112,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
     }
 
     fn rehearse(triaged: &Triaged<Self>) -> Outcome {
-        match &triaged.plan {
-            Some(plan) => Outcome::dry_run(&triaged.reason, plan.planned_reports()),
-            None => Outcome::without_steps(triaged.decision, triaged.reason.clone()),
-        }
+        finding::rehearse(triaged)
     }
 
     fn incident_key(reported: &Self::Incident) -> String {
@@ -123,11 +120,8 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         format!("guardduty/{}/{}", incident.finding_id, incident.instance_id)
     }
 
-    /// GuardDuty updates a finding while the activity goes on (same id, later
-    /// `updatedAt`): each update is a decision of its own.
     fn ledger_key(reported: &Self::Incident) -> String {
-        let update = &reported.finding.updated_at;
-        format!("{}/{update}", Self::incident_key(reported))
+        finding::update_key(Self::incident_key(reported), &reported.finding)
     }
 
     fn account(reported: &Self::Incident) -> &AccountId {
@@ -153,17 +147,13 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         triaged: &Triaged<Self>,
         ctx: &Context<'_>,
     ) -> Source<Self> {
-        let reported = &triaged.incident;
-        match read_back(&ports.findings, &reported.finding, ctx).await {
-            Ok(None) => Source::AsClaimed,
-            Ok(Some(Confirmation::Reported(finding))) => Source::Retriaged(Self::triage_finding(
-                reported.event_id.clone(),
-                finding,
-                ctx,
-            )),
-            Ok(Some(Confirmation::Unconfirmed(why))) => Source::Unconfirmed(why),
-            Err(err) => Source::Unreadable(err),
-        }
+        finding::confirm(
+            &ports.findings,
+            &triaged.incident,
+            ctx,
+            Self::triage_finding,
+        )
+        .await
     }
 
     async fn execute(
@@ -219,17 +209,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
 /// exemption read or any unverified step fails the incident (and it is retried).
 fn conclude(incident: &InstanceIncident, reason: &str, run: InstanceRun) -> Outcome {
     let steps = run.reports;
-    for step in &steps {
-        info!(
-            finding_id = %incident.finding_id,
-            instance_id = %incident.instance_id,
-            step = %step.name,
-            target = %step.target,
-            status = step.status.as_str(),
-            detail = %step.detail,
-            "containment step"
-        );
-    }
+    super::log_steps(&incident.finding_id, &steps);
     let failures = step_failures(&steps);
     let (decision, reason) = match &run.exemption {
         Exemption::Exempt(tag) => (
@@ -261,13 +241,5 @@ fn conclude(incident: &InstanceIncident, reason: &str, run: InstanceRun) -> Outc
             )
         }
     };
-    Outcome {
-        decision,
-        reason,
-        steps,
-        record: None,
-        time_to_containment_ms: None,
-        held_by_breaker: false,
-        possible_forgery: false,
-    }
+    super::concluded(decision, reason, steps)
 }

@@ -3,6 +3,7 @@
 
 mod cloudtrail;
 mod credentials;
+mod finding;
 mod instance;
 
 pub use cloudtrail::{AwsCloudTrailPorts, CloudTrailPorts, CloudTrailResponder, TrailIncident};
@@ -42,6 +43,32 @@ pub async fn respond_as(
         }
         _ => return None,
     })
+}
+
+/// Each step as it ended, one structured line per step.
+fn log_steps(incident_id: &str, steps: &[cordon_core::StepReport]) {
+    for step in steps {
+        tracing::info!(
+            incident_id,
+            step = %step.name,
+            target = %step.target,
+            status = step.status.as_str(),
+            detail = %step.detail,
+            "response step"
+        );
+    }
+}
+
+/// The outcome the steps came to.
+fn concluded(
+    decision: cordon_core::Decision,
+    reason: String,
+    steps: Vec<cordon_core::StepReport>,
+) -> Outcome {
+    Outcome {
+        steps,
+        ..Outcome::without_steps(decision, reason)
+    }
 }
 
 /// Acts in the account and region the event names (through the member role for
