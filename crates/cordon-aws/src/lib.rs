@@ -14,6 +14,7 @@ mod iam_policy;
 mod identity;
 mod isolation;
 mod isolation_groups;
+mod isolation_rules;
 mod ledger;
 mod notifier;
 mod principals;
