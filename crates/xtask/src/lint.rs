@@ -7,6 +7,7 @@
 //! expanded template and member-role.yaml.
 
 mod iam;
+mod iam_known;
 
 use cordon_testkit::ensure_python_env;
 use cordon_testkit::{heading, run_checked, workspace_root as root};
