@@ -53,8 +53,8 @@ impl fmt::Display for ExposedRule {
     }
 }
 
-/// The rules `change` added that open one of `admin_ports` (or every port) to
-/// `0.0.0.0/0` or `::/0`. Rules the response names are used when present, so the
+/// The rules `change` added that open one of `admin_ports` (or every port) to the
+/// internet: `0.0.0.0/0`, `::/0`, or any public range as wide as a /8 (IPv6: /16). Rules the response names are used when present, so the
 /// revocation can go by rule id.
 pub fn exposed_rules(change: &IngressChange, admin_ports: &[u16]) -> Vec<ExposedRule> {
     if !change.added_rules.is_empty() {
@@ -105,7 +105,7 @@ fn exposes(
     cidr: &str,
     admin_ports: &[u16],
 ) -> bool {
-    if !matches!(cidr, "0.0.0.0/0" | "::/0") {
+    if !super::internet::opens_to_internet(cidr) {
         return false;
     }
     match normalise_protocol(protocol) {
@@ -172,6 +172,12 @@ mod tests {
             ),
             (permission("tcp", Some((443, 443)), &["0.0.0.0/0"]), 0),
             (permission("tcp", Some((22, 22)), &["203.0.113.0/24"]), 0),
+            // The world split in two is still the world; a private /8 is not.
+            (
+                permission("tcp", Some((22, 22)), &["0.0.0.0/1", "128.0.0.0/1"]),
+                2,
+            ),
+            (permission("tcp", Some((22, 22)), &["10.0.0.0/8"]), 0),
             (permission("icmp", Some((-1, -1)), &["0.0.0.0/0"]), 0),
         ];
         for (permission, expected) in cases {

@@ -5,6 +5,7 @@ mod catalogue;
 mod execute;
 mod exposure;
 mod incident;
+mod internet;
 mod plan;
 mod record;
 #[cfg(test)]
