@@ -1,12 +1,11 @@
 use aws_sdk_ec2::types::{NetworkInterface, SecurityGroup};
 use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::Outcome;
+use cordon_emulators::{publish_finding, shared_moto, workspace_root};
 use cordon_events::AccountId;
+use cordon_fixtures::{Estate, EstateClients, Placeholders, sdk_config};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
-};
-use cordon_testkit::{
-    Estate, EstateClients, Placeholders, publish_finding, sdk_config, shared_moto, workspace_root,
 };
 use std::collections::BTreeSet;
 

@@ -1,7 +1,8 @@
 //! The request counter behind the `AwsCalls` metric, on real SDK clients.
 
 use cordon_aws::Clients;
-use cordon_testkit::{sdk_config, shared_moto};
+use cordon_emulators::shared_moto;
+use cordon_fixtures::sdk_config;
 
 #[tokio::test]
 async fn every_request_of_every_client_is_counted_once() {

@@ -8,14 +8,12 @@
 
 use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
+use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer, publish_finding};
 use cordon_events::AccountId;
+use cordon_fixtures::{Placeholders, create_ledger_table, sdk_config};
 use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
-};
-use cordon_testkit::{
-    FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table, publish_finding,
-    sdk_config,
 };
 use futures_util::future::join_all;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

@@ -5,10 +5,9 @@
 
 use cordon_core::Decision;
 use cordon_core::ports::Principal;
+use cordon_emulators::{MotoServer, shared_moto};
+use cordon_fixtures::{IamUserWithKeys, access_key_statuses, create_role, inline_policy};
 use cordon_integration_tests::IdentityWorld;
-use cordon_testkit::{
-    IamUserWithKeys, MotoServer, access_key_statuses, create_role, inline_policy, shared_moto,
-};
 
 const POLICY: &str = "cordon-revoke-older-sessions";
 const USER: &str = "\"alice\"";

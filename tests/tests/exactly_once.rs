@@ -5,14 +5,13 @@
 
 use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
+use cordon_emulators::{MotoServer, publish_finding};
 use cordon_events::AccountId;
+use cordon_fixtures::{Estate, Placeholders, create_ledger_table, sdk_config};
 use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
     handle_event,
-};
-use cordon_testkit::{
-    Estate, MotoServer, Placeholders, create_ledger_table, publish_finding, sdk_config,
 };
 use futures_util::future::join_all;
 use std::collections::BTreeMap;

@@ -7,15 +7,13 @@
 use aws_sdk_ec2::types::Tag;
 use cordon_aws::Clients;
 use cordon_core::Decision;
+use cordon_emulators::{FaultKind, FaultProxy, Faults, publish_finding, shared_moto};
 use cordon_events::AccountId;
+use cordon_fixtures::{IamUserWithKeys, Placeholders, access_key_statuses, sdk_config};
 use cordon_integration_tests::{IdentityWorld, World};
 use cordon_lambda::{
     AwsCredentialPorts, AwsInstancePorts, Connect, ContainmentClock, Context, CredentialResponder,
     FunctionConfig, InstanceResponder, handle_event,
-};
-use cordon_testkit::{
-    FaultKind, FaultProxy, Faults, IamUserWithKeys, Placeholders, access_key_statuses,
-    publish_finding, sdk_config, shared_moto,
 };
 
 /// Clients whose every call to `service` is throttled, through a proxy to the emulator.

@@ -7,15 +7,13 @@
 
 use cordon_aws::Clients;
 use cordon_core::Decision;
+use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer, publish_finding};
 use cordon_events::AccountId;
+use cordon_fixtures::{Estate, Placeholders, create_ledger_table, sdk_config};
 use cordon_integration_tests::{launch_fleet, numbered_finding};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
     into_lambda_result,
-};
-use cordon_testkit::{
-    Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, create_ledger_table,
-    publish_finding, sdk_config,
 };
 use futures_util::future::join_all;
 

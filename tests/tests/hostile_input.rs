@@ -7,13 +7,14 @@
 
 use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
+use cordon_emulators::MotoServer;
 use cordon_events::{AccountId, ParseError};
+use cordon_fixtures::{Placeholders, sdk_config};
 use cordon_integration_tests::{hostile_corpus, hostile_texts};
 use cordon_lambda::{
     AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailResponder, Connect,
     ContainmentClock, Context, CredentialResponder, InstanceResponder, handle_event,
 };
-use cordon_testkit::{MotoServer, Placeholders, sdk_config};
 
 fn check(label: &str, function: &str, result: Result<Outcome, ParseError>) -> bool {
     match result {

@@ -4,8 +4,8 @@
 #![recursion_limit = "256"]
 
 use cordon_core::{Decision, StepStatus};
+use cordon_fixtures::DESIRED_CAPACITY_AFTER_SETUP;
 use cordon_integration_tests::World;
-use cordon_testkit::DESIRED_CAPACITY_AFTER_SETUP;
 
 const POLICY: &str = "cordon-revoke-older-sessions";
 

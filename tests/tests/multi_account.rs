@@ -7,12 +7,10 @@
 
 use cordon_aws::{MemberRole, Reach};
 use cordon_core::{Decision, Outcome};
+use cordon_emulators::{publish_finding, shared_moto, workspace_root};
 use cordon_events::{AccountId, parse_event_value};
+use cordon_fixtures::{Estate, Placeholders, sdk_config, sdk_config_in_account};
 use cordon_lambda::{ContainmentClock, Context, FunctionConfig, InstanceResponder, respond_on_aws};
-use cordon_testkit::{
-    Estate, Placeholders, publish_finding, sdk_config, sdk_config_in_account, shared_moto,
-    workspace_root,
-};
 
 const MEMBER: &str = "111111111111";
 const STRANGER: &str = "222222222222";

@@ -6,8 +6,9 @@
 use aws_sdk_securityhub::types::SeverityLabel;
 use cordon_core::Decision;
 use cordon_core::ports::SourceUpdate;
+use cordon_emulators::shared_moto;
+use cordon_fixtures::import_as_guardduty;
 use cordon_integration_tests::World;
-use cordon_testkit::{import_as_guardduty, shared_moto};
 
 fn response_id(world: &World, name: &str) -> String {
     let event = world.event(name);

@@ -4,11 +4,12 @@
 #![recursion_limit = "256"]
 
 use cordon_core::{Decision, StepStatus};
-use cordon_integration_tests::TrailWorld;
-use cordon_testkit::{
-    ExposedGroup, MotoServer, TrailPlaceholders, create_logging_trail, ensure_recording_recorder,
-    recorder_is_recording, shared_moto, trail_is_logging,
+use cordon_emulators::{MotoServer, shared_moto};
+use cordon_fixtures::{
+    ExposedGroup, TrailPlaceholders, create_logging_trail, ensure_recording_recorder,
+    recorder_is_recording, trail_is_logging,
 };
+use cordon_integration_tests::TrailWorld;
 
 async fn findings_with_id(world: &TrailWorld, id: &str) -> usize {
     let found = Box::pin(world.clients.securityhub.get_findings().send())
@@ -89,7 +90,7 @@ async fn only_the_rule_opening_ssh_to_the_world_is_revoked() {
         .await
         .unwrap();
     let raw = std::fs::read_to_string(
-        cordon_testkit::workspace_root()
+        cordon_emulators::workspace_root()
             .join("events/cloudtrail/ec2-authorize-ssh-from-anywhere.json"),
     )
     .unwrap();

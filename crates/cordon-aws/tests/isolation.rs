@@ -135,8 +135,8 @@ async fn connection_tracking_is_set_and_the_emulator_reports_none() {
 /// request recording holds only this test's calls.
 #[tokio::test]
 async fn one_read_finds_both_isolation_groups_and_one_read_checks_several_groups() {
-    let moto = cordon_testkit::MotoServer::start().unwrap();
-    let clients = cordon_aws::Clients::new(&cordon_testkit::sdk_config(&moto.endpoint()).await);
+    let moto = cordon_emulators::MotoServer::start().unwrap();
+    let clients = cordon_aws::Clients::new(&cordon_fixtures::sdk_config(&moto.endpoint()).await);
     let isolation = Ec2Isolation::new(clients.ec2.clone());
     let estate = estate(&clients).await;
     let vpc: VpcId = estate.vpc.parse().unwrap();

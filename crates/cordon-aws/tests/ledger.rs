@@ -6,7 +6,7 @@ mod support;
 use aws_sdk_dynamodb::types::AttributeValue;
 use cordon_aws::DynamoLedger;
 use cordon_core::ports::{Budget, Claim, IncidentLedger};
-use cordon_testkit::create_ledger_table;
+use cordon_fixtures::create_ledger_table;
 use futures_util::future::join_all;
 use support::{clients, unique};
 

@@ -9,7 +9,7 @@ mod support;
 
 use cordon_aws::IamPrincipals;
 use cordon_core::ports::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
-use cordon_testkit::{IamUserWithKeys, create_role};
+use cordon_fixtures::{IamUserWithKeys, create_role};
 use support::{clients, unique};
 
 const DENY_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#;
@@ -59,7 +59,7 @@ async fn deactivating_a_key_leaves_the_other_one_active() {
         .await
         .unwrap();
 
-    let statuses = cordon_testkit::access_key_statuses(&iam, &user.user_name)
+    let statuses = cordon_fixtures::access_key_statuses(&iam, &user.user_name)
         .await
         .unwrap();
     assert_eq!(statuses[a], "Inactive");
@@ -91,7 +91,7 @@ async fn inline_policies_round_trip_for_users_and_roles() {
         assert_eq!(read, expected, "{principal}");
     }
     for principal in [&user, &role] {
-        let read = cordon_testkit::inline_policy(&iam, principal, "cordon-deny-all");
+        let read = cordon_fixtures::inline_policy(&iam, principal, "cordon-deny-all");
         assert_eq!(read.await.unwrap(), Some(expected.clone()), "{principal}");
     }
 }
@@ -105,7 +105,7 @@ async fn the_console_password_is_deleted_idempotently() {
     principals.delete_login_profile(&user).await.unwrap();
     assert!(!principals.has_login_profile(&user).await.unwrap());
     assert!(
-        !cordon_testkit::has_login_profile(&iam, &user)
+        !cordon_fixtures::has_login_profile(&iam, &user)
             .await
             .unwrap()
     );
@@ -135,8 +135,8 @@ async fn tags_are_read_and_added_for_users_and_roles() {
         ("cordon:incident", "i-1"),
     ]);
     expected.sort();
-    let mut by_user = cordon_testkit::user_tags(&iam, user.name()).await.unwrap();
-    let mut by_role = cordon_testkit::role_tags(&iam, role.name()).await.unwrap();
+    let mut by_user = cordon_fixtures::user_tags(&iam, user.name()).await.unwrap();
+    let mut by_role = cordon_fixtures::role_tags(&iam, role.name()).await.unwrap();
     by_user.sort();
     by_role.sort();
     assert_eq!(by_user, expected);

@@ -3,7 +3,7 @@
 
 mod support;
 
-use cordon_testkit::workspace_root;
+use cordon_emulators::workspace_root;
 use serde_json::Value;
 use support::cordon_command;
 

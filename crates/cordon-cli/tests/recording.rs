@@ -5,7 +5,8 @@
 
 mod support;
 
-use cordon_testkit::{Estate, publish_finding, sdk_config, shared_moto, workspace_root};
+use cordon_emulators::{publish_finding, shared_moto, workspace_root};
+use cordon_fixtures::{Estate, sdk_config};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Output;

@@ -7,10 +7,8 @@
 
 mod support;
 
-use cordon_testkit::{
-    Estate, EstateClients, MotoServer, import_as_guardduty, publish_finding, sdk_config,
-    workspace_root,
-};
+use cordon_emulators::{MotoServer, publish_finding, workspace_root};
+use cordon_fixtures::{Estate, EstateClients, import_as_guardduty, sdk_config};
 use std::process::Output;
 use support::cordon_command;
 
@@ -159,7 +157,7 @@ async fn release_restores_a_contained_instance_and_resolves_its_findings() {
 #[tokio::test]
 async fn releasing_a_credential_incident_lifts_the_session_deny_but_keeps_the_key_inactive() {
     use cordon_core::ports::Principal;
-    use cordon_testkit::{IamUserWithKeys, access_key_statuses, inline_policy};
+    use cordon_fixtures::{IamUserWithKeys, access_key_statuses, inline_policy};
     let moto = MotoServer::start().unwrap();
     let sdk = sdk_config(&moto.endpoint()).await;
     let iam = cordon_aws::Clients::new(&sdk).iam;

@@ -11,9 +11,8 @@ mod support;
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::SecurityGroup;
-use cordon_testkit::{
-    Estate, MotoServer, publish_finding, sdk_config, shared_moto, workspace_root,
-};
+use cordon_emulators::{MotoServer, publish_finding, shared_moto, workspace_root};
+use cordon_fixtures::{Estate, sdk_config};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;

@@ -15,7 +15,7 @@ fn routes() -> Routes {
 }
 
 fn root() -> std::path::PathBuf {
-    cordon_testkit::workspace_root()
+    cordon_emulators::workspace_root()
 }
 
 /// GuardDuty samples no rule takes: below the floor, or the instance is the victim.

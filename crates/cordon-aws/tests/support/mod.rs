@@ -4,7 +4,8 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 use cordon_aws::Clients;
-use cordon_testkit::{Estate, sdk_config, shared_moto};
+use cordon_emulators::shared_moto;
+use cordon_fixtures::{Estate, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,7 +28,7 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
-/// A fresh VPC with one running instance (see `cordon_testkit::Estate`).
+/// A fresh VPC with one running instance (see `cordon_fixtures::Estate`).
 pub async fn estate(clients: &Clients) -> Estate {
     Estate::build(&clients.ec2).await.expect("estate")
 }

@@ -5,7 +5,7 @@
 //! finding fails the lint unless [`KNOWN`] names it, on that role, with its reason;
 //! a [`KNOWN`] entry that no longer matches fails it too, so the list stays exact.
 
-use cordon_testkit::{PythonEnv, heading};
+use cordon_emulators::{PythonEnv, heading};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,6 +1,10 @@
 //! moto in server mode: installed once into a cached virtualenv from PyPI (pinned),
 //! started on 127.0.0.1 on a free port, stopped when the handle drops.
 
+mod findings;
+
+pub use findings::publish_finding;
+
 use crate::http::{self, percent_decode};
 use crate::python_env::{PythonEnvError, ensure_python_env};
 use std::collections::BTreeMap;
@@ -30,7 +34,7 @@ pub fn ensure_moto_installed() -> Result<PathBuf, MotoError> {
 }
 
 /// Starts moto, stops it with its parent, and fills in what moto lacks (see the file).
-const LAUNCHER: &str = include_str!("moto_launcher.py");
+const LAUNCHER: &str = include_str!("moto/launcher.py");
 
 /// A running moto server. Dropping it, or ending the process that started it, stops it.
 pub struct MotoServer {

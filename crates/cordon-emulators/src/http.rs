@@ -30,7 +30,7 @@ pub(crate) fn request(port: u16, method: &str, path: &str) -> std::io::Result<(u
 /// `%XX` escapes decoded (RFC 3986: `+` stays `+`). `percent_encoding` keeps a
 /// malformed escape as text; the kit refuses it, and non-UTF-8, so a test never compares
 /// against a guess.
-pub(crate) fn percent_decode(text: &str) -> Result<String, String> {
+pub fn percent_decode(text: &str) -> Result<String, String> {
     // What follows each `%` must open with two hex digits.
     let escape = |after: &str| {
         after

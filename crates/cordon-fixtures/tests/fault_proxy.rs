@@ -4,7 +4,8 @@
 
 use aws_sdk_ec2::config::retry::{RetryConfig, RetryPartition};
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
-use cordon_testkit::{FaultKind, FaultProxy, Faults, sdk_config, shared_moto};
+use cordon_emulators::{FaultKind, FaultProxy, Faults, shared_moto};
+use cordon_fixtures::sdk_config;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 

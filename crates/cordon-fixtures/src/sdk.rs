@@ -20,7 +20,7 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
             "testing",
             None,
             None,
-            "cordon-testkit",
+            "cordon-fixtures",
         ))
         .load()
         .await
@@ -33,7 +33,7 @@ pub async fn sdk_config_in_account(endpoint: &str, account: &str, role: &str) ->
     let home = sdk_config(endpoint).await;
     let provider =
         aws_config::sts::AssumeRoleProvider::builder(format!("arn:aws:iam::{account}:role/{role}"))
-            .session_name("cordon-testkit-estate")
+            .session_name("cordon-fixtures-estate")
             .configure(&home)
             .build()
             .await;

@@ -2,8 +2,8 @@
 //! recording AWS Config recorder, and a security group with the rules an attacker
 //! added next to legitimate ones.
 
-use crate::MotoServer;
 use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range};
+use cordon_emulators::MotoServer;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -5,11 +5,11 @@
 //! Tests share one emulator in parallel, so every name ends in a caller-given suffix
 //! that the caller makes unique.
 
-use crate::http::percent_decode;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::Tag;
 use cordon_core::ports::Principal;
+use cordon_emulators::percent_decode;
 use std::collections::BTreeMap;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

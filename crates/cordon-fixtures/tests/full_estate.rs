@@ -2,9 +2,10 @@
 //! through the inspection helpers, and named by the rewritten sample events.
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
-use cordon_testkit::{
+use cordon_emulators::{shared_moto, workspace_root};
+use cordon_fixtures::{
     DESIRED_CAPACITY_AFTER_SETUP, Estate, EstateClients, Placeholders, ProfileAssociation,
-    sdk_config, shared_moto, workspace_root,
+    sdk_config,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
