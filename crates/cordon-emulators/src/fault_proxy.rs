@@ -4,15 +4,19 @@
 //! connection; latency can be added to every request. Every call is recorded, so a
 //! benchmark can count total calls and sequential round trips.
 //!
-//! Plain threads and blocking sockets: the kit has no async networking dependency,
-//! and a proxy on loopback for a few hundred calls needs none.
+//! On the crate's one HTTP layer, so requests arrive unframed and are forwarded on a
+//! fresh upstream connection each.
 
-use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+mod aws_errors;
+
+use crate::aws_request::{form_action, signing_service};
+use crate::http::{self, Reply, Request, Response, Server};
+use crate::lock;
+use aws_errors::{ErrorReply, protocol_of};
+use std::io;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// moto answers in milliseconds; this only bounds a hung upstream.
@@ -87,17 +91,14 @@ pub struct CallRecord {
 
 /// A running proxy on 127.0.0.1. Dropping it stops it.
 pub struct FaultProxy {
-    addr: SocketAddr,
     shared: Arc<Shared>,
-    accept: Option<JoinHandle<()>>,
+    server: Server,
 }
 
 struct Shared {
     upstream: SocketAddr,
     faults: Faults,
     state: Mutex<State>,
-    /// Open client connections, to shut down on drop; `None` once stopped.
-    open: Mutex<Option<HashMap<usize, TcpStream>>>,
     request_ids: AtomicU64,
 }
 
@@ -114,9 +115,7 @@ impl FaultProxy {
             let message = format!("fault rate {} is not within 0..=1", faults.rate);
             return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
         }
-        let upstream = upstream_addr(upstream)?;
-        let listener = TcpListener::bind(("127.0.0.1", 0))?;
-        let addr = listener.local_addr()?;
+        let upstream = http::endpoint_addr(upstream)?;
         let shared = Arc::new(Shared {
             upstream,
             state: Mutex::new(State {
@@ -124,24 +123,17 @@ impl FaultProxy {
                 calls: Vec::new(),
             }),
             faults,
-            open: Mutex::new(Some(HashMap::new())),
             request_ids: AtomicU64::new(0),
         });
-        let accept = {
+        let server = {
             let shared = Arc::clone(&shared);
-            std::thread::Builder::new()
-                .name("fault-proxy".into())
-                .spawn(move || accept_loop(&listener, &shared))?
+            Server::start("fault-proxy", move |request| shared.handle(&request))?
         };
-        Ok(Self {
-            addr,
-            shared,
-            accept: Some(accept),
-        })
+        Ok(Self { shared, server })
     }
 
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// Every call so far, in the order they started.
@@ -177,116 +169,40 @@ impl FaultProxy {
     }
 }
 
-impl Drop for FaultProxy {
-    fn drop(&mut self) {
-        let open = lock(&self.shared.open).take();
-        for stream in open.into_iter().flat_map(HashMap::into_values) {
-            let _ = stream.shutdown(Shutdown::Both);
-        }
-        // The accept loop sees it is stopped on its next connection: make one.
-        if TcpStream::connect_timeout(&self.addr, Duration::from_secs(1)).is_ok()
-            && let Some(accept) = self.accept.take()
-        {
-            let _ = accept.join();
-        }
-    }
-}
-
-fn upstream_addr(upstream: &str) -> io::Result<SocketAddr> {
-    let invalid = || {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("upstream must be http://HOST:PORT, not {upstream}"),
-        )
-    };
-    let authority = upstream
-        .strip_prefix("http://")
-        .and_then(|rest| rest.split('/').next())
-        .filter(|a| !a.is_empty())
-        .ok_or_else(invalid)?;
-    authority.to_socket_addrs()?.next().ok_or_else(invalid)
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panicking connection thread leaves the records usable.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    for (id, stream) in listener.incoming().enumerate() {
-        let Ok(stream) = stream else {
-            // Out of descriptors, say: let some connections finish.
-            std::thread::sleep(Duration::from_millis(10));
-            continue;
-        };
-        match lock(&shared.open).as_mut() {
-            None => return,
-            Some(open) => match stream.try_clone() {
-                Ok(clone) => open.insert(id, clone),
-                Err(_) => continue,
-            },
-        };
-        let connection = Arc::clone(shared);
-        let spawned = std::thread::Builder::new()
-            .name("fault-proxy-conn".into())
-            .spawn(move || {
-                let _ = serve(&connection, &stream);
-                connection.forget_connection(id);
-            });
-        if spawned.is_err() {
-            shared.forget_connection(id);
-        }
-    }
-}
-
-/// Answers the requests of one client connection, which the SDK keeps alive.
-fn serve(shared: &Shared, client: &TcpStream) -> io::Result<()> {
-    client.set_nodelay(true)?;
-    let mut reader = BufReader::new(client);
-    let mut writer = client;
-    while let Some(request) = read_message(&mut reader, None)? {
+impl Shared {
+    /// Forwards `request`, or answers or drops it with a fault, and records the call.
+    fn handle(&self, request: &Request) -> Reply {
         let start = Instant::now();
-        let service = service_of(&request);
-        let action = action_of(&request);
-        let fault = shared.draw_fault(&service);
-        if !shared.faults.latency.is_zero() {
-            std::thread::sleep(shared.faults.latency);
+        let service = service_of(request);
+        let action = action_of(request);
+        let fault = self.draw_fault(&service);
+        if !self.faults.latency.is_zero() {
+            std::thread::sleep(self.faults.latency);
         }
-        let close = request.wants_close();
-        // `None` drops the connection.
-        let answer = match fault {
-            Some(FaultKind::DropConnection) => None,
+        let reply = match fault {
+            Some(FaultKind::DropConnection) => Reply::Hangup,
             Some(kind) => {
-                let request_id = shared.next_request_id();
-                let reply = ErrorReply::new(kind, protocol_of(&service, &request), &request_id);
-                Some(reply.to_bytes(&request, close))
+                let protocol = protocol_of(&service, request);
+                let reply = ErrorReply::new(kind, protocol, &self.next_request_id());
+                Reply::Answer(reply.to_response(request))
             }
-            None => Some(match forward(shared.upstream, &request) {
-                Ok(response) => response.relayed(close),
-                Err(e) => bad_gateway(&e, close),
-            }),
+            None => Reply::Answer(
+                http::send(self.upstream, request, UPSTREAM_TIMEOUT)
+                    .unwrap_or_else(|e| bad_gateway(&e)),
+            ),
         };
         // Recorded before answering, so a client that has its answer finds the call
         // counted; the write itself takes microseconds on loopback.
-        lock(&shared.state).calls.push(CallRecord {
+        lock(&self.state).calls.push(CallRecord {
             service,
             action,
             start,
             end: Instant::now(),
             fault,
         });
-        match answer {
-            Some(answer) => writer.write_all(&answer)?,
-            None => client.shutdown(Shutdown::Both)?,
-        }
-        if close || fault == Some(FaultKind::DropConnection) {
-            break;
-        }
+        reply
     }
-    Ok(())
-}
 
-impl Shared {
     fn draw_fault(&self, service: &str) -> Option<FaultKind> {
         let faults = &self.faults;
         let eligible = faults.services.is_empty() || faults.services.iter().any(|s| s == service);
@@ -300,347 +216,42 @@ impl Shared {
         Some(faults.kinds[state.rng.usize(..faults.kinds.len())])
     }
 
-    fn forget_connection(&self, id: usize) {
-        if let Some(open) = lock(&self.open).as_mut() {
-            open.remove(&id);
-        }
-    }
-
     fn next_request_id(&self) -> String {
         let n = self.request_ids.fetch_add(1, Ordering::Relaxed);
         format!("fa017000-0000-4000-8000-{n:012x}")
     }
 }
 
-/// The request on a fresh upstream connection, closed after the answer, so the
-/// upstream's framing is all that needs understanding.
-fn forward(upstream: SocketAddr, request: &Message) -> io::Result<Message> {
-    let stream = TcpStream::connect_timeout(&upstream, Duration::from_secs(10))?;
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(UPSTREAM_TIMEOUT))?;
-    stream.set_write_timeout(Some(UPSTREAM_TIMEOUT))?;
-    let mut bytes = request.head_without_connection(&["Connection: close".into()]);
-    bytes.extend_from_slice(&request.wire_body);
-    (&stream).write_all(&bytes)?;
-    let head_request = request.start_line.starts_with("HEAD ");
-    let mut reader = BufReader::new(&stream);
-    loop {
-        let response = read_message(&mut reader, Some(head_request))?.ok_or_else(|| {
-            io::Error::new(io::ErrorKind::UnexpectedEof, "upstream closed unanswered")
-        })?;
-        // Skip interim answers such as `100 Continue`.
-        if !(100..200).contains(&response.status()) || response.status() == 101 {
-            return Ok(response);
-        }
-    }
+fn bad_gateway(error: &io::Error) -> Response {
+    Response::new(502, format!("fault proxy: upstream failed: {error}"))
+        .header("Content-Type", "text/plain")
 }
 
-fn bad_gateway(error: &io::Error, close: bool) -> Vec<u8> {
-    let body = format!("fault proxy: upstream failed: {error}");
-    let connection = if close { "Connection: close\r\n" } else { "" };
-    format!(
-        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n{connection}\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
-/// One HTTP/1.1 message as read off a socket.
-#[derive(Debug)]
-struct Message {
-    start_line: String,
-    /// Header lines as received, without their CRLF.
-    headers: Vec<String>,
-    /// The body as framed on the wire (chunk sizes and trailers included), so it
-    /// is relayed byte for byte.
-    wire_body: Vec<u8>,
-    /// The body without chunked framing.
-    body: Vec<u8>,
-    /// The body ran until the peer closed: no length, not chunked.
-    until_eof: bool,
-}
-
-impl Message {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find_map(|line| {
-            let (n, v) = line.split_once(':')?;
-            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-
-    fn status(&self) -> u16 {
-        self.start_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    }
-
-    fn wants_close(&self) -> bool {
-        let connection = self.header("Connection").unwrap_or("");
-        connection.to_ascii_lowercase().contains("close")
-            || (self.start_line.ends_with("HTTP/1.0")
-                && !connection.eq_ignore_ascii_case("keep-alive"))
-    }
-
-    /// Start line and headers, less the hop-by-hop connection headers, plus `extra`.
-    fn head_without_connection(&self, extra: &[String]) -> Vec<u8> {
-        let hop_by_hop = ["connection", "keep-alive", "proxy-connection"];
-        let mut head = format!("{}\r\n", self.start_line);
-        for line in &self.headers {
-            let name = line.split(':').next().unwrap_or("").trim();
-            if !hop_by_hop.iter().any(|h| name.eq_ignore_ascii_case(h)) {
-                head.push_str(line);
-                head.push_str("\r\n");
-            }
-        }
-        for line in extra {
-            head.push_str(line);
-            head.push_str("\r\n");
-        }
-        head.push_str("\r\n");
-        head.into_bytes()
-    }
-
-    /// This upstream response as the client gets it on its keep-alive connection.
-    fn relayed(&self, close: bool) -> Vec<u8> {
-        let mut extra = Vec::new();
-        if self.until_eof {
-            extra.push(format!("Content-Length: {}", self.wire_body.len()));
-        }
-        if close {
-            extra.push("Connection: close".into());
-        }
-        let mut bytes = self.head_without_connection(&extra);
-        bytes.extend_from_slice(&self.wire_body);
-        bytes
-    }
-}
-
-/// Reads a request (`response_to` is `None`) or the response to one (`Some(true)`
-/// when that was a HEAD request). `None` when the peer closed between messages.
-fn read_message(
-    reader: &mut impl BufRead,
-    response_to: Option<bool>,
-) -> io::Result<Option<Message>> {
-    let mut start_line = String::new();
-    while start_line.is_empty() {
-        let mut raw = Vec::new();
-        if reader.read_until(b'\n', &mut raw)? == 0 {
-            return Ok(None);
-        }
-        start_line = line_text(raw)?;
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut raw = Vec::new();
-        if reader.read_until(b'\n', &mut raw)? == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        let line = line_text(raw)?;
-        if line.is_empty() {
-            break;
-        }
-        headers.push(line);
-    }
-    let mut message = Message {
-        start_line,
-        headers,
-        wire_body: Vec::new(),
-        body: Vec::new(),
-        until_eof: false,
-    };
-    let status = message.status();
-    let bodiless = response_to
-        .is_some_and(|head| head || (100..200).contains(&status) || status == 204 || status == 304);
-    let chunked = message
-        .header("Transfer-Encoding")
-        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
-    let length = message
-        .header("Content-Length")
-        .map(|l| {
-            l.parse::<usize>()
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length"))
-        })
-        .transpose()?;
-    if bodiless {
-        return Ok(Some(message));
-    }
-    if chunked {
-        (message.wire_body, message.body) = read_chunked(reader)?;
-    } else if let Some(length) = length {
-        message.wire_body = vec![0; length];
-        reader.read_exact(&mut message.wire_body)?;
-        message.body = message.wire_body.clone();
-    } else if response_to.is_some() {
-        reader.read_to_end(&mut message.wire_body)?;
-        message.body = message.wire_body.clone();
-        message.until_eof = true;
-    }
-    Ok(Some(message))
-}
-
-/// A chunked body as (wire bytes, decoded bytes).
-fn read_chunked(reader: &mut impl BufRead) -> io::Result<(Vec<u8>, Vec<u8>)> {
-    let invalid = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
-    let mut wire = Vec::new();
-    let mut body = Vec::new();
-    loop {
-        let size_line = read_wire_line(reader, &mut wire)?;
-        let size = size_line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size, 16).map_err(|_| invalid("bad chunk size"))?;
-        if size == 0 {
-            // Trailers, up to the empty line that ends the body.
-            while !read_wire_line(reader, &mut wire)?.is_empty() {}
-            return Ok((wire, body));
-        }
-        let from = wire.len();
-        wire.resize(from + size + 2, 0);
-        reader.read_exact(&mut wire[from..])?;
-        if &wire[from + size..] != b"\r\n" {
-            return Err(invalid("chunk not followed by CRLF"));
-        }
-        body.extend_from_slice(&wire[from..from + size]);
-    }
-}
-
-/// Appends one line to `wire` and returns its text.
-fn read_wire_line(reader: &mut impl BufRead, wire: &mut Vec<u8>) -> io::Result<String> {
-    let from = wire.len();
-    if reader.read_until(b'\n', wire)? == 0 {
-        return Err(io::ErrorKind::UnexpectedEof.into());
-    }
-    line_text(wire[from..].to_vec())
-}
-
-fn line_text(raw: Vec<u8>) -> io::Result<String> {
-    let text = String::from_utf8(raw)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "non-UTF-8 header line"))?;
-    Ok(text.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-/// The service named in the SigV4 credential scope (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`).
-fn service_of(request: &Message) -> String {
+/// From the SigV4 credential scope; `unknown` for an unsigned request.
+fn service_of(request: &Request) -> String {
     request
-        .header("Authorization")
-        .and_then(|a| a.split("Credential=").nth(1))
-        .and_then(|c| c.split(',').next())
-        .and_then(|scope| scope.split('/').nth(3))
+        .headers
+        .get("Authorization")
+        .and_then(signing_service)
         .unwrap_or("unknown")
         .to_owned()
 }
 
-fn action_of(request: &Message) -> String {
-    if let Some(target) = request.header("X-Amz-Target") {
+/// The `X-Amz-Target` operation (JSON protocols), the query `Action=` in the body or
+/// the query string, or else the method and path (REST).
+fn action_of(request: &Request) -> String {
+    if let Some(target) = request.headers.get("X-Amz-Target") {
         return target.rsplit('.').next().unwrap_or(target).to_owned();
     }
-    let mut parts = request.start_line.split_whitespace();
-    let method = parts.next().unwrap_or("");
-    let target = parts.next().unwrap_or("");
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
     let body = String::from_utf8_lossy(&request.body);
-    body.split('&')
-        .chain(query.split('&'))
-        .find_map(|pair| pair.strip_prefix("Action="))
+    form_action(&body)
+        .or_else(|| form_action(query))
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("{method} {path}"))
-}
-
-/// How a service words its errors, which decides how the SDK parses them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Protocol {
-    /// `<Response><Errors><Error>…` (EC2 alone).
-    Ec2Query,
-    /// `<ErrorResponse><Error>…` (IAM, STS, SNS, Auto Scaling, ELB ...).
-    AwsQuery,
-    /// `{"__type": …}` plus `x-amzn-ErrorType` (awsJson and restJson services).
-    Json,
-}
-
-/// Query services send form-encoded bodies; everything else the kit talks to is JSON.
-fn protocol_of(service: &str, request: &Message) -> Protocol {
-    let form = request
-        .header("Content-Type")
-        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-    match (service, form) {
-        ("ec2", _) => Protocol::Ec2Query,
-        (_, true) => Protocol::AwsQuery,
-        _ => Protocol::Json,
-    }
-}
-
-/// An injected error answer, shaped as the real service sends it.
-#[derive(Debug)]
-struct ErrorReply {
-    status: u16,
-    code: &'static str,
-    protocol: Protocol,
-    body: String,
-}
-
-impl ErrorReply {
-    fn new(kind: FaultKind, protocol: Protocol, request_id: &str) -> Self {
-        use FaultKind::*;
-        use Protocol::*;
-        // EC2's own codes, and the codes common to the other services' APIs.
-        let (status, code, message) = match (kind, protocol) {
-            (Throttle, Ec2Query) => (503, "RequestLimitExceeded", "Request limit exceeded."),
-            (Throttle, AwsQuery) => (400, "Throttling", "Rate exceeded"),
-            (Throttle, Json) => (400, "ThrottlingException", "Rate exceeded"),
-            (InternalError, Ec2Query) => (500, "InternalError", "An internal error has occurred."),
-            (InternalError, _) => (500, "InternalFailure", "An internal error has occurred."),
-            // A dropped connection never gets this far; it has no body to word.
-            (Unavailable | DropConnection, _) => (
-                503,
-                "ServiceUnavailable",
-                "The service is unavailable. Please try again shortly.",
-            ),
-        };
-        let fault_type = if status == 400 { "Sender" } else { "Receiver" };
-        let body = match protocol {
-            Ec2Query => format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"#
-            ),
-            AwsQuery => format!(
-                r#"<ErrorResponse><Error><Type>{fault_type}</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"#
-            ),
-            Json => serde_json::json!({ "__type": code, "message": message }).to_string(),
-        };
-        Self {
-            status,
-            code,
-            protocol,
-            body,
-        }
-    }
-
-    fn to_bytes(&self, request: &Message, close: bool) -> Vec<u8> {
-        let reason = match self.status {
-            400 => "Bad Request",
-            500 => "Internal Server Error",
-            _ => "Service Unavailable",
-        };
-        let mut head = format!("HTTP/1.1 {} {reason}\r\n", self.status);
-        let content_type = match self.protocol {
-            Protocol::Json => request
-                .header("X-Amz-Target")
-                .and(request.header("Content-Type"))
-                .unwrap_or("application/json"),
-            _ => "text/xml",
-        };
-        head.push_str(&format!("Content-Type: {content_type}\r\n"));
-        if self.protocol == Protocol::Json {
-            head.push_str(&format!("x-amzn-ErrorType: {}\r\n", self.code));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
-        if close {
-            head.push_str("Connection: close\r\n");
-        }
-        head.push_str("\r\n");
-        let mut bytes = head.into_bytes();
-        bytes.extend_from_slice(self.body.as_bytes());
-        bytes
-    }
+        .unwrap_or_else(|| format!("{} {path}", request.method))
 }
 
 /// Counts maximal groups of overlapping calls: sorted by start, a call opens a new
@@ -665,7 +276,9 @@ fn sequential_round_trips(calls: &[CallRecord]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Cursor;
+    use crate::http::exchange;
+    use std::io::{Cursor, Read, Write};
+    use std::net::TcpStream;
 
     fn call(start_ms: u64, end_ms: u64, base: Instant) -> CallRecord {
         CallRecord {
@@ -697,13 +310,13 @@ mod tests {
         assert_eq!(sequential_round_trips(&spanning), 2);
     }
 
-    fn request(raw: &str) -> Message {
-        read_message(&mut Cursor::new(raw.as_bytes()), None)
+    pub(super) fn request(raw: &str) -> Request {
+        Request::read(&mut Cursor::new(raw.as_bytes()))
             .unwrap()
             .unwrap()
     }
 
-    const EC2_AUTH: &str = "Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00";
+    pub(super) const EC2_AUTH: &str = "Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00";
 
     #[test]
     fn names_the_service_and_action_of_each_protocol() {
@@ -712,88 +325,86 @@ mod tests {
         ));
         assert_eq!(service_of(&query), "ec2");
         assert_eq!(action_of(&query), "DescribeVpcs");
-        assert_eq!(protocol_of("ec2", &query), Protocol::Ec2Query);
-        assert_eq!(protocol_of("iam", &query), Protocol::AwsQuery);
 
         let json = request(
             "POST / HTTP/1.1\r\nX-Amz-Target: CloudTrail_20131101.StartLogging\r\nContent-Length: 2\r\n\r\n{}",
         );
         assert_eq!(action_of(&json), "StartLogging");
         assert_eq!(service_of(&json), "unknown");
-        assert_eq!(protocol_of("cloudtrail", &json), Protocol::Json);
 
+        let in_query = request("GET /?Action=Ping&x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+        assert_eq!(action_of(&in_query), "Ping");
         let rest = request("GET /accounts?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
         assert_eq!(action_of(&rest), "GET /accounts");
     }
 
-    #[test]
-    fn keeps_a_chunked_body_as_sent_and_reads_several_requests_per_connection() {
-        let wire = "4\r\nActi\r\n8;ext=1\r\non=Ping&\r\n0\r\nTrailer: t\r\n\r\n";
-        let raw = format!(
-            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n{wire}\r\nGET /next HTTP/1.1\r\nConnection: close\r\n\r\n"
-        );
-        let mut reader = Cursor::new(raw.into_bytes());
-        let first = read_message(&mut reader, None).unwrap().unwrap();
-        assert_eq!(first.wire_body, wire.as_bytes());
-        assert_eq!(first.body, b"Action=Ping&");
-        assert_eq!(action_of(&first), "Ping");
-        assert!(!first.wants_close());
-        let second = read_message(&mut reader, None).unwrap().unwrap();
-        assert_eq!(action_of(&second), "GET /next");
-        assert!(second.wants_close());
-        assert!(read_message(&mut reader, None).unwrap().is_none());
+    /// A stand-in upstream that answers each request with what it received.
+    fn echo_upstream() -> Server {
+        Server::start("upstream", |request: Request| {
+            let seen = format!(
+                "{} {} close={} {}",
+                request.method,
+                request.target,
+                request.wants_close(),
+                String::from_utf8_lossy(&request.body)
+            );
+            Reply::Answer(Response::new(200, seen))
+        })
+        .unwrap()
     }
 
     #[test]
-    fn forwards_with_connection_close_and_relays_with_a_length() {
-        let request = request(
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n",
+    fn forwards_unframed_requests_on_a_kept_alive_connection_and_records_each() {
+        let upstream = echo_upstream();
+        let endpoint = format!("http://{}", upstream.addr());
+        let proxy = FaultProxy::start(&endpoint, Faults::default()).unwrap();
+        let mut client = TcpStream::connect(proxy.server.addr()).unwrap();
+        let chunked = format!(
+            "POST / HTTP/1.1\r\n{EC2_AUTH}\r\nTransfer-Encoding: chunked\r\n\r\n\
+             4\r\nActi\r\n8;ext=1\r\non=Ping&\r\n0\r\nTrailer: t\r\n\r\n"
         );
-        let head =
-            String::from_utf8(request.head_without_connection(&["Connection: close".into()]))
-                .unwrap();
+        let (head, body) = exchange(&mut client, &chunked);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+        // Upstream, each request goes on a connection of its own.
+        assert_eq!(body, "POST / close=true Action=Ping&");
+        let (_, body) = exchange(&mut client, "GET /b?c=d HTTP/1.1\r\nHost: h\r\n\r\n");
+        assert_eq!(body, "GET /b?c=d close=true ");
+        let calls: Vec<_> = proxy
+            .calls()
+            .into_iter()
+            .map(|c| (c.service, c.action, c.fault))
+            .collect();
         assert_eq!(
-            head,
-            "POST / HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            calls,
+            [
+                ("ec2".into(), "Ping".into(), None),
+                ("unknown".into(), "GET /b".into(), None),
+            ]
         );
 
-        let raw = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n<ok/>";
-        let response = read_message(&mut Cursor::new(raw.as_bytes()), Some(false))
-            .unwrap()
+        // An upstream that went away is the client's 502, not a hang.
+        drop(upstream);
+        let (head, _) = exchange(&mut client, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        assert!(head.starts_with("HTTP/1.1 502 "), "{head}");
+    }
+
+    #[test]
+    fn a_dropped_connection_reads_the_request_and_answers_nothing() {
+        let upstream = echo_upstream();
+        let faults = Faults {
+            rate: 1.0,
+            kinds: vec![FaultKind::DropConnection],
+            ..Faults::default()
+        };
+        let proxy = FaultProxy::start(&format!("http://{}", upstream.addr()), faults).unwrap();
+        let mut client = TcpStream::connect(proxy.server.addr()).unwrap();
+        client
+            .write_all(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
             .unwrap();
-        assert_eq!(
-            String::from_utf8(response.relayed(false)).unwrap(),
-            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n<ok/>"
-        );
-    }
-
-    #[test]
-    fn words_errors_as_each_protocol_does() {
-        let ec2 = ErrorReply::new(FaultKind::Throttle, Protocol::Ec2Query, "r-1");
-        assert_eq!(ec2.status, 503);
-        assert!(
-            ec2.body
-                .contains("<Response><Errors><Error><Code>RequestLimitExceeded</Code>")
-        );
-        assert!(ec2.body.ends_with("<RequestID>r-1</RequestID></Response>"));
-        let query = ErrorReply::new(FaultKind::Throttle, Protocol::AwsQuery, "r-2");
-        assert_eq!(query.status, 400);
-        assert!(
-            query
-                .body
-                .starts_with("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>")
-        );
-        let json = ErrorReply::new(FaultKind::Unavailable, Protocol::Json, "r-3");
-        assert_eq!(json.status, 503);
-        assert_eq!(
-            json.body,
-            r#"{"__type":"ServiceUnavailable","message":"The service is unavailable. Please try again shortly."}"#
-        );
-        let target = request(
-            "POST / HTTP/1.1\r\nX-Amz-Target: A.B\r\nContent-Type: application/x-amz-json-1.1\r\n\r\n",
-        );
-        let bytes = String::from_utf8(json.to_bytes(&target, false)).unwrap();
-        assert!(bytes.starts_with("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: ServiceUnavailable\r\n"), "{bytes}");
+        let mut rest = Vec::new();
+        let _ = client.read_to_end(&mut rest);
+        assert!(rest.is_empty());
+        assert_eq!(proxy.injected_faults(), 1);
     }
 
     #[test]

@@ -1,70 +1,38 @@
-//! Just enough HTTP/1.1 for moto's control API on loopback, so the kit needs no
-//! HTTP client dependency.
+//! The one HTTP/1.1 layer of the stand-ins: heads parsed by `httparse`, bodies unframed
+//! by one reader, a server with one accept loop, and a one-shot client.
+//!
+//! Plain threads and blocking sockets: xtask uses this crate and stays free of an async
+//! runtime, and loopback servers for a few hundred calls need none.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+mod body;
+mod client;
+mod message;
+mod server;
 
-/// Sends a request with an empty body and returns (status, body).
-pub(crate) fn request(port: u16, method: &str, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
-}
+pub(crate) use client::{endpoint_addr, send};
+pub(crate) use message::{Request, Response};
+pub(crate) use server::{Reply, Server};
 
-/// `%XX` escapes decoded (RFC 3986: `+` stays `+`). `percent_encoding` keeps a
-/// malformed escape as text; the kit refuses it, and non-UTF-8, so a test never compares
-/// against a guess.
-pub fn percent_decode(text: &str) -> Result<String, String> {
-    // What follows each `%` must open with two hex digits.
-    let escape = |after: &str| {
-        after
-            .get(..2)
-            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
-    };
-    if !text.split('%').skip(1).all(escape) {
-        return Err(format!("{text:?} has a `%` not followed by two hex digits"));
-    }
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .map(String::from)
-        .map_err(|e| format!("{text:?} does not decode to UTF-8: {e}"))
-}
-
+/// Writes `raw` on `stream` and reads one answer off it, parsed by hand rather than by
+/// this layer: its head (status line and headers) and its body.
 #[cfg(test)]
-mod tests {
-    use super::percent_decode;
-
-    #[test]
-    fn decodes_escapes_and_keeps_plus() {
-        assert_eq!(
-            percent_decode("%7B%22a%22%3A%201%7D").unwrap(),
-            r#"{"a": 1}"#
-        );
-        assert_eq!(percent_decode("%7B%22Version%22").unwrap(), r#"{"Version""#);
-        assert_eq!(percent_decode("a+b%2Bc").unwrap(), "a+b+c");
-        assert_eq!(percent_decode("plain").unwrap(), "plain");
-    }
-
-    #[test]
-    fn refuses_malformed_escapes_and_non_utf8() {
-        for bad in ["%+1", "%zz", "100%", "%4", "%é", "%7B%", "%C3%28"] {
-            assert!(percent_decode(bad).is_err(), "{bad}");
+pub(crate) fn exchange(stream: &mut std::net::TcpStream, raw: &str) -> (String, String) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let (mut head, mut length) = (String::new(), 0);
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
         }
+        if line.trim().is_empty() {
+            break;
+        }
+        head.push_str(&line);
     }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (head, String::from_utf8(body).unwrap())
 }

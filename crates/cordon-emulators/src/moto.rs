@@ -2,15 +2,19 @@
 //! started on 127.0.0.1 on a free port, stopped when the handle drops.
 
 mod findings;
+mod recording;
 
 pub use findings::publish_finding;
 
-use crate::http::{self, percent_decode};
+use crate::http::{self, Request};
 use crate::python_env::{PythonEnvError, ensure_python_env};
-use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// moto answers in milliseconds; this only bounds a hung one.
+const CONTROL_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub const MOTO_VERSION: &str = "5.2.5";
 
@@ -84,7 +88,7 @@ impl MotoServer {
     fn wait_until_ready(&self) -> Result<(), MotoError> {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if let Ok((200, _)) = http::request(self.port, "GET", "/moto-api/data.json") {
+            if let Ok((200, _)) = self.request("GET", "/moto-api/data.json") {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -111,80 +115,8 @@ impl MotoServer {
         self.control("PUT", &format!("/{name}")).map(|_| ())
     }
 
-    pub fn clear_recording(&self) -> Result<(), MotoError> {
-        self.control("POST", "/moto-api/recorder/reset-recording")
-            .map(|_| ())
-    }
-
-    /// The API actions received since the recording was last cleared, in order
-    /// (`ec2:ModifyNetworkInterfaceAttribute`, ...).
-    pub fn recorded_actions(&self) -> Result<Vec<String>, MotoError> {
-        Ok(self
-            .recording_lines()?
-            .iter()
-            .filter_map(|line| action_of_recorded_request(line))
-            .collect())
-    }
-
-    /// Every request received since the recording was last cleared, whatever the
-    /// protocol (REST calls such as Security Hub's have no action name).
-    pub fn recorded_request_count(&self) -> Result<usize, MotoError> {
-        Ok(self.recording_lines()?.len())
-    }
-
-    /// The signing service of every request received since the recording was last
-    /// cleared (`securityhub`, `ec2`, ...), whatever the protocol.
-    pub fn recorded_services(&self) -> Result<Vec<String>, MotoError> {
-        Ok(self
-            .recording_lines()?
-            .iter()
-            .map(|line| signing_service(line).unwrap_or_else(|| "unknown".into()))
-            .collect())
-    }
-
-    fn recording_lines(&self) -> Result<Vec<String>, MotoError> {
-        match std::fs::read_to_string(&self.recording) {
-            Ok(raw) => Ok(raw.lines().map(str::to_owned).collect()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(MotoError::Control {
-                path: self.recording.display().to_string(),
-                reason: e.to_string(),
-            }),
-        }
-    }
-
-    /// The form parameters of every recorded query-protocol call to `action` (for
-    /// example `sns:Publish`), in order, decoded.
-    pub fn recorded_calls(&self, action: &str) -> Result<Vec<BTreeMap<String, String>>, MotoError> {
-        self.recording_lines()?
-            .iter()
-            .filter(|line| action_of_recorded_request(line).as_deref() == Some(action))
-            .filter_map(|line| recorded_body(line))
-            .map(|body| {
-                form_params(&body).map_err(|reason| MotoError::Control {
-                    path: self.recording.display().to_string(),
-                    reason,
-                })
-            })
-            .collect()
-    }
-
-    /// Recorded actions that change state: anything but Describe/Get/List calls.
-    pub fn recorded_writes(&self) -> Result<Vec<String>, MotoError> {
-        Ok(self
-            .recorded_actions()?
-            .into_iter()
-            .filter(|a| {
-                let name = a.split_once(':').map_or(a.as_str(), |(_, n)| n);
-                !["Describe", "Get", "List"]
-                    .iter()
-                    .any(|p| name.starts_with(p))
-            })
-            .collect())
-    }
-
     fn control(&self, method: &str, path: &str) -> Result<String, MotoError> {
-        match http::request(self.port, method, path) {
+        match self.request(method, path) {
             Ok((200, body)) => Ok(body),
             Ok((status, body)) => Err(MotoError::Control {
                 path: path.into(),
@@ -195,6 +127,16 @@ impl MotoServer {
                 reason: e.to_string(),
             }),
         }
+    }
+
+    /// (status, body) of a request with an empty body.
+    fn request(&self, method: &str, path: &str) -> std::io::Result<(u16, String)> {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let response = http::send(addr, &Request::new(method, path), CONTROL_TIMEOUT)?;
+        Ok((
+            response.status,
+            String::from_utf8_lossy(&response.body).into_owned(),
+        ))
     }
 }
 
@@ -212,102 +154,8 @@ fn free_port() -> std::io::Result<u16> {
         .port())
 }
 
-/// The service in a recorded request's SigV4 credential scope.
-fn signing_service(line: &str) -> Option<String> {
-    let entry: serde_json::Value = serde_json::from_str(line).ok()?;
-    let scope = entry["headers"]["Authorization"]
-        .as_str()?
-        .split("Credential=")
-        .nth(1)?;
-    scope.split('/').nth(3).map(str::to_owned)
-}
-
-/// `ec2:CreateTags` from a recorded query-protocol request (EC2, STS, IAM ...), or
-/// the `X-Amz-Target` of a JSON-protocol one.
-fn action_of_recorded_request(line: &str) -> Option<String> {
-    let entry: serde_json::Value = serde_json::from_str(line).ok()?;
-    let headers = entry.get("headers")?;
-    if let Some(target) = headers.get("X-Amz-Target").and_then(|t| t.as_str()) {
-        return Some(target.to_owned());
-    }
-    let service = signing_service(line).unwrap_or_else(|| "unknown".into());
-    let body = entry.get("body")?.as_str()?;
-    // moto stores binary-safe bodies base64-encoded.
-    let body = if entry.get("body_encoded").and_then(|e| e.as_bool()) == Some(true) {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .ok()?;
-        String::from_utf8(bytes).ok()?
-    } else {
-        body.to_owned()
-    };
-    let action = body
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("Action="))?;
-    Some(format!("{service}:{action}"))
-}
-
 /// One server per test binary, started on first use and stopped when the binary exits.
 pub fn shared_moto() -> &'static MotoServer {
     static SERVER: std::sync::OnceLock<MotoServer> = std::sync::OnceLock::new();
     SERVER.get_or_init(|| MotoServer::start().unwrap_or_else(|e| panic!("{e}")))
-}
-
-/// The request body of a recorded request; moto stores bodies base64-encoded.
-fn recorded_body(line: &str) -> Option<String> {
-    let entry: serde_json::Value = serde_json::from_str(line).ok()?;
-    let body = entry.get("body")?.as_str()?;
-    if entry.get("body_encoded").and_then(|e| e.as_bool()) == Some(true) {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(body)
-            .ok()?;
-        String::from_utf8(bytes).ok()
-    } else {
-        Some(body.to_owned())
-    }
-}
-
-/// `application/x-www-form-urlencoded` into a map; `+` is a space there.
-fn form_params(body: &str) -> Result<BTreeMap<String, String>, String> {
-    let decode = |text: &str| percent_decode(&text.replace('+', " "));
-    body.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| Ok((decode(k)?, decode(v)?)))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{action_of_recorded_request, form_params};
-
-    #[test]
-    fn decodes_form_parameters() {
-        let params =
-            form_params("Action=Publish&Message=%5Bcordon%5D+ISOLATED%3A+i-1%0Anext&Subject=a%2Bb")
-                .unwrap();
-        assert_eq!(params["Message"], "[cordon] ISOLATED: i-1\nnext");
-        assert_eq!(params["Subject"], "a+b");
-        assert!(form_params("Action=Publish&Message=50%").is_err());
-    }
-
-    #[test]
-    fn reads_the_action_of_an_encoded_query_request() {
-        // "Action=ModifyNetworkInterfaceAttribute&Version=2016-11-15", base64-encoded.
-        let line = r#"{"headers": {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host"}, "method": "POST", "url": "/", "body": "QWN0aW9uPU1vZGlmeU5ldHdvcmtJbnRlcmZhY2VBdHRyaWJ1dGUmVmVyc2lvbj0yMDE2LTExLTE1", "body_encoded": true}"#;
-        assert_eq!(
-            action_of_recorded_request(line).as_deref(),
-            Some("ec2:ModifyNetworkInterfaceAttribute")
-        );
-    }
-
-    #[test]
-    fn reads_the_target_of_a_json_request() {
-        let line = r#"{"headers": {"X-Amz-Target": "SecurityHubAPIService.BatchImportFindings"}, "body": "", "body_encoded": false}"#;
-        assert_eq!(
-            action_of_recorded_request(line).as_deref(),
-            Some("SecurityHubAPIService.BatchImportFindings")
-        );
-    }
 }

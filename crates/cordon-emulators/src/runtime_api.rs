@@ -5,14 +5,13 @@
 //! Lambda's does); responses, errors and init errors are recorded with the instant
 //! their body was read. Dropping the server stops it.
 //!
-//! Plain threads and blocking sockets, like the fault proxy: the runtime client sends
-//! a handful of requests per process.
+//! On the crate's one HTTP layer: a `next` that waits holds its connection's thread.
 
-use std::collections::{HashMap, VecDeque};
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
+use crate::http::{Reply, Request, Response, Server};
+use crate::lock;
+use std::collections::VecDeque;
+use std::io;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const PREFIX: &str = "/2018-06-01/runtime";
@@ -43,17 +42,15 @@ pub struct InvocationResult {
 
 /// A running Runtime API. Dropping it stops it, and any `next` still waiting ends.
 pub struct RuntimeApi {
-    addr: SocketAddr,
     shared: Arc<Shared>,
-    accept: Option<JoinHandle<()>>,
+    /// Dropped after `shared` is marked stopped, so a waiting `next` ends first.
+    server: Server,
 }
 
 struct Shared {
     function_arn: String,
     state: Mutex<State>,
     changed: Condvar,
-    /// Open connections, to shut down on drop; `None` once stopped.
-    open: Mutex<Option<HashMap<usize, TcpStream>>>,
 }
 
 #[derive(Default)]
@@ -70,30 +67,21 @@ impl RuntimeApi {
     /// Serves events as the function `function_arn`
     /// (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`) would receive them.
     pub fn start(function_arn: &str) -> io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))?;
-        let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             function_arn: function_arn.to_owned(),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
-            open: Mutex::new(Some(HashMap::new())),
         });
-        let accept = {
+        let server = {
             let shared = Arc::clone(&shared);
-            std::thread::Builder::new()
-                .name("runtime-api".into())
-                .spawn(move || accept_loop(&listener, &shared))?
+            Server::start("runtime-api", move |request| answer(&shared, &request))?
         };
-        Ok(Self {
-            addr,
-            shared,
-            accept: Some(accept),
-        })
+        Ok(Self { shared, server })
     }
 
     /// The value for `AWS_LAMBDA_RUNTIME_API`: `127.0.0.1:PORT`, no scheme.
     pub fn address(&self) -> String {
-        self.addr.to_string()
+        self.server.addr().to_string()
     }
 
     /// Queues `event` for the next `GET .../invocation/next`; returns its request id.
@@ -146,81 +134,33 @@ impl Drop for RuntimeApi {
     fn drop(&mut self) {
         lock(&self.shared.state).stopped = true;
         self.shared.changed.notify_all();
-        let open = lock(&self.shared.open).take();
-        for stream in open.into_iter().flat_map(HashMap::into_values) {
-            let _ = stream.shutdown(Shutdown::Both);
-        }
-        // The accept loop sees it is stopped on its next connection: make one.
-        if TcpStream::connect_timeout(&self.addr, Duration::from_secs(1)).is_ok()
-            && let Some(accept) = self.accept.take()
-        {
-            let _ = accept.join();
-        }
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    for (id, stream) in listener.incoming().enumerate() {
-        let Ok(stream) = stream else { continue };
-        match lock(&shared.open).as_mut() {
-            None => return,
-            Some(open) => match stream.try_clone() {
-                Ok(clone) => open.insert(id, clone),
-                Err(_) => continue,
-            },
-        };
-        let connection = Arc::clone(shared);
-        let spawned = std::thread::Builder::new()
-            .name("runtime-api-conn".into())
-            .spawn(move || {
-                let _ = serve(&connection, &stream);
-                if let Some(open) = lock(&connection.open).as_mut() {
-                    open.remove(&id);
-                }
-            });
-        if spawned.is_err()
-            && let Some(open) = lock(&shared.open).as_mut()
-        {
-            open.remove(&id);
-        }
+/// Answers one request, as it arrived.
+fn answer(shared: &Shared, request: &Request) -> Reply {
+    let at = Instant::now();
+    let not_found = || Reply::Answer(json(404, r#"{"errorType":"NotFound"}"#));
+    match (request.method.as_str(), request.target.strip_prefix(PREFIX)) {
+        ("GET", Some("/invocation/next")) => match next_event(shared) {
+            Some((id, event)) => Reply::Answer(event_response(shared, &id, &event)),
+            None => Reply::Hangup,
+        },
+        ("POST", Some(rest)) => match result_kind(rest) {
+            Some((kind, request_id)) => {
+                lock(&shared.state).results.push(InvocationResult {
+                    request_id,
+                    kind,
+                    body: String::from_utf8_lossy(&request.body).into_owned(),
+                    at,
+                });
+                shared.changed.notify_all();
+                Reply::Answer(json(202, r#"{"status":"OK"}"#))
+            }
+            None => not_found(),
+        },
+        _ => not_found(),
     }
-}
-
-/// Answers the requests of one keep-alive connection.
-fn serve(shared: &Shared, client: &TcpStream) -> io::Result<()> {
-    client.set_nodelay(true)?;
-    let mut reader = BufReader::new(client);
-    let mut writer = client;
-    while let Some((method, path, body)) = read_request(&mut reader)? {
-        let at = Instant::now();
-        let answer = match (method.as_str(), path.strip_prefix(PREFIX)) {
-            ("GET", Some("/invocation/next")) => match next_event(shared) {
-                Some((id, event)) => event_response(shared, &id, &event),
-                None => return Ok(()),
-            },
-            ("POST", Some(rest)) => match result_kind(rest) {
-                Some((kind, request_id)) => {
-                    let mut state = lock(&shared.state);
-                    state.results.push(InvocationResult {
-                        request_id,
-                        kind,
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                        at,
-                    });
-                    shared.changed.notify_all();
-                    reply(202, r#"{"status":"OK"}"#, &[])
-                }
-                None => reply(404, r#"{"errorType":"NotFound"}"#, &[]),
-            },
-            _ => reply(404, r#"{"errorType":"NotFound"}"#, &[]),
-        };
-        writer.write_all(&answer)?;
-    }
-    Ok(())
 }
 
 /// `/invocation/{id}/response`, `/invocation/{id}/error` or `/init/error`.
@@ -255,7 +195,7 @@ fn next_event(shared: &Shared) -> Option<(String, String)> {
     }
 }
 
-fn event_response(shared: &Shared, id: &str, event: &str) -> Vec<u8> {
+fn event_response(shared: &Shared, id: &str, event: &str) -> Response {
     let deadline_ms = (SystemTime::now() + DEADLINE)
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
@@ -263,135 +203,23 @@ fn event_response(shared: &Shared, id: &str, event: &str) -> Vec<u8> {
         "Root=1-00000000-{:0>24};Parent=0000000000000001;Sampled=0",
         &id[24..]
     );
-    let headers = [
-        ("Lambda-Runtime-Aws-Request-Id", id.to_owned()),
-        ("Lambda-Runtime-Deadline-Ms", deadline_ms.to_string()),
-        (
-            "Lambda-Runtime-Invoked-Function-Arn",
-            shared.function_arn.clone(),
-        ),
-        ("Lambda-Runtime-Trace-Id", trace),
-    ];
-    reply(200, event, &headers)
+    json(200, event)
+        .header("Lambda-Runtime-Aws-Request-Id", id)
+        .header("Lambda-Runtime-Deadline-Ms", deadline_ms.to_string())
+        .header("Lambda-Runtime-Invoked-Function-Arn", &shared.function_arn)
+        .header("Lambda-Runtime-Trace-Id", trace)
 }
 
-fn reply(status: u16, body: &str, headers: &[(&str, String)]) -> Vec<u8> {
-    let reason = match status {
-        200 => "OK",
-        202 => "Accepted",
-        _ => "Not Found",
-    };
-    let mut head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(body.as_bytes());
-    bytes
-}
-
-/// (method, path, body) of the next request; `None` when the client closed.
-fn read_request(reader: &mut impl BufRead) -> io::Result<Option<(String, String, Vec<u8>)>> {
-    let mut start = String::new();
-    while start.trim().is_empty() {
-        start.clear();
-        if reader.read_line(&mut start)? == 0 {
-            return Ok(None);
-        }
-    }
-    let mut parts = start.split_whitespace();
-    let (method, path) = match (parts.next(), parts.next()) {
-        (Some(m), Some(p)) => (m.to_owned(), p.to_owned()),
-        _ => return Err(invalid(format!("bad request line {start:?}"))),
-    };
-    let (mut length, mut chunked) = (0usize, false);
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(invalid("headers cut short".into()));
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            let (name, value) = (name.trim(), value.trim());
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.parse().map_err(|_| invalid(line.to_owned()))?;
-            } else if name.eq_ignore_ascii_case("transfer-encoding") {
-                chunked = value.to_ascii_lowercase().contains("chunked");
-            }
-        }
-    }
-    let body = if chunked {
-        read_chunked(reader)?
-    } else {
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body)?;
-        body
-    };
-    Ok(Some((method, path, body)))
-}
-
-/// A chunked body (a streamed response), trailers dropped.
-fn read_chunked(reader: &mut impl BufRead) -> io::Result<Vec<u8>> {
-    let mut body = Vec::new();
-    loop {
-        let mut size = String::new();
-        reader.read_line(&mut size)?;
-        let size = size.trim().split(';').next().unwrap_or("");
-        let size = usize::from_str_radix(size, 16).map_err(|_| invalid(size.to_owned()))?;
-        if size == 0 {
-            // Trailers, up to the blank line.
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
-                    return Ok(body);
-                }
-            }
-        }
-        let start = body.len();
-        body.resize(start + size, 0);
-        reader.read_exact(&mut body[start..])?;
-        let mut crlf = [0; 2];
-        reader.read_exact(&mut crlf)?;
-    }
-}
-
-fn invalid(message: String) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, message)
+fn json(status: u16, body: &str) -> Response {
+    Response::new(status, body).header("Content-Type", "application/json")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
-
-    /// One request on `stream`, its answer read to the end of its body.
-    fn exchange(stream: &mut TcpStream, request: &str) -> (String, String) {
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut head = String::new();
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap();
-            }
-            if line.trim().is_empty() {
-                break;
-            }
-            head.push_str(&line);
-        }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
-        (head, String::from_utf8(body).unwrap())
-    }
+    use crate::http::exchange;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
 
     #[test]
     fn hands_out_an_event_with_lambdas_headers_and_records_the_answer() {
