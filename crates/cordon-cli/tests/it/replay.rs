@@ -7,8 +7,7 @@
 //! just building its estate) would show up in it. The rest share one server, each in
 //! a VPC of its own.
 
-mod support;
-
+use crate::support::cordon_command;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::SecurityGroup;
 use cordon_emulators::{MotoServer, publish_finding, shared_moto, workspace_root};
@@ -18,7 +17,6 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use support::cordon_command;
 
 const FUNCTION: &str = "ContainInstanceFunction";
 const TWO_ENIS: &str = "guardduty/backdoor-c2-two-enis.json";

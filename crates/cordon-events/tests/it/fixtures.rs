@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 const EVENTS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../events");
 
 /// A valid finding to mutate for the unit-level cases.
-const BACKDOOR: &str = include_str!("../../../events/guardduty/backdoor-c2-actor.json");
+const BACKDOOR: &str = include_str!("../../../../events/guardduty/backdoor-c2-actor.json");
 
 /// What parsing an invalid fixture must report.
 struct Invalid {

@@ -1,11 +1,9 @@
 //! `cordon replay --dry-run` on every credential sample: the routed function, the
 //! decision and the exact steps, with no AWS endpoint reachable at all.
 
-mod support;
-
+use crate::support::cordon_command;
 use cordon_emulators::workspace_root;
 use serde_json::Value;
-use support::cordon_command;
 
 /// (step, target) pairs, in plan order.
 type PlannedSteps = &'static [(&'static str, &'static str)];

@@ -3,8 +3,6 @@
 //! is untouched and its Security Hub holds the record; a finding from an account
 //! outside the allow-list is refused, recorded, and reaches no account at all.
 
-#![recursion_limit = "256"]
-
 use cordon_aws::{MemberRole, Reach};
 use cordon_core::{Decision, Outcome};
 use cordon_emulators::{publish_finding, shared_moto, workspace_root};

@@ -1,8 +1,6 @@
 //! The CloudTrail responder against the emulator, through the real SDK clients.
 //! Assertions read CloudTrail, Config and EC2 back, never the handler's report.
 
-#![recursion_limit = "256"]
-
 use cordon_core::{Decision, StepStatus};
 use cordon_emulators::{MotoServer, shared_moto};
 use cordon_fixtures::{

@@ -1,12 +1,10 @@
 //! `InstanceProfileCredentials` against the emulator: the association, its removal,
 //! the profile's role and its inline policy.
 
-mod support;
-
+use crate::support::{clients, estate, unique};
 use cordon_aws::{Clients, InstanceProfileCredentials};
 use cordon_core::ports::InstanceCredentials;
 use cordon_events::InstanceId;
-use support::{clients, estate, unique};
 
 const TRUST_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
 

@@ -1,8 +1,6 @@
 //! The ledger against the emulator: duplicate deliveries, concurrent, change nothing
 //! twice, and the blast-radius breaker stops containment at its budget.
 
-#![recursion_limit = "256"]
-
 use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
 use cordon_emulators::{MotoServer, publish_finding};

@@ -1,12 +1,10 @@
 //! `Ec2Isolation`'s newer methods against the emulator: tagging several resources at
 //! once, the interfaces' private IPs, and connection-tracking timeouts.
 
-mod support;
-
+use crate::support::{clients, estate};
 use cordon_aws::Ec2Isolation;
 use cordon_core::ports::{ConnectionTrackingTimeouts, NetworkIsolation};
 use cordon_events::{InstanceId, NetworkInterfaceId, SecurityGroupId, VpcId};
-use support::{clients, estate};
 
 async fn tags_of(ec2: &aws_sdk_ec2::Client, resource: &str) -> Vec<(String, String)> {
     let found = ec2

@@ -4,8 +4,6 @@
 //! delivery whose outcome needs a retry is delivered again, as Lambda would. In the
 //! end no instance is left uncontained and nothing is done twice.
 
-#![recursion_limit = "256"]
-
 use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
 use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer, publish_finding};

@@ -1,8 +1,6 @@
 //! The instance-containment handler against the emulator, through the real SDK
 //! clients. Assertions read the emulator's state back, never the handler's report.
 
-#![recursion_limit = "256"]
-
 use cordon_core::Decision;
 use cordon_integration_tests::World;
 use std::collections::BTreeSet;

@@ -1,15 +1,13 @@
 //! `AwsServiceRotation` against the emulator: Auto Scaling membership and detachment,
 //! and target-group registrations found across groups and removed.
 
-mod support;
-
+use crate::support::{clients, estate, unique};
 use aws_sdk_autoscaling::types::LaunchTemplateSpecification;
 use aws_sdk_ec2::types::RequestLaunchTemplateData;
 use aws_sdk_elasticloadbalancingv2::types::{ProtocolEnum, TargetDescription, TargetTypeEnum};
 use cordon_aws::{AwsServiceRotation, Clients, Ec2Isolation};
 use cordon_core::ports::{NetworkIsolation, ServiceRotation, TargetRegistration};
 use cordon_events::InstanceId;
-use support::{clients, estate, unique};
 
 fn adapter(clients: &Clients) -> AwsServiceRotation {
     AwsServiceRotation::new(clients.autoscaling.clone(), clients.elbv2.clone())

@@ -3,8 +3,6 @@
 //! refusal with its reason, and no request reaches AWS but the Security Hub record of
 //! a refused finding.
 
-#![recursion_limit = "256"]
-
 use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
 use cordon_emulators::MotoServer;

@@ -5,12 +5,10 @@
 //! single page (no Marker), so only the paginators' one-page path runs here; it accepts
 //! any login password (no password policy).
 
-mod support;
-
+use crate::support::{clients, unique};
 use cordon_aws::IamPrincipals;
 use cordon_core::ports::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
 use cordon_fixtures::{IamUserWithKeys, create_role};
-use support::{clients, unique};
 
 const DENY_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}"#;
 

@@ -3,14 +3,10 @@
 //! its profile, protection, role and Auto Scaling group as before, each read back —
 //! and its findings are RESOLVED. A dry-run changes nothing.
 
-#![recursion_limit = "256"]
-
-mod support;
-
+use crate::support::cordon_command;
 use cordon_emulators::{MotoServer, publish_finding, workspace_root};
 use cordon_fixtures::{Estate, EstateClients, import_as_guardduty, sdk_config};
 use std::process::Output;
-use support::cordon_command;
 
 const FINDING_ID: &str = "b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02";
 const POLICY: &str = "cordon-revoke-older-sessions";

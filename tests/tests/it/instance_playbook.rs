@@ -1,8 +1,6 @@
 //! The whole instance playbook against the emulator, on an instance with everything
 //! it acts on. Assertions read the emulator's state back, never the handler's report.
 
-#![recursion_limit = "256"]
-
 use cordon_core::{Decision, StepStatus};
 use cordon_fixtures::DESIRED_CAPACITY_AFTER_SETUP;
 use cordon_integration_tests::World;
@@ -88,7 +86,7 @@ async fn an_actor_finding_contains_the_instance_completely_and_a_second_delivery
     // the response finding.
     let snapshots = estate.snapshots(&clients.ec2).await.unwrap();
     assert_eq!(snapshots.len(), 2, "{snapshots:#?}");
-    let finding_id = "b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02";
+    let finding_id = format!("b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02-{}", estate.instance);
     let mut snapshotted: Vec<&str> = snapshots.iter().map(|s| s.volume_id.as_str()).collect();
     snapshotted.sort();
     let mut volumes: Vec<&str> = estate.volumes.iter().map(String::as_str).collect();

@@ -1,16 +1,12 @@
 //! `cordon replay` and `cordon findings` with Security Hub: what the binary records,
 //! lists, and does when Security Hub cannot be reached.
 
-#![recursion_limit = "256"]
-
-mod support;
-
+use crate::support::cordon_command;
 use cordon_emulators::{publish_finding, shared_moto, workspace_root};
 use cordon_fixtures::{Estate, sdk_config};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Output;
-use support::cordon_command;
 
 /// The binary as every test here runs it (see `support`), plus `env`.
 fn cordon(args: &[&str], env: &[(&str, &str)]) -> Output {

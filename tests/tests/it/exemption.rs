@@ -2,8 +2,6 @@
 //! tagged exempt after GuardDuty reported it is untouched, and so is one whose tags
 //! cannot be read because every call to that service fails.
 
-#![recursion_limit = "256"]
-
 use aws_sdk_ec2::types::Tag;
 use cordon_aws::Clients;
 use cordon_core::Decision;

@@ -1,15 +1,13 @@
 //! `Ec2Evidence` against the emulator: protection read, applied and read back, and
 //! snapshots taken with their tags and found again by them.
 
-mod support;
-
+use crate::support::{attach_volume, clients, estate, unique};
 use aws_sdk_ec2::types::{Filter, InstanceAttributeName};
 use cordon_aws::{Clients, Ec2Evidence};
 use cordon_core::names::{INCIDENT_TAG, INSTANCE_TAG};
 use cordon_core::ports::{EvidencePreservation, ProtectionChange};
 use cordon_events::InstanceId;
 use std::collections::BTreeSet;
-use support::{attach_volume, clients, estate, unique};
 
 fn adapter(clients: &Clients) -> Ec2Evidence {
     Ec2Evidence::new(clients.ec2.clone())

@@ -1,8 +1,6 @@
 //! Recording against the emulator: cordon's own finding in Security Hub, the note on
 //! the source finding, and the message for people — read back from the emulator.
 
-#![recursion_limit = "256"]
-
 use aws_sdk_securityhub::types::SeverityLabel;
 use cordon_core::Decision;
 use cordon_core::ports::SourceUpdate;

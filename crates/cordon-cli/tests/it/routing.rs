@@ -11,7 +11,7 @@ const CREDENTIALS: &str = "ContainCredentialsFunction";
 const CLOUDTRAIL: &str = "RespondToCloudTrailFunction";
 
 fn routes() -> Routes {
-    Routes::from_template(include_str!("../../../template.yaml")).unwrap()
+    Routes::from_template(include_str!("../../../../template.yaml")).unwrap()
 }
 
 fn root() -> std::path::PathBuf {

@@ -1,8 +1,6 @@
 //! The credential function against the emulator, through the real SDK clients.
 //! Assertions read IAM back, never the handler's report.
 
-#![recursion_limit = "256"]
-
 use cordon_core::Decision;
 use cordon_core::ports::Principal;
 use cordon_emulators::{MotoServer, shared_moto};

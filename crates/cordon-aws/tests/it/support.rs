@@ -1,8 +1,6 @@
 //! What the adapter tests share: clients on the emulator, unique names, and a small
 //! estate (a VPC with one running instance) that each test builds for itself.
 
-#![allow(dead_code)] // each test binary uses a different part
-
 use cordon_aws::Clients;
 use cordon_emulators::shared_moto;
 use cordon_fixtures::{Estate, sdk_config};

@@ -1,14 +1,12 @@
 //! `DynamoLedger` against the emulator's DynamoDB: claims, leases, completion, and a
 //! budget that concurrent invocations cannot overspend.
 
-mod support;
-
+use crate::support::{clients, unique};
 use aws_sdk_dynamodb::types::AttributeValue;
 use cordon_aws::DynamoLedger;
 use cordon_core::ports::{Budget, Claim, IncidentLedger};
 use cordon_fixtures::create_ledger_table;
 use futures_util::future::join_all;
-use support::{clients, unique};
 
 async fn ledger() -> DynamoLedger {
     let clients = clients().await;

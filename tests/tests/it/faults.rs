@@ -3,8 +3,6 @@
 //! a non-success result for Lambda to retry; the retries finish the job; and no
 //! finding ever reports success without the instance being isolated.
 
-#![recursion_limit = "256"]
-
 use cordon_aws::Clients;
 use cordon_core::Decision;
 use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer, publish_finding};
