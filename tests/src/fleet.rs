@@ -1,7 +1,8 @@
 //! Many instances and a distinct finding about each, for the tests that deliver
 //! findings in bulk (duplicates, faults).
 
-use cordon_testkit::{Estate, workspace_root};
+use cordon_emulators::workspace_root;
+use cordon_fixtures::Estate;
 
 /// `count` two-interface instances in one VPC, the first one's estate first.
 pub async fn launch_fleet(ec2: &aws_sdk_ec2::Client, count: usize) -> Vec<Estate> {

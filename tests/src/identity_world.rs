@@ -1,10 +1,11 @@
 use cordon_aws::Clients;
 use cordon_core::Outcome;
+use cordon_emulators::publish_finding;
 use cordon_events::AccountId;
+use cordon_fixtures::{Placeholders, sdk_config};
 use cordon_lambda::{
     AwsCredentialPorts, Connect, ContainmentClock, Context, CredentialResponder, handle_event,
 };
-use cordon_testkit::{Placeholders, publish_finding, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The credential function's real adapters against an emulator, and a name unique to

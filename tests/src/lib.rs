@@ -26,7 +26,7 @@ pub fn enforcing(
 
 /// `events/<dir>/<name>` with each `(placeholder, real)` pair replaced.
 pub fn sample_event(dir: &str, name: &str, replacements: &[(&str, &str)]) -> serde_json::Value {
-    let path = cordon_testkit::workspace_root()
+    let path = cordon_emulators::workspace_root()
         .join("events")
         .join(dir)
         .join(name);

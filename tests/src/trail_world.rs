@@ -2,10 +2,10 @@ use crate::sample_event;
 use cordon_aws::Clients;
 use cordon_core::Outcome;
 use cordon_events::AccountId;
+use cordon_fixtures::{Placeholders, sdk_config};
 use cordon_lambda::{
     AwsCloudTrailPorts, CloudTrailResponder, Connect, ContainmentClock, Context, handle_event,
 };
-use cordon_testkit::{Placeholders, sdk_config};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// cordon's own role in the CloudTrail samples.

@@ -1,16 +1,16 @@
 use aws_sdk_ec2::types::{NetworkInterface, SecurityGroup};
 use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::Outcome;
+use cordon_emulators::{publish_finding, shared_moto, workspace_root};
 use cordon_events::AccountId;
+use cordon_fixtures::{Estate, EstateClients, Placeholders, sdk_config};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
 };
-use cordon_testkit::{
-    Estate, EstateClients, Placeholders, publish_finding, sdk_config, shared_moto, workspace_root,
-};
 use std::collections::BTreeSet;
 
-/// A fresh VPC, instance and SNS topic per test, so tests share one emulator safely.
+/// A fresh VPC, instance and SNS topic per test, and finding ids of its own, so tests
+/// share one emulator safely.
 pub struct World {
     pub ec2: aws_sdk_ec2::Client,
     pub securityhub: aws_sdk_securityhub::Client,
@@ -79,11 +79,19 @@ impl World {
         }
     }
 
-    /// `events/guardduty/<name>` rewritten to this world's resources.
+    /// `events/guardduty/<name>` rewritten to this world's resources, under a finding
+    /// id of this world's own: Security Hub keeps one finding per id, and tests that
+    /// replay the same sample share the emulator.
     pub fn event(&self, name: &str) -> serde_json::Value {
         let path = workspace_root().join("events/guardduty").join(name);
-        let raw = std::fs::read_to_string(&path).unwrap();
-        serde_json::from_str(&self.estate.rewrite(&raw)).unwrap()
+        let raw = self
+            .estate
+            .rewrite(&std::fs::read_to_string(&path).unwrap());
+        let sample: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        let id = sample["detail"]["id"].as_str().expect("a finding id");
+        // The id and the finding ARN that ends in it.
+        let raw = raw.replace(id, &format!("{id}-{}", self.estate.instance));
+        serde_json::from_str(&raw).unwrap()
     }
 
     pub async fn replay(&self, name: &str) -> Outcome {

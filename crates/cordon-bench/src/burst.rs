@@ -23,12 +23,13 @@ use crate::report::{Section, Target, header, median, percentile, row};
 use crate::world::{LEDGER_TABLE, World, finding_about};
 use cordon_aws::Clients;
 use cordon_core::Decision;
+use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer};
 use cordon_events::AccountId;
+use cordon_fixtures::{Estate, Placeholders, sdk_config};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
     handle_event,
 };
-use cordon_testkit::{Estate, FaultKind, FaultProxy, Faults, MotoServer, Placeholders, sdk_config};
 use futures_util::future::join_all;
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};

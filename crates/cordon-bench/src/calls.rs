@@ -15,7 +15,7 @@
 //! If no call marks a clean boundary, the handler's shape has changed and the lists
 //! here need updating, so the bench says so instead of reporting a wrong time.
 
-use cordon_testkit::CallRecord;
+use cordon_emulators::CallRecord;
 use std::time::Instant;
 
 /// Everything the isolation step and the ledger claim before it call (EC2 security

@@ -10,7 +10,8 @@ use crate::calls::{CriticalPath, Phases};
 use crate::process::{ColdRun, cold_start};
 use crate::report::{Section, Target, header, median, megabytes, percentile, row};
 use crate::world::{World, finding_about, sample_event};
-use cordon_testkit::{Estate, FaultProxy, Faults, ResultKind};
+use cordon_emulators::{FaultProxy, Faults, ResultKind};
+use cordon_fixtures::Estate;
 use tokio::runtime::Runtime;
 
 const RUNS: usize = 20;
@@ -160,7 +161,7 @@ fn section(dry: &Measured, enforce: &Measured) -> Section {
          `$LATEST`, `AWS_LAMBDA_LOG_FORMAT=JSON`, `_HANDLER=bootstrap`, region, test \
          credentials, `AWS_ENDPOINT_URL`) and the stack's `CORDON_*` settings (ledger, \
          breaker budget, topic). One event waits on a local Lambda Runtime API \
-         (`cordon_testkit::RuntimeApi`); times run from just before exec to the moment \
+         (`cordon_emulators::RuntimeApi`); times run from just before exec to the moment \
          the runtime had read the function's answer, and the process is killed after it. \
          {RUNS} starts per case after one uncounted start (the binary in the page \
          cache; for containment, the VPC's isolation groups created). *Verified \

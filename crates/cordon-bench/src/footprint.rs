@@ -8,7 +8,7 @@ use crate::cold_start::ColdStarts;
 use crate::process::cold_start;
 use crate::report::{Section, Target, header, megabytes, met, row};
 use crate::world::{World, sample_event};
-use cordon_testkit::cache_dir;
+use cordon_emulators::cache_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tokio::runtime::Runtime;

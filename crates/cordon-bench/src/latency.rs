@@ -10,12 +10,13 @@ use crate::report::{Section, Target, header, median, row};
 use crate::world::{LEDGER_TABLE, World, finding_about};
 use cordon_aws::Clients;
 use cordon_core::Decision;
+use cordon_emulators::{FaultProxy, Faults};
 use cordon_events::AccountId;
+use cordon_fixtures::{Estate, EstateClients, Placeholders, sdk_config};
 use cordon_lambda::{
     AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
     handle_event,
 };
-use cordon_testkit::{Estate, EstateClients, FaultProxy, Faults, Placeholders, sdk_config};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -244,7 +245,7 @@ fn section(samples: &[(Case, Sample)]) -> Section {
             .collect()
     };
     let mut body = format!(
-        "Each call from the handler to the emulator crosses `cordon_testkit::FaultProxy` \
+        "Each call from the handler to the emulator crosses `cordon_emulators::FaultProxy` \
          with {} ms added and no faults. The handler runs in this process \
          (`cordon_contain_instance::handle_event`, `AwsInstancePorts::on_aws`, \
          `ContainmentClock::HandlingStart`) with the deployed stack's settings: the \

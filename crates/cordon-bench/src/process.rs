@@ -5,7 +5,8 @@
 //! event waiting on a local Runtime API, and the process stopped after its answer.
 
 use crate::Why;
-use cordon_testkit::{InvocationResult, ResultKind, RuntimeApi, TEST_REGION};
+use cordon_emulators::{InvocationResult, ResultKind, RuntimeApi};
+use cordon_fixtures::TEST_REGION;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

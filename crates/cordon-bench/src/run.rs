@@ -8,7 +8,7 @@ use crate::report::{Section, Target, render};
 use crate::{
     Args, DEFAULT_BURST_INSTANCES, Only, Why, burst, cold_start, footprint, latency, report,
 };
-use cordon_testkit::heading;
+use cordon_emulators::heading;
 use std::time::Instant;
 
 /// Stated in the file: the whole run, release build included, on a fresh machine.
@@ -25,7 +25,7 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime, String> {
 
 /// `--only`: one benchmark, printed.
 fn run_only(only: Only, args: &Args) -> Result<(), String> {
-    cordon_testkit::ensure_moto_installed().why("installing moto")?;
+    cordon_emulators::ensure_moto_installed().why("installing moto")?;
     let runtime = tokio_runtime()?;
     let section = match only {
         Only::Latency => runtime.block_on(latency::run()),
@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     let before = args.cargo_secs;
     heading("the local AWS emulator");
-    cordon_testkit::ensure_moto_installed().why("installing moto")?;
+    cordon_emulators::ensure_moto_installed().why("installing moto")?;
     let runtime = tokio_runtime()?;
 
     let mut sections = Vec::new();
@@ -114,9 +114,9 @@ pub fn run(args: &Args) -> Result<(), String> {
             Some(before) => format!("{before:.0} s before it, cargo compiling and starting xtask"),
             None => "how long cargo took to compile xtask before it could not be read".into(),
         },
-        cordon_testkit::MOTO_VERSION
+        cordon_emulators::MOTO_VERSION
     ));
-    let file = cordon_testkit::workspace_root().join("BENCHMARKS.md");
+    let file = cordon_emulators::workspace_root().join("BENCHMARKS.md");
     std::fs::write(&file, render(&machine.markdown(), &sections, &run_notes))
         .why("writing BENCHMARKS.md")?;
     println!("\nwrote {} in {total:.0} s", file.display());

@@ -5,10 +5,9 @@
 use crate::Why;
 use aws_sdk_ec2::types::{Filter, NetworkInterfaceAttachment};
 use cordon_aws::Clients;
+use cordon_emulators::{MotoServer, publish_finding, workspace_root};
+use cordon_fixtures::{Estate, create_ledger_table, sdk_config};
 use cordon_lambda::FunctionConfig;
-use cordon_testkit::{
-    Estate, MotoServer, create_ledger_table, publish_finding, sdk_config, workspace_root,
-};
 use serde_json::{Value, json};
 
 pub const LEDGER_TABLE: &str = "cordon-ledger";

@@ -6,11 +6,11 @@ use crate::ports::{
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-pub(crate) const KEY_A: &str = "AKIAEXAMPLEKEY000001";
-pub(crate) const KEY_B: &str = "AKIAEXAMPLEKEY000002";
+pub const KEY_A: &str = "AKIAEXAMPLEKEY000001";
+pub const KEY_B: &str = "AKIAEXAMPLEKEY000002";
 
 #[derive(Debug, Default)]
-pub(crate) struct FakeIam {
+pub struct FakeIam {
     pub keys: Mutex<BTreeMap<String, String>>,
     pub policies: Mutex<BTreeMap<String, String>>,
     pub tags: Mutex<Vec<(String, String)>>,

@@ -7,10 +7,12 @@ pub mod admission;
 pub mod confirmation;
 pub mod credential;
 mod exemption;
-#[cfg(test)]
-mod fake_cloud;
-#[cfg(test)]
-mod fake_iam;
+/// In-memory fakes of the ports: for this crate's tests, and behind the `testing`
+/// feature for other crates' tests.
+#[cfg(any(test, feature = "testing"))]
+pub mod fake_cloud;
+#[cfg(any(test, feature = "testing"))]
+pub mod fake_iam;
 pub mod guardduty;
 pub mod instance;
 pub mod metrics;

@@ -1,8 +1,9 @@
 //! The demo's CloudTrail side: the trail, the Config recorder and the security group
 //! the CloudTrail samples name, then what an attacker did to them before cordon ran.
 
-use cordon_testkit::{
-    ExposedGroup, MotoServer, TrailPlaceholders, create_logging_trail, ensure_recording_recorder,
+use cordon_emulators::MotoServer;
+use cordon_fixtures::{
+    ExposedGroup, TrailPlaceholders, create_logging_trail, ensure_recording_recorder,
     recorder_is_recording, trail_is_logging,
 };
 

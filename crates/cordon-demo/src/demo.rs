@@ -4,11 +4,12 @@
 use crate::audit::{CORDON_ROLE_IN_SAMPLES, DemoAudit};
 use crate::identities::DemoIdentities;
 use aws_sdk_ec2::Client;
-use cordon_testkit::{
-    Estate, EstateClients, MOTO_VERSION, MotoServer, create_ledger_table, import_as_guardduty,
-    publish_finding, sdk_config,
+use cordon_emulators::{
+    MOTO_VERSION, MotoServer, cargo, heading, publish_finding, run_checked, workspace_root,
 };
-use cordon_testkit::{cargo, heading, run_checked, workspace_root};
+use cordon_fixtures::{
+    Estate, EstateClients, create_ledger_table, import_as_guardduty, sdk_config,
+};
 
 /// The ledger table, as the deployed stack has one.
 const LEDGER_TABLE: &str = "cordon-ledger";
@@ -357,7 +358,7 @@ fn cordon(moto: &MotoServer, args: &[&str]) -> Command {
         .arg(moto.endpoint())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", cordon_testkit::TEST_REGION)
+        .env("AWS_REGION", cordon_fixtures::TEST_REGION)
         .env_remove("AWS_PROFILE");
     command
 }

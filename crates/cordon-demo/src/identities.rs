@@ -2,7 +2,7 @@
 //! instance role, named so the credential samples in `events/guardduty/` point at them.
 
 use cordon_core::ports::Principal;
-use cordon_testkit::{IamUserWithKeys, access_key_statuses, create_role, inline_policy};
+use cordon_fixtures::{IamUserWithKeys, access_key_statuses, create_role, inline_policy};
 
 const REVOKE_POLICY: &str = "cordon-revoke-older-sessions";
 

@@ -6,7 +6,7 @@
 //! working on the handler); `--only cold-start` still needs the release functions.
 
 use crate::package::functions_in_template;
-use cordon_testkit::{cache_dir, cargo, heading, run_checked};
+use cordon_emulators::{cache_dir, cargo, heading, run_checked};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;

@@ -1,7 +1,7 @@
 //! `cargo xtask demo`: runs `cordon-demo`, which holds the demo and the AWS SDK it
 //! needs, so xtask itself compiles none of it.
 
-use cordon_testkit::{cargo, run_checked};
+use cordon_emulators::{cargo, run_checked};
 
 pub fn run() -> Result<(), String> {
     run_checked(

@@ -9,8 +9,7 @@
 mod iam;
 mod iam_known;
 
-use cordon_testkit::ensure_python_env;
-use cordon_testkit::{heading, run_checked, workspace_root as root};
+use cordon_emulators::{ensure_python_env, heading, run_checked, workspace_root as root};
 use std::path::Path;
 use std::process::Command;
 

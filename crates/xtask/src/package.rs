@@ -4,8 +4,9 @@
 //! the debug one; `sam build` runs the same cargo-lambda command per function there, so
 //! it reuses the first build instead of compiling again.
 
-use cordon_testkit::{PythonEnv, cache_dir, ensure_python_env};
-use cordon_testkit::{heading, run_checked, workspace_root as root};
+use cordon_emulators::{
+    PythonEnv, cache_dir, ensure_python_env, heading, run_checked, workspace_root as root,
+};
 use serde_norway::Value as Yaml;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in the order that fails fastest.
 
-use cordon_testkit::{cargo, heading, run_checked as run_command};
+use cordon_emulators::{cargo, heading, run_checked as run_command};
 use std::time::Instant;
 
 pub fn run() -> Result<(), String> {
@@ -22,7 +22,7 @@ pub fn run() -> Result<(), String> {
     })?;
     // Installed once up front, so parallel test binaries do not queue on it.
     step("local AWS emulator", || {
-        cordon_testkit::ensure_moto_installed()
+        cordon_emulators::ensure_moto_installed()
             .map(|_| ())
             .map_err(|e| e.to_string())
     })?;

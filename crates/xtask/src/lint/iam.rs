@@ -2,11 +2,11 @@
 //! member-role.yaml: each role's inline and managed policies, the managed policies,
 //! the key, topic and queue policies. The templates are read with every conditional
 //! grant switched on, since the lint judges the most a deployment can grant. A
-//! finding fails the lint unless [`KNOWN`](super::iam_known::KNOWN) names it, on that role, with its reason;
-//! a [`KNOWN`] entry that no longer matches fails it too, so the list stays exact.
+//! finding fails the lint unless `KNOWN` (in `iam_known.rs`) names it, on that role,
+//! with its reason; a `KNOWN` entry that no longer matches fails it too, so the list stays exact.
 
 use super::iam_known::{KNOWN, Known};
-use cordon_testkit::{PythonEnv, heading};
+use cordon_emulators::{PythonEnv, heading};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,0 +1,11 @@
+//! The adapters against the emulator, one module per port family. One test binary:
+//! the tests that share an emulator (`shared_moto`) share this one, so each builds
+//! resources of its own under names of its own (`support::unique`).
+
+mod credentials;
+mod evidence;
+mod isolation;
+mod ledger;
+mod principals;
+mod rotation;
+mod support;

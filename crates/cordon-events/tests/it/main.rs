@@ -1,0 +1,3 @@
+//! Every event file parsed, and the parse errors worded.
+
+mod fixtures;
