@@ -2,8 +2,12 @@
 //! compiling xtask compiles no AWS SDK.
 
 mod audit;
+mod chapters;
+mod checks;
 mod demo;
 mod identities;
+mod replay;
+mod stage;
 
 use std::process::ExitCode;
 

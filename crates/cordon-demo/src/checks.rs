@@ -1,0 +1,86 @@
+//! What the emulator says after the replay: each sample's subject read back directly,
+//! against the decision cordon reported for it.
+
+use crate::stage::{Stage, Subject, file_name};
+use aws_sdk_ec2::Client;
+use cordon_emulators::heading;
+use cordon_fixtures::Estate;
+use serde_json::Value;
+
+/// One line per sample; what does not match its decision comes back as a problem.
+pub async fn check_state(stage: &Stage, records: &[Value]) -> Vec<String> {
+    let Stage {
+        ec2,
+        iam,
+        identities,
+        audit,
+        cases,
+        ..
+    } = stage;
+    heading("what the emulator says now");
+    let mut problems = Vec::new();
+    for case in cases {
+        let name = file_name(&case.file);
+        let decision = records
+            .iter()
+            .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with(&name)))
+            .and_then(|r| r["decision"].as_str())
+            .unwrap_or("missing");
+        let state = match &case.subject {
+            Subject::Instance(estate) => check_instance(ec2, estate, decision == "contained").await,
+            Subject::Identities => identities.state(iam, &name).await,
+            Subject::Audit => audit.state(ec2, &name, decision).await,
+        };
+        match state {
+            Ok(line) => println!("{:<40} {line}", name),
+            Err(problem) => {
+                println!("{:<40} PROBLEM: {problem}", name);
+                problems.push(format!("{name}: {problem}"));
+            }
+        }
+    }
+    problems
+}
+
+/// Reads the instance's interfaces back with exact group filters.
+pub async fn check_instance(
+    ec2: &Client,
+    estate: &Estate,
+    contained: bool,
+) -> Result<String, String> {
+    let deny = estate.deny_group(ec2).await.map_err(|e| e.to_string())?;
+    let in_deny = match deny.as_ref().and_then(|g| g.group_id()) {
+        Some(group) => held_by(ec2, estate, group).await?,
+        None => 0,
+    };
+    let in_web = held_by(ec2, estate, &estate.web_group).await?;
+    let deny_name = deny
+        .as_ref()
+        .and_then(|g| g.group_name())
+        .unwrap_or_default();
+    let total = estate.interfaces.len();
+    match (contained, in_deny, in_web) {
+        (true, d, 0) if d == total => Ok(format!(
+            "{}: {d}/{total} interfaces only in {deny_name} — isolated",
+            estate.instance
+        )),
+        (false, 0, w) if w == total => Ok(format!(
+            "{}: {w}/{total} interfaces still in web-servers — untouched",
+            estate.instance
+        )),
+        (_, d, w) => Err(format!(
+            "{}: {d} interfaces in deny-all, {w} in web-servers (expected {})",
+            estate.instance,
+            if contained {
+                "all in deny-all"
+            } else {
+                "all in web-servers"
+            }
+        )),
+    }
+}
+
+pub async fn held_by(ec2: &Client, estate: &Estate, group: &str) -> Result<usize, String> {
+    let held = estate.interfaces_held_by(ec2, group).await;
+    Ok(held.map_err(|e| e.to_string())?.len())
+}
