@@ -40,8 +40,8 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
     let key = R::ledger_key(&triaged.incident);
     let incident_key = R::incident_key(&triaged.incident);
     let account = R::account(&triaged.incident).as_str();
-    // Boxed, as the SDK's request futures are large (see `cordon_core::admission::admit`). The
-    // reads change nothing, so a duplicate or a forgery only wasted them.
+    // Boxed, as the SDK's request futures are large (see `admission::admit`). The reads
+    // change nothing, so a duplicate or a forgery only wasted them.
     let (admission, survey, source) = tokio::join!(
         Box::pin(admit_incident(
             &home.ledger,
