@@ -184,6 +184,22 @@ async fn people_get_a_human_summary_first_then_the_incident_as_json() {
     assert_eq!(incident["instanceId"], world.estate.instance.as_str());
     assert_eq!(incident["outcome"]["decision"], "contained");
     assert!(published[0]["Subject"].starts_with("[cordon] ISOLATED"));
+    assert!(published[0]["Subject"].chars().count() <= 100);
+    // Subscriptions filter on the message attributes.
+    let attributes: std::collections::BTreeMap<&str, &str> = (1..=4)
+        .map(|n| {
+            let name = &published[0][&format!("MessageAttributes.entry.{n}.Name")];
+            let value = &published[0][&format!("MessageAttributes.entry.{n}.Value.StringValue")];
+            (name.as_str(), value.as_str())
+        })
+        .collect();
+    assert_eq!(attributes["decision"], "contained", "{attributes:?}");
+    assert_eq!(attributes["playbook"], "contain-instance", "{attributes:?}");
+    assert_eq!(attributes["account"], "123456789012", "{attributes:?}");
+    assert!(
+        ["CRITICAL", "HIGH", "MEDIUM", "LOW"].contains(&attributes["severity"]),
+        "{attributes:?}"
+    );
     assert!(
         !message.contains("testing"),
         "credentials leaked into the message"

@@ -126,10 +126,7 @@ pub fn notification(
         Decision::Observed => "observed, no action",
         Decision::Ignored => "ignored",
     };
-    let subject: String = format!("[cordon] {verdict}: {credential}")
-        .chars()
-        .take(100)
-        .collect();
+    let subject = format!("[cordon] {verdict}: {credential}");
     let mut summary = format!(
         "{verdict}: {credential} in account {} ({})\nWhat: {} (severity {} {})\nDone: {}\nNext: {}\n",
         incident.account_id,
@@ -160,8 +157,7 @@ pub fn notification(
         "outcome": outcome,
     }))
     .unwrap_or_default();
-    Notification {
-        subject,
-        message: format!("{summary}\n--- incident (JSON) ---\n{machine}\n"),
-    }
+    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let account = incident.account_id.as_str();
+    Notification::new(&subject, message, outcome, finding, account)
 }

@@ -133,10 +133,7 @@ pub fn notification(
         Decision::Observed => "observed, no action",
         Decision::Ignored => "ignored",
     };
-    let subject: String = format!("[cordon] {verdict}: {instance} {}", incident.finding_type)
-        .chars()
-        .take(100)
-        .collect();
+    let subject = format!("[cordon] {verdict}: {instance} {}", incident.finding_type);
     let console = format!(
         "https://{region}.console.aws.amazon.com/securityhub/home?region={region}#/findings?search=Id%3D%255Coperator%255C%253AEQUALS%255C%253A{id}",
         region = incident.region,
@@ -176,10 +173,9 @@ pub fn notification(
         "outcome": outcome,
     });
     let machine = serde_json::to_string_pretty(&incident_json).unwrap_or_default();
-    Notification {
-        subject,
-        message: format!("{summary}\n--- incident (JSON) ---\n{machine}\n"),
-    }
+    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let account = incident.account_id.as_str();
+    Notification::new(&subject, message, outcome, finding, account)
 }
 
 fn isolation_verified(outcome: &Outcome) -> bool {

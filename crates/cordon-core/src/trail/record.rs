@@ -215,10 +215,7 @@ pub fn notification(
     outcome: &Outcome,
     finding: &ResponseFinding,
 ) -> Notification {
-    let subject: String = format!("[cordon] {}", finding.title)
-        .chars()
-        .take(100)
-        .collect();
+    let subject = format!("[cordon] {}", finding.title);
     let mut summary = format!(
         "{}\nWho: {} ({}) from {}\nWhere: account {} ({})\nChange: {}\nDone: {}\nNext: {}\n",
         finding.title,
@@ -255,8 +252,7 @@ pub fn notification(
         "outcome": outcome,
     }))
     .unwrap_or_default();
-    Notification {
-        subject,
-        message: format!("{summary}\n--- incident (JSON) ---\n{machine}\n"),
-    }
+    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let account = envelope.account.as_str();
+    Notification::new(&subject, message, outcome, finding, account)
 }
