@@ -5,7 +5,6 @@
 mod adapters;
 mod clock;
 mod config;
-mod intake;
 mod ledger;
 mod pipeline;
 mod recording;
@@ -17,14 +16,13 @@ mod run;
 pub use adapters::{Adapters, Aws, Connect, Home, Ports};
 pub use clock::{ContainmentClock, utc_now};
 pub use config::{ConfigError, FunctionConfig, Mode};
-pub use intake::Reported;
 pub use ledger::{admit_incident, settle_incident};
 pub use pipeline::{handle_event, respond};
 pub use recording::record_outcome;
 pub use responder::{Context, Responder, Source, Triaged};
 pub use responders::{
     AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailPorts, CloudTrailResponder,
-    CredentialPorts, CredentialResponder, FUNCTIONS, InstancePorts, InstanceResponder,
+    CredentialPorts, CredentialResponder, InstancePorts, InstanceResponder, Reported,
     TrailIncident, respond_as, respond_on_aws,
 };
 pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};

@@ -1,9 +1,8 @@
 //! A GuardDuty finding about a stolen or abused credential: deactivate exactly that
 //! access key and deny the principal's older sessions.
 
-use super::finding;
+use super::finding::{self, Reported, guardduty_finding, log_triage};
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::intake::{Reported, guardduty_finding, log_triage};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;

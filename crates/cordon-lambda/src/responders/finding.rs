@@ -1,16 +1,62 @@
-//! What the two GuardDuty responders share: the dry-run answer, a key per update of
-//! the finding, and the read-back from GuardDuty that triage runs on again.
+//! What the two GuardDuty responders share: the finding out of the event, the triage
+//! logged, the dry-run answer, a key per update of the finding, and the read-back from
+//! GuardDuty that triage runs on again.
 
-use crate::intake::{Reported, read_back};
 use crate::responder::{Context, Responder, Source, Triaged};
-use cordon_core::confirmation::Confirmation;
+use cordon_core::confirmation::{Confirmation, confirm as compare};
 use cordon_core::ports::FindingSource;
-use cordon_core::{Outcome, Plan, Verdict};
-use cordon_events::GuardDutyFinding;
+use cordon_core::{Decision, Outcome, Plan, Verdict};
+use cordon_events::{Envelope, Event, GuardDutyFinding};
+use tracing::info;
+
+/// A GuardDuty incident with the finding it came from (its times and ids).
+pub struct Reported<I> {
+    pub incident: I,
+    pub finding: Box<GuardDutyFinding>,
+    /// The EventBridge event id, for logs.
+    pub event_id: String,
+}
 
 /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
 pub(super) type Retriage<R> =
     fn(String, Box<GuardDutyFinding>, &Context<'_>) -> Result<Triaged<R>, Verdict>;
+
+/// The finding, or why a well-formed event that is not one is taken no further.
+pub(super) fn guardduty_finding(
+    event: Event,
+) -> Result<(Envelope, Box<GuardDutyFinding>), Verdict> {
+    match event {
+        Event::GuardDuty(envelope, finding) => Ok((envelope, finding)),
+        Event::GuardDutySample(_, sample) => Err(Verdict {
+            decision: Decision::Observed,
+            reason: format!(
+                "GuardDuty sample finding ({}): its ids are placeholders, nothing real to contain",
+                sample.finding_type
+            ),
+        }),
+        other => {
+            let envelope = other.envelope();
+            Err(Verdict {
+                decision: Decision::Ignored,
+                reason: format!(
+                    "{} / {} is not a GuardDuty finding",
+                    envelope.source, envelope.detail_type
+                ),
+            })
+        }
+    }
+}
+
+pub(super) fn log_triage(event_id: &str, finding: &GuardDutyFinding, verdict: &Verdict) {
+    info!(
+        event_id,
+        finding_id = %finding.id,
+        finding_type = %finding.finding_type,
+        decision = verdict.decision.as_str(),
+        reason = %verdict.reason,
+        "triaged finding"
+    );
+}
 
 /// The planned steps, or what would only be recorded.
 pub(super) fn rehearse<R: Responder<Plan = Option<Plan>>>(triaged: &Triaged<R>) -> Outcome {
@@ -26,7 +72,9 @@ pub(super) fn update_key(incident_key: String, finding: &GuardDutyFinding) -> St
     format!("{incident_key}/{}", finding.updated_at)
 }
 
-/// Reads the finding back from GuardDuty and triages what GuardDuty says.
+/// Reads the finding back from GuardDuty, in the detector the event names, and
+/// triages what GuardDuty says. A finding in an account cordon may not act in is not
+/// read: triage refused it, and cordon holds no role there.
 pub(super) async fn confirm<R, I, F>(
     findings: &F,
     reported: &Reported<I>,
@@ -37,12 +85,24 @@ where
     R: Responder,
     F: FindingSource,
 {
-    match read_back(findings, &reported.finding, ctx).await {
-        Ok(None) => Source::AsClaimed,
-        Ok(Some(Confirmation::Reported(finding))) => {
-            Source::Retriaged(retriage(reported.event_id.clone(), finding, ctx))
-        }
-        Ok(Some(Confirmation::Unconfirmed(why))) => Source::Unconfirmed(why),
-        Err(err) => Source::Unreadable(err),
+    let finding = &reported.finding;
+    let policy = ctx.config.policy(ctx.home_account);
+    if !policy.allowed_accounts.contains(&finding.account_id) {
+        return Source::AsClaimed;
+    }
+    let Some(detector) = finding.service.detector_id.as_deref() else {
+        return Source::Unconfirmed(format!(
+            "the event names no GuardDuty detector for finding {}",
+            finding.id
+        ));
+    };
+    match findings.reported(detector, &finding.id).await {
+        Err(err) => Source::Unreadable(err.to_string()),
+        Ok(found) => match compare(finding, found.as_ref()) {
+            Confirmation::Reported(confirmed) => {
+                Source::Retriaged(retriage(reported.event_id.clone(), confirmed, ctx))
+            }
+            Confirmation::Unconfirmed(why) => Source::Unconfirmed(why),
+        },
     }
 }

@@ -1,9 +1,8 @@
 //! A GuardDuty finding about an EC2 instance: isolate it on every interface first,
 //! then take its credentials, keep its evidence and take it out of service.
 
-use super::finding;
+use super::finding::{self, Reported, guardduty_finding, log_triage};
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
-use crate::intake::{Reported, guardduty_finding, log_triage};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;

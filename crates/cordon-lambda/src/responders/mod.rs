@@ -8,6 +8,7 @@ mod instance;
 
 pub use cloudtrail::{AwsCloudTrailPorts, CloudTrailPorts, CloudTrailResponder, TrailIncident};
 pub use credentials::{AwsCredentialPorts, CredentialPorts, CredentialResponder};
+pub use finding::Reported;
 pub use instance::{AwsInstancePorts, InstancePorts, InstanceResponder};
 
 use crate::adapters::Connect;
@@ -15,13 +16,6 @@ use crate::responder::{Context, Responder};
 use cordon_aws::Reach;
 use cordon_core::Outcome;
 use cordon_events::Event;
-
-/// Every function this build has, by logical id.
-pub const FUNCTIONS: [&str; 3] = [
-    InstanceResponder::<crate::Aws>::FUNCTION,
-    CredentialResponder::<crate::Aws>::FUNCTION,
-    CloudTrailResponder::<crate::Aws>::FUNCTION,
-];
 
 /// Responds to `event` as `function` would, on AWS through `reach`; `None` when this
 /// build has no such function.
