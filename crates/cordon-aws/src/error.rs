@@ -54,7 +54,7 @@ pub(crate) fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
     while let Some(current) = cause {
         let text = current.to_string();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let dump = text.contains(" { ") || text.contains("(Some(") || text.contains('{');
+        let dump = text.contains('{') || text.contains("(Some(");
         if !text.is_empty() && !dump && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }

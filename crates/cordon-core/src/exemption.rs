@@ -32,16 +32,6 @@ pub struct HandsOff {
     pub break_glass: Vec<String>,
 }
 
-impl HandsOff {
-    pub fn is_break_glass(
-        &self,
-        principal: &crate::ports::Principal,
-        account: &cordon_events::AccountId,
-    ) -> bool {
-        is_break_glass(principal, account, &self.break_glass)
-    }
-}
-
 /// Whether `principal` of `account` is on the break-glass list: by name, or by an ARN
 /// naming it in any partition (`aws`, `aws-cn`, `aws-us-gov`) and under any path.
 pub(crate) fn is_break_glass(

@@ -2,6 +2,7 @@
 //! the role's sessions issued before now so the ones already stolen stop working.
 
 use super::Context;
+use crate::exemption::is_break_glass;
 use crate::names::{INSTANCE_PROFILE_TAG, REVOKE_SESSIONS_POLICY};
 use crate::ports::{
     InstanceCredentials, NetworkIsolation, PortError, Principal, ProfileAssociation,
@@ -168,10 +169,11 @@ fn planned_revocation(cx: &Context<'_>, step: &Step, facts: &ProfileFacts) -> Re
 fn hands_off(cx: &Context<'_>, step: &Step, role: &RoleFacts) -> Option<StepReport> {
     let name = &role.name;
     let principal = Principal::Role(name.clone());
-    if cx
-        .hands_off
-        .is_break_glass(&principal, &cx.incident.account_id)
-    {
+    if is_break_glass(
+        &principal,
+        &cx.incident.account_id,
+        &cx.hands_off.break_glass,
+    ) {
         return Some(step.report(
             StepStatus::Skipped,
             format!("{name} is a break-glass principal: its sessions are not revoked"),
