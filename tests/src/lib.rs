@@ -7,7 +7,7 @@ mod identity_world;
 mod trail_world;
 mod world;
 
-pub use fleet::{launch_fleet, numbered_finding};
+pub use fleet::{FaultyFleet, launch_fleet, numbered_finding};
 pub use hostile::{FOREIGN_ACCOUNT, hostile_corpus, hostile_texts};
 pub use identity_world::IdentityWorld;
 pub use trail_world::{CORDON_ROLE, TrailWorld};

@@ -4,15 +4,9 @@
 //! delivery whose outcome needs a retry is delivered again, as Lambda would. In the
 //! end no instance is left uncontained and nothing is done twice.
 
-use cordon_aws::Clients;
 use cordon_core::{Decision, Outcome};
-use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer, publish_finding};
-use cordon_events::AccountId;
-use cordon_fixtures::{Placeholders, create_ledger_table, sdk_config};
-use cordon_integration_tests::{launch_fleet, numbered_finding};
-use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
-};
+use cordon_integration_tests::FaultyFleet;
+use cordon_lambda::{ContainmentClock, Context, InstanceResponder, handle_event};
 use futures_util::future::join_all;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Mutex;
@@ -22,7 +16,6 @@ const COPIES: usize = 5;
 const CONCURRENCY: usize = 8;
 /// Deliveries of one copy after its first, at most.
 const REDELIVERIES: usize = 5;
-const TABLE: &str = "cordon-ledger";
 
 /// Every instance's index `COPIES` times, in a fixed pseudo-random order.
 fn shuffled_deliveries() -> Vec<usize> {
@@ -39,33 +32,17 @@ fn shuffled_deliveries() -> Vec<usize> {
 
 #[tokio::test]
 async fn forty_duplicate_findings_under_ten_percent_faults_lose_nothing_and_do_nothing_twice() {
-    let moto = MotoServer::start().unwrap();
-    let direct = Clients::new(&sdk_config(&moto.endpoint()).await);
-    create_ledger_table(&direct.dynamodb, TABLE).await.unwrap();
-    let estates = launch_fleet(&direct.ec2, INSTANCES).await;
-    let proxy = FaultProxy::start(
-        &moto.endpoint(),
-        Faults {
-            rate: 0.1,
-            kinds: FaultKind::ALL.to_vec(),
-            seed: 40,
-            ..Faults::default()
-        },
-    )
-    .unwrap();
-    let faulty = Clients::new(&sdk_config(&proxy.endpoint()).await);
-    let ports = AwsInstancePorts::on_aws(&faulty, None, Some(TABLE.to_owned()));
-    let config = cordon_integration_tests::enforcing(|name| {
-        (name == "CORDON_BREAKER_BUDGET").then(|| "1000".to_owned())
-    })
-    .unwrap();
-    let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-    let events: Vec<_> = (0..INSTANCES)
-        .map(|i| numbered_finding(&estates[i], i))
-        .collect();
-    for event in &events {
-        publish_finding(&moto.endpoint(), event).unwrap();
-    }
+    // The emulator is held to the end of the test: it stops when dropped.
+    let FaultyFleet {
+        moto: _moto,
+        proxy,
+        direct,
+        estates,
+        events,
+        ports,
+        config,
+        account,
+    } = FaultyFleet::start(INSTANCES, 0.1, 40).await;
 
     let mut pending: Vec<(usize, usize)> =
         shuffled_deliveries().into_iter().map(|i| (i, 0)).collect();

@@ -3,20 +3,15 @@
 //! a non-success result for Lambda to retry; the retries finish the job; and no
 //! finding ever reports success without the instance being isolated.
 
-use cordon_aws::Clients;
 use cordon_core::Decision;
-use cordon_emulators::{FaultKind, FaultProxy, Faults, MotoServer, publish_finding};
-use cordon_events::AccountId;
-use cordon_fixtures::{Estate, Placeholders, create_ledger_table, sdk_config};
-use cordon_integration_tests::{launch_fleet, numbered_finding};
+use cordon_fixtures::Estate;
+use cordon_integration_tests::FaultyFleet;
 use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
-    into_lambda_result,
+    ContainmentClock, Context, InstanceResponder, handle_event, into_lambda_result,
 };
 use futures_util::future::join_all;
 
 const FINDINGS: usize = 50;
-const TABLE: &str = "cordon-ledger";
 
 /// Whether the instance is isolated, read from the emulator directly (no faults).
 async fn isolated(ec2: &aws_sdk_ec2::Client, estate: &Estate) -> bool {
@@ -32,31 +27,17 @@ async fn isolated(ec2: &aws_sdk_ec2::Client, estate: &Estate) -> bool {
 
 #[tokio::test]
 async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_never_falsely() {
-    let moto = MotoServer::start().unwrap();
-    let direct = Clients::new(&sdk_config(&moto.endpoint()).await);
-    create_ledger_table(&direct.dynamodb, TABLE).await.unwrap();
-    let estates = launch_fleet(&direct.ec2, FINDINGS).await;
-
-    let proxy = FaultProxy::start(
-        &moto.endpoint(),
-        Faults {
-            rate: 0.2,
-            kinds: FaultKind::ALL.to_vec(),
-            seed: 20,
-            ..Faults::default()
-        },
-    )
-    .unwrap();
-    let faulty = Clients::new(&sdk_config(&proxy.endpoint()).await);
-    let ports = AwsInstancePorts::on_aws(&faulty, None, Some(TABLE.to_owned()));
-    let config = cordon_integration_tests::enforcing(|name| {
-        (name == "CORDON_BREAKER_BUDGET").then(|| "1000".to_owned())
-    })
-    .unwrap();
-    let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
-    for (i, estate) in estates.iter().enumerate() {
-        publish_finding(&moto.endpoint(), &numbered_finding(estate, i)).unwrap();
-    }
+    // The emulator is held to the end of the test: it stops when dropped.
+    let FaultyFleet {
+        moto: _moto,
+        proxy,
+        direct,
+        estates,
+        events,
+        ports,
+        config,
+        account,
+    } = FaultyFleet::start(FINDINGS, 0.2, 20).await;
 
     let mut pending: Vec<usize> = (0..FINDINGS).collect();
     let mut rounds = 0;
@@ -71,7 +52,7 @@ async fn under_twenty_percent_faults_every_finding_ends_contained_or_retried_nev
         for chunk in pending.chunks(10) {
             let outcomes = join_all(chunk.iter().map(|&i| {
                 let (ports, config, account) = (&ports, &config, &account);
-                let event = numbered_finding(&estates[i], i);
+                let event = events[i].clone();
                 async move {
                     let clock = ContainmentClock::HandlingStart;
                     let outcome = Box::pin(handle_event::<InstanceResponder>(
