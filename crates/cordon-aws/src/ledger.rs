@@ -1,8 +1,9 @@
 //! The exactly-once ledger on a DynamoDB table keyed by `pk` (string): one item per
 //! incident (`incident#<key>`) holding its claim or outcome, and one per account
 //! (`budget#<account>`) holding the containments of the rolling window and the set of
-//! their incident keys. Every write is conditional, so concurrent invocations cannot
-//! both win.
+//! their incident keys, and one per contained resource (`record#<subject>`) holding
+//! what containment replaced, for release. Every write is conditional, so concurrent
+//! invocations cannot both win.
 
 use crate::error::has_code;
 use crate::port_error;
@@ -69,6 +70,14 @@ fn number(item: &HashMap<String, AttributeValue>, name: &str) -> u64 {
 fn incident(key: &str) -> String {
     format!("incident#{key}")
 }
+
+fn record(subject: &str) -> String {
+    format!("record#{subject}")
+}
+
+/// A record's entries are top-level attributes with this prefix, so each can be
+/// written once with `if_not_exists` (a nested map would need to exist first).
+const ENTRY: &str = "entry:";
 
 impl IncidentLedger for DynamoLedger {
     async fn claim(&self, key: &str, holder: &str, now: u64, lease_secs: u64) -> PortResult<Claim> {
@@ -256,6 +265,56 @@ impl IncidentLedger for DynamoLedger {
             ),
             transient: true,
         })
+    }
+
+    /// One update: each entry set only if absent, so the first containment's stands.
+    /// Records never expire: an instance can stay contained for longer than outcomes
+    /// are kept, and release needs its record then.
+    async fn keep_record(&self, subject: &str, entries: &[(String, String)]) -> PortResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let sets: Vec<String> = (0..entries.len())
+            .map(|i| format!("#e{i} = if_not_exists(#e{i}, :e{i})"))
+            .collect();
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(&record(subject)))
+            .update_expression(format!("SET {}", sets.join(", ")));
+        for (i, (name, value)) in entries.iter().enumerate() {
+            update = update
+                .expression_attribute_names(format!("#e{i}"), format!("{ENTRY}{name}"))
+                .expression_attribute_values(format!(":e{i}"), s(value));
+        }
+        update
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| port_error("dynamodb:UpdateItem", e))
+    }
+
+    async fn kept_record(&self, subject: &str) -> PortResult<Vec<(String, String)>> {
+        let item = self.item(&record(subject)).await?.unwrap_or_default();
+        Ok(item
+            .iter()
+            .filter_map(|(name, value)| {
+                let name = name.strip_prefix(ENTRY)?;
+                Some((name.to_owned(), value.as_s().ok()?.clone()))
+            })
+            .collect())
+    }
+
+    async fn forget_record(&self, subject: &str) -> PortResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(&record(subject)))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| port_error("dynamodb:DeleteItem", e))
     }
 }
 

@@ -1,9 +1,10 @@
 //! `cordon release`: undo an instance's containment once people have dealt with it,
-//! from what containment recorded, each step read back; then resolve the findings.
+//! from what containment kept in cordon's ledger, each step read back; then resolve
+//! the findings.
 
 use crate::cli::ReleaseArgs;
 use cordon_aws::{
-    Clients, IamPrincipals, current_account, incident_principals, load_sdk_config,
+    Clients, IamPrincipals, current_account, incident_principals, ledger_on, load_sdk_config,
     resolve_incident_findings,
 };
 use cordon_core::StepReport;
@@ -68,9 +69,26 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
             .collect::<Vec<_>>();
         (CREDENTIAL_PLAYBOOK, released, names)
     } else {
+        // The record containment kept; the functions' table, named as they name it.
+        let table = std::env::var("CORDON_LEDGER_TABLE")
+            .ok()
+            .filter(|t| !t.is_empty());
+        if table.is_none() {
+            eprintln!(
+                "warning: CORDON_LEDGER_TABLE is not set, so there is no record to restore from: restoring from the cordon:* tags, which anyone with ec2:CreateTags can rewrite"
+            );
+        }
+        let ledger = ledger_on(&clients, table);
         let mut released = true;
         for instance in &instances {
-            let reports = instance::release(&ports.playbook(), instance, args.dry_run).await;
+            let reports = instance::release(
+                &ports.playbook(),
+                ledger.as_ref(),
+                &account,
+                instance,
+                args.dry_run,
+            )
+            .await;
             released &= print(instance.as_str(), &incident, &reports, &args);
         }
         let names = instances

@@ -1,109 +1,8 @@
 //! Admission against an in-memory ledger with DynamoDB's semantics.
 
 use super::*;
-use crate::ports::{PortError, PortResult};
+use crate::fake_ledger::MemoryLedger;
 use crate::{StepReport, StepStatus};
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-/// (status, holder, lease_until, decision, completed_at)
-type Entry = (String, String, u64, String, u64);
-
-#[derive(Default)]
-struct MemoryLedger {
-    claims: Mutex<BTreeMap<String, Entry>>,
-    /// account -> (time, key)
-    spent: Mutex<BTreeMap<String, Vec<(u64, String)>>>,
-    broken: bool,
-}
-
-impl IncidentLedger for MemoryLedger {
-    async fn claim(&self, key: &str, holder: &str, now: u64, lease: u64) -> PortResult<Claim> {
-        if self.broken {
-            return Err(PortError {
-                operation: "dynamodb:PutItem",
-                code: Some("AccessDeniedException".into()),
-                message: "no".into(),
-                transient: false,
-            });
-        }
-        let mut claims = self.claims.lock().unwrap();
-        match claims.get(key) {
-            Some((status, _, _, decision, at)) if status == "completed" => {
-                return Ok(Claim::Completed {
-                    decision: decision.clone(),
-                    completed_at: *at,
-                });
-            }
-            Some((status, _, until, _, _)) if status == "claimed" && *until > now => {
-                return Ok(Claim::InProgress {
-                    lease_until: *until,
-                });
-            }
-            _ => {}
-        }
-        claims.insert(
-            key.into(),
-            (
-                "claimed".into(),
-                holder.into(),
-                now + lease,
-                String::new(),
-                0,
-            ),
-        );
-        Ok(Claim::Acquired)
-    }
-
-    async fn complete(
-        &self,
-        key: &str,
-        holder: &str,
-        decision: &str,
-        _: &str,
-        now: u64,
-    ) -> PortResult<()> {
-        let mut claims = self.claims.lock().unwrap();
-        let entry = claims.get_mut(key).filter(|c| c.1 == holder).expect("held");
-        *entry = ("completed".into(), holder.into(), 0, decision.into(), now);
-        Ok(())
-    }
-
-    async fn abandon(&self, key: &str, holder: &str) -> PortResult<()> {
-        let mut claims = self.claims.lock().unwrap();
-        if claims.get(key).is_some_and(|c| c.1 == holder) {
-            claims.remove(key);
-        }
-        Ok(())
-    }
-
-    async fn spend(
-        &self,
-        account: &str,
-        key: &str,
-        now: u64,
-        window: u64,
-        budget: u32,
-    ) -> PortResult<Budget> {
-        let mut spent = self.spent.lock().unwrap();
-        let entries = spent.entry(account.into()).or_default();
-        entries.retain(|(at, _)| *at + window > now);
-        if entries.iter().any(|(_, k)| k == key) {
-            return Ok(Budget::Spent {
-                used: entries.len(),
-            });
-        }
-        if entries.len() >= budget as usize {
-            return Ok(Budget::Exhausted {
-                used: entries.len(),
-            });
-        }
-        entries.push((now, key.into()));
-        Ok(Budget::Spent {
-            used: entries.len(),
-        })
-    }
-}
 
 fn settings(budget: Option<u32>) -> LedgerSettings {
     LedgerSettings {
@@ -222,10 +121,7 @@ async fn the_breaker_trips_past_the_budget_and_only_for_containment() {
 
 #[tokio::test]
 async fn an_unreadable_ledger_means_no_action() {
-    let ledger = MemoryLedger {
-        broken: true,
-        ..MemoryLedger::default()
-    };
+    let ledger = MemoryLedger::broken();
     match admit(&ledger, "k", "k", "a", true, &settings(Some(3)), 1000).await {
         Admission::Skip(outcome) => {
             assert_eq!(outcome.decision, Decision::Failed);

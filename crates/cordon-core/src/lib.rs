@@ -13,6 +13,8 @@ mod exemption;
 pub mod fake_cloud;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake_iam;
+#[cfg(any(test, feature = "testing"))]
+pub mod fake_ledger;
 pub mod guardduty;
 pub mod instance;
 pub mod metrics;

@@ -109,7 +109,9 @@ pub async fn release(stage: &Stage, problems: &mut Vec<String>) -> Result<(), St
     let Stage {
         moto, ec2, cases, ..
     } = stage;
-    heading("people are done with web-1: cordon release restores it and resolves its findings");
+    heading(
+        "people are done with web-1: cordon release restores it from cordon's record and resolves its findings",
+    );
     let incident = std::fs::read_to_string(&cases[0].file)
         .ok()
         .and_then(|raw| serde_json::from_str::<Value>(&raw).ok())

@@ -58,7 +58,6 @@ pub fn cordon_replay(
         .args(files)
         .env("CORDON_TOPIC_ARN", topic_arn)
         .env("CORDON_OWN_ROLE_ARNS", CORDON_ROLE_IN_SAMPLES)
-        .env("CORDON_LEDGER_TABLE", LEDGER_TABLE)
         // One account with every sample in it: more than a real hour's budget.
         .env("CORDON_BREAKER_BUDGET", "100");
     command
@@ -66,7 +65,8 @@ pub fn cordon_replay(
         .map_err(|e| format!("cannot run cordon replay: {e}"))
 }
 
-/// `cordon <args> --endpoint <moto>` with the emulator's throwaway credentials.
+/// `cordon <args> --endpoint <moto>` with the emulator's throwaway credentials and
+/// the ledger the functions keep their records in.
 pub fn cordon(moto: &MotoServer, args: &[&str]) -> Command {
     let mut command: Command = cargo();
     command
@@ -77,6 +77,7 @@ pub fn cordon(moto: &MotoServer, args: &[&str]) -> Command {
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", cordon_fixtures::TEST_REGION)
+        .env("CORDON_LEDGER_TABLE", LEDGER_TABLE)
         .env_remove("AWS_PROFILE");
     command
 }

@@ -23,10 +23,17 @@ pub use runtime_api::{InvocationResult, ResultKind, RuntimeApi};
 
 /// The repository root, for tests and tools that read `events/` or `template.yaml`.
 pub fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Read when the test runs (cargo sets it for tests and `cargo run`), not when this
+    // crate was compiled: a build cache shared by two checkouts must not send one
+    // checkout's tests to the other's files.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || env!("CARGO_MANIFEST_DIR").into(),
+        std::path::PathBuf::from,
+    );
+    manifest_dir
         .ancestors()
-        .nth(2)
-        .expect("crates/cordon-emulators sits two levels below the root")
+        .find(|dir| dir.join("template.yaml").is_file() && dir.join("events").is_dir())
+        .expect("the workspace root holds template.yaml and events/")
         .to_path_buf()
 }
 

@@ -199,10 +199,16 @@ async fn a_finding_updated_after_release_is_contained_again_and_each_update_acts
     assert_eq!(acting(&outcomes), 1, "{outcomes:#?}");
     assert_eq!(held().await, estate.interfaces.len(), "isolated");
 
-    // People release the instance; the attacker comes back.
+    // People release the instance from the ledger's record; the attacker comes back.
     let ports = &fleet.ports;
-    let reports =
-        instance::release(&ports.playbook(), &estate.instance.parse().unwrap(), false).await;
+    let reports = instance::release(
+        &ports.playbook(),
+        ports.home.ledger.as_ref(),
+        &"123456789012".parse().unwrap(),
+        &estate.instance.parse().unwrap(),
+        false,
+    )
+    .await;
     assert!(reports.iter().all(|r| r.status.is_ok()), "{reports:#?}");
     assert_eq!(held().await, 0, "released");
 

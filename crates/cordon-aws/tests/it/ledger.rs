@@ -189,3 +189,45 @@ async fn the_same_incident_spends_once_whichever_path_counts_it() {
     keys.sort();
     assert_eq!(keys, ["a", "b"]);
 }
+
+#[tokio::test]
+async fn a_release_record_keeps_each_first_entry_until_it_is_forgotten() {
+    let ledger = ledger().await;
+    let entry = |name: &str, value: &str| (name.to_owned(), value.to_owned());
+    assert!(ledger.kept_record("1/i-1").await.unwrap().is_empty());
+    ledger
+        .keep_record(
+            "1/i-1",
+            &[entry("eni-1|cordon:original-groups", "sg-a,sg-b")],
+        )
+        .await
+        .unwrap();
+    // A retry sees the isolated state; it must not replace what the first run saw.
+    ledger
+        .keep_record(
+            "1/i-1",
+            &[
+                entry("eni-1|cordon:original-groups", "sg-deny"),
+                entry(
+                    "i-1|cordon:instance-profile",
+                    "arn:aws:iam::1:instance-profile/p",
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    let mut kept = ledger.kept_record("1/i-1").await.unwrap();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            entry("eni-1|cordon:original-groups", "sg-a,sg-b"),
+            entry(
+                "i-1|cordon:instance-profile",
+                "arn:aws:iam::1:instance-profile/p"
+            ),
+        ]
+    );
+    ledger.forget_record("1/i-1").await.unwrap();
+    assert!(ledger.kept_record("1/i-1").await.unwrap().is_empty());
+}

@@ -13,6 +13,9 @@ use cordon_events::{Event, InstanceId, NetworkInterfaceId, SecurityGroupId, VpcI
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
+pub use compromised::*;
+
+mod compromised;
 mod credentials;
 mod evidence;
 mod network;
@@ -206,6 +209,20 @@ impl FakeCloud {
             .tags
             .insert(key.to_owned(), value.to_owned());
         self
+    }
+
+    /// Sets (or with `None` removes) a tag on an interface or the instance, as anyone
+    /// with `ec2:CreateTags` could.
+    pub fn retag(&self, resource: &str, key: &str, value: Option<&str>) {
+        let mut state = self.state();
+        let tags = match state.enis.get_mut(resource) {
+            Some(eni) => &mut eni.tags,
+            None => state.resource_tags.entry(resource.to_owned()).or_default(),
+        };
+        match value {
+            Some(value) => tags.insert(key.to_owned(), value.to_owned()),
+            None => tags.remove(key),
+        };
     }
 
     pub fn groups_of(&self, eni: &str) -> Vec<String> {

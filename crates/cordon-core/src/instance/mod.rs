@@ -4,6 +4,7 @@
 mod incident;
 mod plan;
 mod playbook;
+mod pre_incident;
 mod record;
 mod release;
 mod triage;
@@ -14,6 +15,7 @@ pub use playbook::{
     InstancePorts, InstanceRun, IsolationRun, IsolationSurvey, execute, execute_isolation,
     execute_surveyed,
 };
+pub use pre_incident::PreIncident;
 pub use record::{INSTANCE_PLAYBOOK, notification, response_finding};
 pub use release::release;
 pub use triage::triage;

@@ -59,6 +59,25 @@ pub trait IncidentLedger: Send + Sync {
         window_secs: u64,
         budget: u32,
     ) -> impl Future<Output = PortResult<Budget>> + Send;
+
+    /// Keeps what containment replaced on `subject` (release restores from it), entry
+    /// by entry: an entry kept before is never overwritten, as the first containment
+    /// saw the state before any change.
+    fn keep_record(
+        &self,
+        subject: &str,
+        entries: &[(String, String)],
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// The entries kept for `subject`; none when nothing was kept.
+    fn kept_record(
+        &self,
+        subject: &str,
+    ) -> impl Future<Output = PortResult<Vec<(String, String)>>> + Send;
+
+    /// Forgets `subject`'s record once it is released, so a later containment keeps
+    /// the state of its own time.
+    fn forget_record(&self, subject: &str) -> impl Future<Output = PortResult<()>> + Send;
 }
 
 /// `None` is no ledger configured (a local replay): every claim is granted and every
@@ -103,6 +122,27 @@ impl<L: IncidentLedger> IncidentLedger for Option<L> {
         match self {
             Some(ledger) => ledger.spend(account, key, now, window_secs, budget).await,
             None => Ok(Budget::Spent { used: 0 }),
+        }
+    }
+
+    async fn keep_record(&self, subject: &str, entries: &[(String, String)]) -> PortResult<()> {
+        match self {
+            Some(ledger) => ledger.keep_record(subject, entries).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn kept_record(&self, subject: &str) -> PortResult<Vec<(String, String)>> {
+        match self {
+            Some(ledger) => ledger.kept_record(subject).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    async fn forget_record(&self, subject: &str) -> PortResult<()> {
+        match self {
+            Some(ledger) => ledger.forget_record(subject).await,
+            None => Ok(()),
         }
     }
 }

@@ -6,7 +6,8 @@ use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
-use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey};
+use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey, PreIncident};
+use cordon_core::ports::{IncidentLedger, PortError};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
 use cordon_events::{AccountId, Event, GuardDutyFinding};
@@ -179,7 +180,8 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
             survey,
         )
         .await;
-        conclude(incident, &triaged.reason, run)
+        let kept = keep_pre_incident(&ports.home.ledger, incident, &run.pre_incident).await;
+        conclude(incident, &triaged.reason, run, kept)
     }
 
     fn occurred_at(reported: &Self::Incident) -> &str {
@@ -204,12 +206,37 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
     }
 }
 
+/// Keeps what containment replaced in the ledger, which release restores from (the
+/// tags are only a copy anyone with `ec2:CreateTags` can rewrite).
+async fn keep_pre_incident<L: IncidentLedger>(
+    ledger: &L,
+    incident: &InstanceIncident,
+    record: &PreIncident,
+) -> Result<(), PortError> {
+    if record.is_empty() {
+        return Ok(());
+    }
+    let subject = PreIncident::subject(incident.account_id.as_str(), incident.instance_id.as_str());
+    ledger.keep_record(&subject, &record.to_entries()).await
+}
+
 /// The decision the steps support: an exempt instance is only observed; a failed
-/// exemption read or any unverified step fails the incident (and it is retried).
-fn conclude(incident: &InstanceIncident, reason: &str, run: InstanceRun) -> Outcome {
+/// exemption read, any unverified step, or a record release cannot restore from fails
+/// the incident (and it is retried).
+fn conclude(
+    incident: &InstanceIncident,
+    reason: &str,
+    run: InstanceRun,
+    kept: Result<(), PortError>,
+) -> Outcome {
     let steps = run.reports;
     super::log_steps(&incident.finding_id, &steps);
-    let failures = step_failures(&steps);
+    let mut failures = step_failures(&steps);
+    if let Err(err) = kept {
+        failures.push(format!(
+            "cordon's ledger could not keep what containment replaced, so release cannot restore it by itself ({err})"
+        ));
+    }
     let (decision, reason) = match &run.exemption {
         Exemption::Exempt(tag) => (
             Decision::Observed,

@@ -23,6 +23,7 @@ pub(super) async fn detach<S: ServiceRotation, N: NetworkIsolation>(
         Err(err) => return vec![step.failed(&err)],
     };
     let group = membership.group.as_str();
+    cx.keep(instance.as_str(), AUTO_SCALING_GROUP_TAG, group);
     // Recorded while it is detached, so release knows where to re-attach it.
     let tag = [(AUTO_SCALING_GROUP_TAG.to_owned(), group.to_owned())];
     let instances = [instance.to_string()];

@@ -53,6 +53,13 @@ pub(super) async fn contain<C: InstanceCredentials, N: NetworkIsolation>(
         Some(facts) => facts,
         None => read_profile(credentials, profile, revoke.is_some()).await,
     };
+    if let Some(association) = &association {
+        cx.keep(
+            instance.as_str(),
+            INSTANCE_PROFILE_TAG,
+            &association.profile_arn,
+        );
+    }
     let revoking = revoke.map(|step| (step, planned_revocation(cx, step, &facts)));
     let (disassociated, revoked) = futures_util::join!(
         disassociate_profile(

@@ -201,15 +201,23 @@ fn volumes_report(
     }
 }
 
-/// Records the settings before the first change, for release. Never overwritten: a
-/// retry finds protection already on, which is not the state before. The tags are
-/// the ones isolation read for the exemption, not read again.
+/// Records the settings before the first change, for release. The tag is never
+/// overwritten: a retry finds protection already on, which is not the state before
+/// (the ledger's record keeps the first run's too). The tags are the ones isolation
+/// read for the exemption, not read again.
 async fn record_protection<N: NetworkIsolation>(
     network: &N,
     cx: &Context<'_>,
     before: &InstanceProtection,
 ) -> Result<(), PortError> {
     let instance = &cx.incident.instance_id;
+    let value = format!(
+        "termination={},stop={},shutdown={}",
+        on_off(before.termination_protection),
+        on_off(before.stop_protection),
+        before.shutdown_behavior
+    );
+    cx.keep(instance.as_str(), PROTECTION_BEFORE_TAG, value.clone());
     if cx
         .instance_tags
         .iter()
@@ -217,12 +225,6 @@ async fn record_protection<N: NetworkIsolation>(
     {
         return Ok(());
     }
-    let value = format!(
-        "termination={},stop={},shutdown={}",
-        on_off(before.termination_protection),
-        on_off(before.stop_protection),
-        before.shutdown_behavior
-    );
     network
         .tag_resources(
             &[instance.to_string()],

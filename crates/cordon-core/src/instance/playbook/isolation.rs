@@ -2,7 +2,8 @@
 //! deny-all group, concurrently; a failure in one never stops the others.
 
 use super::verify::verify_isolation;
-use crate::instance::InstanceIncident;
+use crate::instance::{InstanceIncident, PreIncident};
+use crate::names::ORIGINAL_GROUPS_TAG;
 use crate::ports::{IsolationGroups, NetworkInterfaceState, NetworkIsolation, PortError};
 use crate::{Exemption, Plan, Step, StepKind, StepReport, StepStatus};
 use cordon_events::{NetworkInterfaceId, SecurityGroupId};
@@ -21,6 +22,8 @@ pub struct IsolationRun {
     pub exemption: Exemption,
     /// The instance's tags as read for the exemption, for the steps after isolation.
     pub instance_tags: Vec<(String, String)>,
+    /// Each interface's original groups, for release.
+    pub pre_incident: PreIncident,
 }
 
 impl IsolationRun {
@@ -35,6 +38,7 @@ impl IsolationRun {
             groups,
             exemption: Exemption::NotExempt,
             instance_tags,
+            pre_incident: PreIncident::default(),
         }
     }
 
@@ -61,6 +65,7 @@ impl IsolationRun {
             groups: None,
             exemption,
             instance_tags: Vec::new(),
+            pre_incident: PreIncident::default(),
         }
     }
 }
@@ -168,7 +173,7 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         unlisted_results,
     ));
 
-    let originals = original_groups(&live, &groups);
+    let originals = original_groups(&live, &groups, seen);
     let verify = step(plan, StepKind::VerifyIsolation);
     reports.push(
         match verify_isolation(port, incident, &groups, &originals).await {
@@ -177,20 +182,42 @@ pub async fn execute_isolation<P: NetworkIsolation>(
         },
     );
 
+    let pre_incident = pre_incident(&live, &groups, seen);
     IsolationRun {
         reports,
         interfaces: live,
         groups: Some(groups),
         exemption: Exemption::NotExempt,
         instance_tags,
+        pre_incident,
     }
 }
 
+/// Each interface's original groups, as `isolate_interface` recorded them in its tag.
+/// An interface found already isolated with no record of its own gets none.
+fn pre_incident(
+    live: &[NetworkInterfaceState],
+    groups: &IsolationGroups,
+    seen_by_finding: &[SecurityGroupId],
+) -> PreIncident {
+    let mut record = PreIncident::default();
+    let recorded = live.iter().filter(|eni| {
+        eni.recorded_original_groups.is_some() || eni.groups != [groups.deny.clone()]
+    });
+    for eni in recorded {
+        let originals = originals_of(eni, groups, seen_by_finding);
+        record.keep(
+            eni.id.as_str(),
+            ORIGINAL_GROUPS_TAG,
+            PreIncident::groups_value(&originals),
+        );
+    }
+    record
+}
+
 /// Moves one interface through the open group to the deny-all group, recording its
-/// original groups once (a re-run must not record the isolation groups). The record
-/// is written while the interface moves to the open group, so it costs the critical
-/// path no round trip; an interface already moved without one (a run that stopped in
-/// between) falls back to the groups the finding saw.
+/// original groups (see [`originals_of`]). The record is written while the interface
+/// moves to the open group, so it costs the critical path no round trip.
 async fn isolate_interface<P: NetworkIsolation>(
     port: &P,
     groups: &IsolationGroups,
@@ -203,17 +230,11 @@ async fn isolate_interface<P: NetworkIsolation>(
             format!("already only in {}", groups.deny),
         ));
     }
-    let (originals, record) = match &eni.recorded_original_groups {
-        Some(recorded) => (recorded.clone(), false),
-        None => match without_isolation_groups(&eni.groups, groups) {
-            current if current.is_empty() => (seen_by_finding.to_vec(), true),
-            current => (current, true),
-        },
-    };
+    let originals = originals_of(eni, groups, seen_by_finding);
     let recording = async {
-        match record {
-            true => port.record_original_groups(&eni.id, &originals).await,
-            false => Ok(()),
+        match eni.recorded_original_groups.as_ref() == Some(&originals) {
+            true => Ok(()),
+            false => port.record_original_groups(&eni.id, &originals).await,
         }
     };
     // Boxed, as the SDK's request futures are large (see `admission`).
@@ -236,6 +257,30 @@ async fn isolate_interface<P: NetworkIsolation>(
             groups.deny
         ),
     ))
+}
+
+/// The groups an interface was in before containment. While it holds neither
+/// isolation group, cordon has not moved it: the groups EC2 reports now are the
+/// originals, whatever a `cordon:original-groups` tag says (anyone can plant one).
+/// Once it holds one, an earlier run moved it, and that run's record is the original;
+/// without one, the groups besides isolation's, or else those the finding saw.
+pub(super) fn originals_of(
+    eni: &NetworkInterfaceState,
+    groups: &IsolationGroups,
+    seen_by_finding: &[SecurityGroupId],
+) -> Vec<SecurityGroupId> {
+    let moved = eni
+        .groups
+        .iter()
+        .any(|g| *g == groups.open || *g == groups.deny);
+    match (&eni.recorded_original_groups, moved) {
+        (_, false) => eni.groups.clone(),
+        (Some(recorded), true) => recorded.clone(),
+        (None, true) => match without_isolation_groups(&eni.groups, groups) {
+            rest if rest.is_empty() => seen_by_finding.to_vec(),
+            rest => rest,
+        },
+    }
 }
 
 fn unlisted_report(
@@ -269,14 +314,11 @@ fn unlisted_report(
 fn original_groups(
     live: &[NetworkInterfaceState],
     groups: &IsolationGroups,
+    seen_by_finding: &[SecurityGroupId],
 ) -> Vec<SecurityGroupId> {
     let mut all: Vec<SecurityGroupId> = live
         .iter()
-        .flat_map(|eni| {
-            eni.recorded_original_groups
-                .clone()
-                .unwrap_or_else(|| without_isolation_groups(&eni.groups, groups))
-        })
+        .flat_map(|eni| originals_of(eni, groups, seen_by_finding))
         .collect();
     all.sort();
     all.dedup();

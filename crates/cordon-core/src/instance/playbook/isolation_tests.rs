@@ -416,6 +416,32 @@ async fn a_deny_group_with_rules_fails_verification() {
 }
 
 #[tokio::test]
+async fn a_tag_planted_before_containment_is_replaced_by_what_ec2_reports() {
+    // Someone tagged the interface ahead of time, hoping release would restore ADMIN.
+    let cloud = FakeCloud::new()
+        .attach(ENI1, &[WEB])
+        .tagged(ENI1, ORIGINAL_GROUPS_TAG, ADMIN);
+    let incident = incident(ONE_ENI);
+    let plan = isolation_plan(&incident);
+    let ports = InstancePorts {
+        network: &cloud,
+        credentials: &cloud,
+        evidence: &cloud,
+        rotation: &cloud,
+    };
+    let run = instance::execute(&ports, &incident, &plan, &hands_off(), NOW).await;
+    let r = report(&run.reports, "isolate-network-interface", ENI1);
+    assert_eq!(r.status, StepStatus::Done, "{r:?}");
+    assert!(r.detail.contains(&format!("was in [{WEB}]")), "{r:?}");
+    assert_eq!(cloud.recorded(ENI1).as_deref(), Some(WEB));
+    assert_eq!(
+        run.pre_incident.get(ENI1, ORIGINAL_GROUPS_TAG),
+        Some(WEB),
+        "the ledger's record is what EC2 reported"
+    );
+}
+
+#[tokio::test]
 async fn recorded_original_groups_from_an_earlier_run_are_reused() {
     // An earlier run recorded WEB and ADMIN, moved the interface to open, and stopped.
     let cloud = FakeCloud::new().attach(ENI1, &[OPEN]).tagged(

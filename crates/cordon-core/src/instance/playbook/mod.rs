@@ -13,12 +13,13 @@ mod verify;
 
 pub use isolation::{IsolationRun, IsolationSurvey, execute_isolation};
 
-use super::InstanceIncident;
+use super::{InstanceIncident, PreIncident};
 use crate::ports::{
     EvidencePreservation, InstanceCredentials, NetworkInterfaceState, NetworkIsolation,
     ServiceRotation,
 };
 use crate::{Exemption, HandsOff, Plan, StepReport, StepStatus};
+use std::sync::{Mutex, PoisonError};
 
 /// The capabilities the playbook acts through, one field per concern.
 pub struct InstancePorts<'a, N, C, E, S> {
@@ -40,6 +41,18 @@ struct Context<'a> {
     now: &'a str,
     /// Exempt tag and break-glass principals: the instance's role is checked too.
     hands_off: &'a HandsOff,
+    /// What the steps replace, noted as they read it, for release.
+    kept: Mutex<PreIncident>,
+}
+
+impl Context<'_> {
+    /// Notes the value `tag` copies on `resource` before a step replaces it.
+    fn keep(&self, resource: &str, tag: &str, value: impl Into<String>) {
+        self.kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keep(resource, tag, value);
+    }
 }
 
 /// What the playbook came to: one report per step, in plan order, and the
@@ -48,6 +61,8 @@ struct Context<'a> {
 pub struct InstanceRun {
     pub reports: Vec<StepReport>,
     pub exemption: Exemption,
+    /// What containment replaced, as read before replacing it: keep it in the ledger.
+    pub pre_incident: PreIncident,
 }
 
 /// Runs `plan` unless the instance is tagged exempt (or its tags cannot be read),
@@ -107,6 +122,7 @@ where
         return InstanceRun {
             reports,
             exemption: isolation.exemption,
+            pre_incident: PreIncident::default(),
         };
     }
     let cx = Context {
@@ -116,6 +132,7 @@ where
         instance_tags: &isolation.instance_tags,
         now,
         hands_off,
+        kept: Mutex::new(PreIncident::default()),
     };
     // Everything else starts only now, and all of it at once.
     let (credentials, evidence, auto_scaling, target_groups, tracking) = futures_util::join!(
@@ -140,9 +157,12 @@ where
             .position(|s| s.name() == r.name)
             .unwrap_or(usize::MAX)
     });
+    let mut pre_incident = isolation.pre_incident;
+    pre_incident.merge(cx.kept.into_inner().unwrap_or_else(PoisonError::into_inner));
     InstanceRun {
         reports,
         exemption: Exemption::NotExempt,
+        pre_incident,
     }
 }
 

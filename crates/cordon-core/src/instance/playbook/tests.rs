@@ -1,5 +1,5 @@
 //! The whole instance playbook against the in-memory cloud: order, read-backs, retries,
-//! the records release needs, and release itself.
+//! and the records release needs.
 
 use crate::fake_cloud::*;
 use crate::instance::{self, InstanceIncident, InstancePorts, InstanceSettings};
@@ -7,75 +7,9 @@ use crate::names::{
     AUTO_SCALING_GROUP_TAG, INCIDENT_TAG, INSTANCE_PROFILE_TAG, LAST_INCIDENT_TAG,
     PROTECTION_BEFORE_TAG, REVOKE_SESSIONS_POLICY, VOLUME_TAG,
 };
-use crate::ports::{
-    AttachedVolume, AutoScalingMembership, ConnectionTrackingTimeouts, InstanceProtection,
-    ProfileAssociation, Snapshot, TargetRegistration,
-};
+use crate::ports::{ConnectionTrackingTimeouts, ProfileAssociation, Snapshot};
 use crate::session_policy::{revoke_sessions_document, revoked_before};
 use crate::{StepReport, StepStatus};
-
-const PROFILE: &str = "arn:aws:iam::123456789012:instance-profile/web-server";
-const ROLE: &str = "web-server-role";
-const GROUP: &str = "web-asg";
-const TG_A: &str =
-    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-a/0123456789abcdef";
-const TG_B: &str =
-    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-b/fedcba9876543210";
-
-/// An instance with everything the playbook acts on: a profile and role, two volumes
-/// deleted on termination, no protection, an Auto Scaling group, two target groups.
-fn compromised_instance() -> FakeCloud {
-    let cloud = FakeCloud::new()
-        .attach(ENI1, &[WEB])
-        .attach(ENI2, &[WEB, ADMIN])
-        .tagged(ENI2, "ip", "10.0.1.20");
-    {
-        let mut state = cloud.state();
-        state.association = Some(ProfileAssociation {
-            association_id: "iip-assoc-1".into(),
-            profile_arn: PROFILE.into(),
-        });
-        state
-            .profile_roles
-            .insert(PROFILE.into(), vec![ROLE.into()]);
-        state.protection = Some(InstanceProtection {
-            termination_protection: false,
-            stop_protection: false,
-            shutdown_behavior: "terminate".into(),
-            volumes: vec![
-                volume("/dev/xvda", "vol-root"),
-                volume("/dev/sdf", "vol-data"),
-            ],
-        });
-        state.membership = Some(AutoScalingMembership {
-            group: GROUP.into(),
-            desired_capacity: 2,
-        });
-        state.desired.insert(GROUP.into(), 2);
-        state.registrations = vec![
-            registration(TG_A, INSTANCE),
-            registration(TG_B, "10.0.1.20"),
-        ];
-    }
-    cloud
-}
-
-fn volume(device: &str, id: &str) -> AttachedVolume {
-    AttachedVolume {
-        device: device.into(),
-        volume_id: id.into(),
-        delete_on_termination: true,
-    }
-}
-
-fn registration(group: &str, target: &str) -> TargetRegistration {
-    TargetRegistration {
-        target_group_arn: group.into(),
-        target_id: target.into(),
-        port: Some(80),
-        state: Some("healthy".into()),
-    }
-}
 
 async fn run_with(
     cloud: &FakeCloud,
@@ -525,67 +459,6 @@ async fn an_instance_with_nothing_beyond_its_network_is_still_contained() {
         cloud.instance_tag("cordon:status").as_deref(),
         Some("contained")
     );
-}
-
-#[tokio::test]
-async fn release_restores_what_containment_changed_and_a_second_release_changes_nothing() {
-    let cloud = compromised_instance();
-    let incident = incident(TWO_ENIS);
-    let contained = run_with(&cloud, &incident, InstanceSettings::default()).await;
-    assert!(contained.iter().all(|r| r.status.is_ok()), "{contained:#?}");
-    assert_eq!(cloud.groups_of(ENI1), [DENY]);
-    let ports = InstancePorts {
-        network: &cloud,
-        credentials: &cloud,
-        evidence: &cloud,
-        rotation: &cloud,
-    };
-    let writes_before = cloud.writes().len();
-    let planned = instance::release(&ports, &incident.instance_id, true).await;
-    assert!(
-        planned.iter().all(|r| r.status == StepStatus::Planned),
-        "{planned:#?}"
-    );
-    assert_eq!(
-        cloud.writes().len(),
-        writes_before,
-        "a dry-run changes nothing"
-    );
-
-    let released = instance::release(&ports, &incident.instance_id, false).await;
-    assert!(
-        released.iter().all(|r| r.status == StepStatus::Done),
-        "{released:#?}"
-    );
-    assert_eq!(cloud.groups_of(ENI1), [WEB]);
-    assert_eq!(cloud.groups_of(ENI2), [WEB, ADMIN]);
-    {
-        let state = cloud.state();
-        assert_eq!(
-            state.association.as_ref().map(|a| a.profile_arn.as_str()),
-            Some(PROFILE)
-        );
-        let policy = (ROLE.to_owned(), REVOKE_SESSIONS_POLICY.to_owned());
-        assert!(!state.role_policies.contains_key(&policy));
-        let protection = state.protection.as_ref().unwrap();
-        assert!(!protection.termination_protection && !protection.stop_protection);
-        assert_eq!(protection.shutdown_behavior, "terminate");
-        assert_eq!(
-            state.membership.as_ref().map(|m| m.group.as_str()),
-            Some(GROUP)
-        );
-    }
-    assert_eq!(
-        cloud.instance_tag("cordon:status").as_deref(),
-        Some("released")
-    );
-
-    let again = instance::release(&ports, &incident.instance_id, false).await;
-    let moved: Vec<_> = again
-        .iter()
-        .filter(|r| r.status == StepStatus::Done && r.name != "mark-released")
-        .collect();
-    assert!(moved.is_empty(), "{again:#?}");
 }
 
 /// The calls of one step family that only read: what the step decides on.
