@@ -1,8 +1,9 @@
 //! The exactly-once ledger on a DynamoDB table keyed by `pk` (string): one item per
 //! incident (`incident#<key>`) holding its claim or outcome, and one per account
 //! (`budget#<account>`) holding the containments of the rolling window and the set of
-//! their incident keys, and one per contained resource (`record#<subject>`) holding
-//! what containment replaced, for release. Every write is conditional, so concurrent
+//! their incident keys, one per contained resource (`record#<subject>`) holding
+//! what containment replaced, for release, and one per finding (`event#<subject>`)
+//! holding the event it last came in, for a person's decision later. Every write is conditional, so concurrent
 //! invocations cannot both win.
 
 use crate::error::has_code;
@@ -304,6 +305,27 @@ impl IncidentLedger for DynamoLedger {
                 Some((name.to_owned(), value.as_s().ok()?.clone()))
             })
             .collect())
+    }
+
+    /// Overwrites: the latest update of a finding is the one people decide on. Kept
+    /// as long as outcomes are.
+    async fn remember_event(&self, subject: &str, event: &str) -> PortResult<()> {
+        let now = cordon_core::admission::epoch_now();
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(&format!("event#{subject}")))
+            .item("event", s(event))
+            .item("expires_at", n(now + RETENTION_SECS))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| port_error("dynamodb:PutItem", e))
+    }
+
+    async fn remembered_event(&self, subject: &str) -> PortResult<Option<String>> {
+        let item = self.item(&format!("event#{subject}")).await?;
+        Ok(item.map(|item| text(&item, "event").to_owned()))
     }
 
     async fn forget_record(&self, subject: &str) -> PortResult<()> {

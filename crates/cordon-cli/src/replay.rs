@@ -25,6 +25,8 @@ struct Replayer {
     config: FunctionConfig,
     endpoint: Option<String>,
     region: Option<String>,
+    /// The operator asked for a plan (`--dry-run`, or real AWS without `--enforce`).
+    plan_only: bool,
     /// Loaded on first use, so a dry-run with an explicit allow-list needs no AWS at all.
     sdk: OnceCell<Aws>,
     account: OnceCell<AccountId>,
@@ -47,6 +49,7 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
     };
     let env = |name: &str| std::env::var(name).ok();
     config.mode = replay_mode(&args, config.mode, env);
+    let plan_only = args.dry_run || (on_real_aws(&args, env) && !args.enforce);
     if on_real_aws(&args, env) && !args.dry_run && !args.enforce {
         eprintln!(
             "note: planning only. No endpoint override is set, so these events would act on real AWS; pass --enforce to act."
@@ -57,6 +60,7 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
         config,
         endpoint: args.endpoint,
         region: args.region,
+        plan_only,
         sdk: OnceCell::new(),
         account: OnceCell::new(),
         account_unknown: OnceLock::new(),
@@ -108,6 +112,22 @@ impl Replayer {
             Err(err) => return failed(format!("malformed event: {err}")),
         };
         let functions = self.routes.functions_for(&value);
+        // A person's decision lifts a deployed function's dry-run mode, so it is
+        // carried out for real or not at all.
+        if let (Event::CustomAction(_, action), true) = (&event, self.plan_only) {
+            return vec![Record {
+                file,
+                function: functions.first().map(|f| (*f).to_owned()),
+                outcome: Outcome::without_steps(
+                    Decision::Observed,
+                    format!(
+                        "plan only: {} acts on finding {} for real, so it is not replayed with --dry-run (or against real AWS without --enforce)",
+                        action.decision.name(),
+                        action.finding_id
+                    ),
+                ),
+            }];
+        }
         if functions.is_empty() {
             return vec![Record {
                 file,
@@ -142,6 +162,7 @@ impl Replayer {
             config: &self.config,
             home_account: account,
             clock: ContainmentClock::HandlingStart,
+            trigger: &cordon_lambda::BY_EVENT,
         };
         let reach = &self.aws().await.reach;
         match respond_as(function, event, &ctx, reach).await {

@@ -15,6 +15,8 @@ pub struct MemoryLedger {
     spent: Mutex<BTreeMap<String, Vec<(u64, String)>>>,
     /// Release records: subject -> entries.
     records: Mutex<BTreeMap<String, BTreeMap<String, String>>>,
+    /// Remembered events: subject -> event.
+    events: Mutex<BTreeMap<String, String>>,
     /// Every claim fails, as with a ledger cordon may not read.
     broken: bool,
 }
@@ -136,5 +138,15 @@ impl IncidentLedger for MemoryLedger {
     async fn forget_record(&self, subject: &str) -> PortResult<()> {
         self.records.lock().unwrap().remove(subject);
         Ok(())
+    }
+
+    async fn remember_event(&self, subject: &str, event: &str) -> PortResult<()> {
+        let mut events = self.events.lock().unwrap();
+        events.insert(subject.into(), event.into());
+        Ok(())
+    }
+
+    async fn remembered_event(&self, subject: &str) -> PortResult<Option<String>> {
+        Ok(self.events.lock().unwrap().get(subject).cloned())
     }
 }

@@ -4,6 +4,7 @@
 
 mod access_key;
 mod cloudtrail;
+mod custom_action;
 mod envelope;
 mod error;
 mod guardduty;
@@ -17,6 +18,7 @@ pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
 pub use cloudtrail::{
     CallError, CallerIdentity, CloudTrailApiCall, CloudTrailEvent, CloudTrailEventKind,
 };
+pub use custom_action::{CustomAction, HumanDecision};
 pub use envelope::Envelope;
 pub use error::ParseError;
 pub use guardduty::{

@@ -1,5 +1,8 @@
 use crate::sample::{SampleFinding, sample_finding};
-use crate::{CloudTrailEvent, Envelope, GuardDutyFinding, ParseError, cloudtrail, guardduty};
+use crate::{
+    CloudTrailEvent, CustomAction, Envelope, GuardDutyFinding, ParseError, cloudtrail,
+    custom_action, guardduty,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -11,6 +14,8 @@ pub enum Event {
     GuardDutySample(Envelope, Box<SampleFinding>),
     /// A CloudTrail API call or console sign-in.
     CloudTrail(Envelope, Box<CloudTrailEvent>),
+    /// A person chose one of cordon's custom actions on a finding in Security Hub.
+    CustomAction(Envelope, Box<CustomAction>),
     /// A well-formed event of a kind cordon does not model; only routing can decide on it.
     Other(Envelope, Value),
 }
@@ -21,6 +26,7 @@ impl Event {
             Self::GuardDuty(e, _)
             | Self::GuardDutySample(e, _)
             | Self::CloudTrail(e, _)
+            | Self::CustomAction(e, _)
             | Self::Other(e, _) => e,
         }
     }
@@ -96,6 +102,10 @@ pub fn parse_event_value(value: Value) -> Result<Event, ParseError> {
             };
             check_region("detail.awsRegion", &event.aws_region)?;
             Ok(Event::CloudTrail(envelope, Box::new(event)))
+        }
+        (custom_action::SOURCE, custom_action::DETAIL_TYPE) => {
+            let action = custom_action::parse(&envelope, detail)?;
+            Ok(Event::CustomAction(envelope, Box::new(action)))
         }
         _ => Ok(Event::Other(envelope, detail)),
     }

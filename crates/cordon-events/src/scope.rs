@@ -25,7 +25,9 @@ impl Event {
             Self::CloudTrail(envelope, event) => {
                 (&envelope.account, &event.aws_region, &event.event_id)
             }
-            Self::Other(..) => return None,
+            // A custom action acts where the finding it names was reported: that comes
+            // from cordon's ledger, not from this event.
+            Self::CustomAction(..) | Self::Other(..) => return None,
         };
         Some(ActionScope {
             account: account.clone(),

@@ -12,6 +12,7 @@ mod responder;
 mod responders;
 mod response;
 mod run;
+mod trigger;
 
 pub use adapters::{Adapters, Aws, Connect, Home, Ports};
 pub use clock::{ContainmentClock, utc_now};
@@ -27,3 +28,4 @@ pub use responders::{
 };
 pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};
 pub use run::run;
+pub use trigger::{BY_EVENT, PersonAction, Trigger};

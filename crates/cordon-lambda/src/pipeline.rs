@@ -5,8 +5,10 @@
 
 use crate::adapters::Ports;
 use crate::responder::{Context, Responder, Source, Triaged};
+use crate::trigger::PersonAction;
 use crate::{admit_incident, record_outcome, settle_incident};
 use cordon_core::admission::Admission;
+use cordon_core::ports::IncidentLedger;
 use cordon_core::{Decision, Mode, Outcome};
 use cordon_events::{Event, ParseError, parse_event_value};
 use serde_json::Value;
@@ -33,16 +35,30 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
             return Outcome::without_steps(taken_no_further.decision, taken_no_further.reason);
         }
     };
-    if ctx.config.mode == Mode::DryRun {
+    let home = ports.home();
+    let person = ctx.trigger.person();
+    // Remembered for a person's decision later; a decision's own run changes nothing.
+    let remembered = R::remembered(&triaged.incident).filter(|_| person.is_none());
+    let remember = async {
+        if let Some((subject, event)) = &remembered
+            && let Err(err) = home.ledger.remember_event(subject, event).await
+        {
+            warn!(subject, error = %err, "could not remember the event for people's decisions");
+        }
+    };
+    if ctx.config.mode == Mode::DryRun && !person.is_some_and(PersonAction::acts) {
+        remember.await;
         return R::rehearse(&triaged);
     }
-    let home = ports.home();
-    let key = R::ledger_key(&triaged.incident);
+    let key = match person {
+        Some(action) => action.ledger_key(&R::ledger_key(&triaged.incident)),
+        None => R::ledger_key(&triaged.incident),
+    };
     let incident_key = R::incident_key(&triaged.incident);
     let account = R::account(&triaged.incident).as_str();
     // Boxed, as the SDK's request futures are large (see `admission::admit`). The reads
     // change nothing, so a duplicate or a forgery only wasted them.
-    let (admission, survey, source) = tokio::join!(
+    let (admission, survey, source, ()) = tokio::join!(
         Box::pin(admit_incident(
             &home.ledger,
             &key,
@@ -52,10 +68,13 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
             ctx.config
         )),
         Box::pin(R::survey(ports, &triaged)),
-        Box::pin(R::confirm(ports, &triaged, ctx))
+        Box::pin(R::confirm(ports, &triaged, ctx)),
+        Box::pin(remember),
     );
     let (lease, held_back) = match admission {
         Admission::Skip(outcome) => return outcome,
+        // A person approved: the budget is spent, and their decision stands.
+        Admission::Tripped(lease, _) if person.is_some_and(PersonAction::acts) => (lease, None),
         Admission::Tripped(lease, why) => (lease, Some(why)),
         Admission::Proceed(lease) => (lease, None),
     };
@@ -91,6 +110,9 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
             (triaged, Outcome::without_steps(Decision::Failed, reason))
         }
     };
+    if let Some(action) = person {
+        outcome.reason = format!("{}: {}", action.describe(), outcome.reason);
+    }
     if outcome.decision == Decision::Contained {
         let since = R::occurred_at(&triaged.incident);
         outcome.time_to_containment_ms = Some(ctx.clock.elapsed_ms(since, started));

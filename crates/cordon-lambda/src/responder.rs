@@ -4,6 +4,7 @@
 //! is the pipeline's, written once.
 
 use crate::adapters::Ports;
+use crate::trigger::{BY_EVENT, Trigger};
 use crate::{ContainmentClock, FunctionConfig};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Outcome, Verdict};
@@ -17,6 +18,8 @@ pub struct Context<'a> {
     /// The account cordon runs in; an empty allow-list means this one.
     pub home_account: &'a AccountId,
     pub clock: ContainmentClock,
+    /// An event, or a person's decision.
+    pub trigger: &'a Trigger,
 }
 
 impl<'a> Context<'a> {
@@ -29,6 +32,7 @@ impl<'a> Context<'a> {
             config,
             home_account,
             clock,
+            trigger: &BY_EVENT,
         }
     }
 }
@@ -112,6 +116,14 @@ pub trait Responder {
         survey: Self::Survey,
         ctx: &Context<'_>,
     ) -> impl Future<Output = Outcome>;
+
+    /// The event the incident came in, and the ledger subject to remember it under, so
+    /// a person's decision later can run it again; `None` for events no person
+    /// decides on.
+    fn remembered(incident: &Self::Incident) -> Option<(String, String)> {
+        let _ = incident;
+        None
+    }
 
     /// Where time to containment starts: when the finding or call happened.
     fn occurred_at(incident: &Self::Incident) -> &str;

@@ -29,6 +29,7 @@ where
             config,
             home_account: &account,
             clock: ContainmentClock::FindingUpdatedAt,
+            trigger: &crate::BY_EVENT,
         };
         let calls_before = reach.home().calls.count();
         let outcome = match parse_event_value(event.payload) {

@@ -287,6 +287,8 @@ const INVALID: &[(&str, &str)] = &[
     ),
     ("cloudtrail-missing-event-id.json", "detail.eventID"),
     ("cloudtrail-untrusted-source.json", "source"),
+    ("custom-action-not-cordons.json", "resources"),
+    ("custom-action-two-findings.json", "detail.findings"),
     ("guardduty-malformed-region.json", "detail.region"),
     ("guardduty-region-mismatch.json", "detail.region"),
     ("missing-detail-type.json", "detail-type"),

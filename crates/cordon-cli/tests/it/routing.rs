@@ -25,7 +25,7 @@ const UNROUTED_GUARDDUTY: &[&str] = &["portscan-low-severity.json", "ssh-brute-f
 fn every_sample_event_reaches_exactly_its_function() {
     let routes = routes();
     let mut checked = 0;
-    for dir in ["guardduty", "cloudtrail"] {
+    for dir in ["guardduty", "cloudtrail", "securityhub"] {
         let mut files: Vec<_> = std::fs::read_dir(root().join("events").join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -41,6 +41,15 @@ fn every_sample_event_reaches_exactly_its_function() {
                     vec![CREDENTIALS]
                 }
                 "guardduty" => vec![INSTANCE],
+                // A person's custom action goes to the function owning the finding's
+                // resource.
+                "securityhub" => {
+                    match event["detail"]["findings"][0]["Resources"][0]["Type"].as_str() {
+                        Some("AwsEc2Instance") => vec![INSTANCE],
+                        Some("AwsIamAccessKey") => vec![CREDENTIALS],
+                        other => panic!("{name}: no owner expected for {other:?}"),
+                    }
+                }
                 _ => vec![CLOUDTRAIL],
             };
             let matched: Vec<&str> = routes

@@ -78,6 +78,20 @@ pub trait IncidentLedger: Send + Sync {
     /// Forgets `subject`'s record once it is released, so a later containment keeps
     /// the state of its own time.
     fn forget_record(&self, subject: &str) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// Remembers the event an incident came in, latest first, so a person's decision
+    /// later (a Security Hub custom action) can run it again.
+    fn remember_event(
+        &self,
+        subject: &str,
+        event: &str,
+    ) -> impl Future<Output = PortResult<()>> + Send;
+
+    /// The event remembered for `subject`, if any.
+    fn remembered_event(
+        &self,
+        subject: &str,
+    ) -> impl Future<Output = PortResult<Option<String>>> + Send;
 }
 
 /// `None` is no ledger configured (a local replay): every claim is granted and every
@@ -143,6 +157,20 @@ impl<L: IncidentLedger> IncidentLedger for Option<L> {
         match self {
             Some(ledger) => ledger.forget_record(subject).await,
             None => Ok(()),
+        }
+    }
+
+    async fn remember_event(&self, subject: &str, event: &str) -> PortResult<()> {
+        match self {
+            Some(ledger) => ledger.remember_event(subject, event).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn remembered_event(&self, subject: &str) -> PortResult<Option<String>> {
+        match self {
+            Some(ledger) => ledger.remembered_event(subject).await,
+            None => Ok(None),
         }
     }
 }

@@ -80,6 +80,16 @@ const INVALID: &[Invalid] = &[
         path: "detail.severity",
         mentions: "high",
     },
+    Invalid {
+        file: "custom-action-two-findings.json",
+        path: "detail.findings",
+        mentions: "one finding per action",
+    },
+    Invalid {
+        file: "custom-action-not-cordons.json",
+        path: "resources",
+        mentions: "SendToTicketing",
+    },
 ];
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -143,6 +153,10 @@ fn every_event_file_has_a_test_and_passes_it() {
             }
             "guardduty-samples" => {
                 check_generated_sample(file, &raw);
+                valid += 1;
+            }
+            "securityhub" => {
+                crate::custom_action::check_valid(file, &raw);
                 valid += 1;
             }
             "invalid" => {
@@ -955,7 +969,8 @@ fn cloudtrail_records_keep_what_responders_need() {
 #[test]
 fn every_sample_names_where_cordon_would_act() {
     for file in files_under(Path::new(EVENTS_DIR)) {
-        if category(&file) == "invalid" {
+        // A custom action acts where its remembered finding was reported.
+        if matches!(category(&file).as_str(), "invalid" | "securityhub") {
             continue;
         }
         let event = cordon_events::parse_event(&std::fs::read(&file).unwrap()).unwrap();
@@ -968,7 +983,7 @@ fn every_sample_names_where_cordon_would_act() {
             Event::CloudTrail(envelope, call) => {
                 (envelope.account.clone(), call.aws_region.clone())
             }
-            Event::Other(..) => unreachable!(),
+            Event::CustomAction(..) | Event::Other(..) => unreachable!(),
         };
         // The account triage checks is the account cordon acts in.
         assert_eq!(scope.account, account, "{}", file.display());

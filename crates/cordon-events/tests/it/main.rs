@@ -1,3 +1,4 @@
 //! Every event file parsed, and the parse errors worded.
 
+mod custom_action;
 mod fixtures;

@@ -9,7 +9,7 @@ use cordon_aws::Clients;
 use cordon_core::credential::{self, CredentialIncident, CredentialRun};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
-use cordon_events::{AccountId, Event, GuardDutyFinding};
+use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::error;
 
@@ -47,13 +47,13 @@ pub struct CredentialResponder<A = Aws>(PhantomData<A>);
 impl<A: Adapters> CredentialResponder<A> {
     /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
     fn triage_finding(
-        event_id: String,
+        envelope: Envelope,
         finding: Box<GuardDutyFinding>,
         ctx: &Context<'_>,
     ) -> Result<Triaged<Self>, Verdict> {
         let policy = ctx.config.policy(ctx.home_account);
         let verdict = credential::triage(&finding, &policy, &ctx.config.break_glass_principals);
-        log_triage(&event_id, &finding, &verdict);
+        log_triage(&envelope.id, &finding, &verdict);
         let incident = match CredentialIncident::from_finding(&finding) {
             Some(incident) if verdict.decision != Decision::Ignored => incident,
             _ => return Err(verdict),
@@ -64,7 +64,7 @@ impl<A: Adapters> CredentialResponder<A> {
             incident: Reported {
                 incident,
                 finding,
-                event_id,
+                envelope,
             },
             decision: verdict.decision,
             reason: verdict.reason,
@@ -83,7 +83,7 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
 
     fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict> {
         let (envelope, finding) = guardduty_finding(event)?;
-        Self::triage_finding(envelope.id, finding, ctx)
+        Self::triage_finding(envelope, finding, ctx)
     }
 
     fn rehearse(triaged: &Triaged<Self>) -> Outcome {
@@ -141,6 +141,10 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         let run =
             credential::execute(&ports.principals, incident, plan, &settings, &utc_now()).await;
         conclude(incident, &triaged.reason, run)
+    }
+
+    fn remembered(reported: &Self::Incident) -> Option<(String, String)> {
+        finding::remembered(reported)
     }
 
     fn occurred_at(reported: &Self::Incident) -> &str {

@@ -13,13 +13,14 @@ use tracing::info;
 pub struct Reported<I> {
     pub incident: I,
     pub finding: Box<GuardDutyFinding>,
-    /// The EventBridge event id, for logs.
-    pub event_id: String,
+    /// The EventBridge envelope it came in (its id for logs; the whole event is
+    /// remembered for people's decisions).
+    pub envelope: Envelope,
 }
 
 /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
 pub(super) type Retriage<R> =
-    fn(String, Box<GuardDutyFinding>, &Context<'_>) -> Result<Triaged<R>, Verdict>;
+    fn(Envelope, Box<GuardDutyFinding>, &Context<'_>) -> Result<Triaged<R>, Verdict>;
 
 /// The finding, or why a well-formed event that is not one is taken no further.
 pub(super) fn guardduty_finding(
@@ -66,6 +67,30 @@ pub(super) fn rehearse<R: Responder<Plan = Option<Plan>>>(triaged: &Triaged<R>) 
     }
 }
 
+/// The ledger subject a finding's event is remembered under: GuardDuty's finding id,
+/// which a Security Hub finding (GuardDuty's or cordon's response) leads back to.
+pub fn remembered_subject(finding_id: &str) -> String {
+    format!("guardduty/{finding_id}")
+}
+
+/// The event as EventBridge delivered it, rebuilt from what was parsed: what a
+/// person's decision later runs again (and reads back from GuardDuty again).
+pub(super) fn remembered<I>(reported: &Reported<I>) -> Option<(String, String)> {
+    let envelope = &reported.envelope;
+    let event = serde_json::json!({
+        "version": "0",
+        "id": envelope.id,
+        "detail-type": envelope.detail_type,
+        "source": envelope.source,
+        "account": envelope.account.as_str(),
+        "time": envelope.time,
+        "region": envelope.region,
+        "resources": envelope.resources,
+        "detail": reported.finding,
+    });
+    Some((remembered_subject(&reported.finding.id), event.to_string()))
+}
+
 /// GuardDuty updates a finding while the activity goes on (same id, later
 /// `updatedAt`): each update is a decision of its own.
 pub(super) fn update_key(incident_key: String, finding: &GuardDutyFinding) -> String {
@@ -100,7 +125,7 @@ where
         Err(err) => Source::Unreadable(err.to_string()),
         Ok(found) => match compare(finding, found.as_ref()) {
             Confirmation::Reported(confirmed) => {
-                Source::Retriaged(retriage(reported.event_id.clone(), confirmed, ctx))
+                Source::Retriaged(retriage(reported.envelope.clone(), confirmed, ctx))
             }
             Confirmation::Unconfirmed(why) => Source::Unconfirmed(why),
         },

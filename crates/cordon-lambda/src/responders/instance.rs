@@ -10,7 +10,7 @@ use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey
 use cordon_core::ports::{IncidentLedger, PortError};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
-use cordon_events::{AccountId, Event, GuardDutyFinding};
+use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};
 
@@ -72,12 +72,12 @@ pub struct InstanceResponder<A = Aws>(PhantomData<A>);
 impl<A: Adapters> InstanceResponder<A> {
     /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
     fn triage_finding(
-        event_id: String,
+        envelope: Envelope,
         finding: Box<GuardDutyFinding>,
         ctx: &Context<'_>,
     ) -> Result<Triaged<Self>, Verdict> {
         let verdict = instance::triage(&finding, &ctx.config.policy(ctx.home_account));
-        log_triage(&event_id, &finding, &verdict);
+        log_triage(&envelope.id, &finding, &verdict);
         let incident = match InstanceIncident::from_finding(&finding) {
             Some(incident) if verdict.decision != Decision::Ignored => incident,
             _ => return Err(verdict),
@@ -88,7 +88,7 @@ impl<A: Adapters> InstanceResponder<A> {
             incident: Reported {
                 incident,
                 finding,
-                event_id,
+                envelope,
             },
             decision: verdict.decision,
             reason: verdict.reason,
@@ -108,7 +108,7 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
 
     fn triage(event: Event, ctx: &Context<'_>) -> Result<Triaged<Self>, Verdict> {
         let (envelope, finding) = guardduty_finding(event)?;
-        Self::triage_finding(envelope.id, finding, ctx)
+        Self::triage_finding(envelope, finding, ctx)
     }
 
     fn rehearse(triaged: &Triaged<Self>) -> Outcome {
@@ -182,6 +182,10 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         .await;
         let kept = keep_pre_incident(&ports.home.ledger, incident, &run.pre_incident).await;
         conclude(incident, &triaged.reason, run, kept)
+    }
+
+    fn remembered(reported: &Self::Incident) -> Option<(String, String)> {
+        finding::remembered(reported)
     }
 
     fn occurred_at(reported: &Self::Incident) -> &str {

@@ -3,6 +3,7 @@
 
 mod cloudtrail;
 mod credentials;
+mod decided;
 mod finding;
 mod instance;
 
@@ -13,7 +14,7 @@ pub use instance::{AwsInstancePorts, InstancePorts, InstanceResponder};
 
 use crate::adapters::Connect;
 use crate::responder::{Context, Responder};
-use cordon_aws::Reach;
+use cordon_aws::{Reach, ledger_on};
 use cordon_core::Outcome;
 use cordon_events::Event;
 
@@ -66,14 +67,29 @@ fn concluded(
 }
 
 /// Acts in the account and region the event names (through the member role for
-/// another account), records and claims in the account cordon runs in.
+/// another account), records and claims in the account cordon runs in. A person's
+/// custom action runs the finding's remembered event again, with their decision.
 pub async fn respond_on_aws<R: Responder>(event: Event, ctx: &Context<'_>, reach: &Reach) -> Outcome
 where
     R::Ports: Connect,
 {
+    let config = ctx.config;
+    let (event, trigger) = match event {
+        Event::CustomAction(envelope, action) => {
+            let ledger = ledger_on(reach.home(), config.ledger_table.clone());
+            match decided::recall(&ledger, &envelope, &action).await {
+                Ok(recalled) => recalled,
+                Err(refused) => return Outcome::without_steps(refused.decision, refused.reason),
+            }
+        }
+        event => (event, crate::Trigger::Event),
+    };
+    let ctx = Context {
+        trigger: &trigger,
+        ..*ctx
+    };
     let scope = event.action_scope();
     let acting = reach.acting_in(ctx.home_account, scope.as_ref()).await;
-    let config = ctx.config;
     let ports = R::Ports::across(
         reach.home(),
         ctx.home_account,
@@ -81,5 +97,5 @@ where
         config.topic_arn.clone(),
         config.ledger_table.clone(),
     );
-    crate::respond::<R>(event, ctx, &ports).await
+    crate::respond::<R>(event, &ctx, &ports).await
 }
