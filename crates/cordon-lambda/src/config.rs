@@ -67,6 +67,9 @@ pub struct FunctionConfig {
     /// `CORDON_MEMBER_ROLE_EXTERNAL_ID`: sent with every assume-role call; required
     /// when the allow-list names more than one account.
     pub member_role_external_id: Option<String>,
+    /// `AWS_LAMBDA_FUNCTION_NAME`, set by Lambda: the deployed function's name, which
+    /// the metrics are filed under; unset in a local replay.
+    pub function_name: Option<String>,
 }
 
 /// The member role's default name, as `member-role.yaml` creates it.
@@ -212,6 +215,7 @@ impl FunctionConfig {
             }
             _ => {}
         }
+        let function_name = read("AWS_LAMBDA_FUNCTION_NAME").map(|n| n.trim().to_owned());
         Ok(Self {
             mode,
             severity_floor,
@@ -228,7 +232,15 @@ impl FunctionConfig {
             breaker_budget,
             member_role_name,
             member_role_external_id,
+            function_name,
         })
+    }
+
+    /// The metrics' `Function` dimension: the deployed function's name, so two stacks
+    /// in one region keep their numbers apart; `logical_id` (the function's id in
+    /// template.yaml) where Lambda did not name it.
+    pub fn metrics_function<'a>(&'a self, logical_id: &'a str) -> &'a str {
+        self.function_name.as_deref().unwrap_or(logical_id)
     }
 
     /// Who cordon never touches: the exempt tag and the break-glass principals.

@@ -94,3 +94,21 @@ fn rejects_bad_values_naming_the_variable() {
         assert!(err.contains(name), "{err}");
     }
 }
+
+#[test]
+fn metrics_are_filed_under_the_deployed_function_name_else_the_logical_id() {
+    let deployed = config(&[(
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "cordon-ContainInstanceFunction-a1B2c3",
+    )])
+    .unwrap();
+    assert_eq!(
+        deployed.metrics_function("ContainInstanceFunction"),
+        "cordon-ContainInstanceFunction-a1B2c3"
+    );
+    let local = config(&[("AWS_LAMBDA_FUNCTION_NAME", " ")]).unwrap();
+    assert_eq!(
+        local.metrics_function("ContainInstanceFunction"),
+        "ContainInstanceFunction"
+    );
+}

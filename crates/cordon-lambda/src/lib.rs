@@ -6,6 +6,7 @@ mod adapters;
 mod clock;
 mod config;
 mod ledger;
+mod metrics;
 mod pipeline;
 mod recording;
 mod responder;
@@ -17,6 +18,7 @@ pub use adapters::{Adapters, Aws, Connect, Home, Ports};
 pub use clock::{ContainmentClock, utc_now};
 pub use config::{ConfigError, FunctionConfig, Mode};
 pub use ledger::{admit_incident, settle_incident};
+pub use metrics::emit_metrics;
 pub use pipeline::{handle_event, respond};
 pub use recording::record_outcome;
 pub use responder::{Context, Responder, Source, Triaged};
@@ -25,5 +27,5 @@ pub use responders::{
     CredentialPorts, CredentialResponder, InstancePorts, InstanceResponder, Reported,
     TrailIncident, respond_as, respond_on_aws,
 };
-pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};
+pub use response::{account_of_function_arn, into_lambda_result};
 pub use run::run;

@@ -4,9 +4,10 @@
 
 use crate::adapters::Connect;
 use crate::into_lambda_result;
+use crate::metrics::{cold_start, emit_metrics};
 use crate::responder::{Context, Responder};
 use crate::responders::respond_on_aws;
-use crate::{ContainmentClock, FunctionConfig, account_of_function_arn, emit_metrics};
+use crate::{ContainmentClock, FunctionConfig, account_of_function_arn};
 use cordon_aws::Reach;
 use cordon_core::{Decision, Outcome};
 use cordon_events::{AccountId, parse_event_value};
@@ -23,7 +24,9 @@ where
     let config = FunctionConfig::from_env()?;
     let reach = Reach::load(config.member_role()).await;
     let (config, reach) = (&config, &reach);
+    let function = config.metrics_function(R::FUNCTION);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let cold_start = cold_start();
         let account = invoked_account(&event.context.invoked_function_arn, reach).await?;
         let ctx = Context {
             config,
@@ -38,11 +41,8 @@ where
                 Outcome::without_steps(Decision::Ignored, format!("rejected: {rejected}"))
             }
         };
-        emit_metrics(
-            R::FUNCTION,
-            &outcome,
-            reach.home().calls.count() - calls_before,
-        );
+        let aws_calls = reach.home().calls.count() - calls_before;
+        emit_metrics(function, &outcome, aws_calls, cold_start);
         into_lambda_result(&outcome)
     }))
     .await
