@@ -3,6 +3,7 @@ use cordon_core::credential::CredentialSettings;
 use cordon_core::guardduty::TriagePolicy;
 use cordon_core::instance::InstanceSettings;
 use cordon_core::names::DEFAULT_EXEMPT_TAG;
+use cordon_core::recording::NotificationFormat;
 use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
 use cordon_events::AccountId;
 use thiserror::Error;
@@ -37,6 +38,9 @@ pub struct FunctionConfig {
     pub exempt_tag: String,
     /// `CORDON_TOPIC_ARN`: the SNS topic for people; unset means nobody is told.
     pub topic_arn: Option<String>,
+    /// `CORDON_NOTIFICATION_FORMAT`: `plain` (default) text, or `chatbot`, an AWS
+    /// Chatbot custom notification for a topic Chatbot relays to chat.
+    pub notification_format: NotificationFormat,
     /// `CORDON_REVOKE_ROLE_SESSIONS` (`true` by default): deny the instance role's
     /// sessions issued before containment, which hits every holder of the role.
     pub revoke_role_sessions: bool,
@@ -126,6 +130,12 @@ impl FunctionConfig {
                 "expected an SNS topic ARN".into(),
             ));
         }
+        let notification_format = match read("CORDON_NOTIFICATION_FORMAT") {
+            None => NotificationFormat::Plain,
+            Some(v) => v
+                .parse()
+                .map_err(|r| invalid("CORDON_NOTIFICATION_FORMAT", &v, r))?,
+        };
         let flag = |name: &'static str, default: bool| match read(name) {
             None => Ok(default),
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {
@@ -222,6 +232,7 @@ impl FunctionConfig {
             allowed_accounts,
             exempt_tag,
             topic_arn,
+            notification_format,
             revoke_role_sessions,
             break_glass_principals,
             delete_login_profile,

@@ -112,3 +112,20 @@ fn metrics_are_filed_under_the_deployed_function_name_else_the_logical_id() {
         "ContainInstanceFunction"
     );
 }
+
+#[test]
+fn the_notification_format_is_plain_chatbot_or_refused() {
+    use cordon_core::recording::NotificationFormat;
+    assert_eq!(
+        config(&[]).unwrap().notification_format,
+        NotificationFormat::Plain
+    );
+    let chat = config(&[("CORDON_NOTIFICATION_FORMAT", "chatbot")]).unwrap();
+    assert_eq!(chat.notification_format, NotificationFormat::Chatbot);
+    let err = config(&[("CORDON_NOTIFICATION_FORMAT", "slack")]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "CORDON_NOTIFICATION_FORMAT=\"slack\" is invalid: unknown notification format `slack` \
+         (expected plain or chatbot)"
+    );
+}
