@@ -32,6 +32,49 @@ pub fn emit_metrics(function: &str, outcome: &Outcome, aws_calls: u64, cold_star
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cordon_core::Decision;
+    use std::collections::BTreeSet;
+
+    /// What follows each `start` in `text`, up to `end`.
+    fn each_after<'a>(text: &'a str, start: &str, end: char) -> Vec<&'a str> {
+        text.split(start)
+            .skip(1)
+            .filter_map(|rest| rest.split(end).next())
+            .collect()
+    }
+
+    #[test]
+    fn the_template_charts_every_metric_the_functions_emit_and_no_other() {
+        let template = include_str!("../../../template.yaml");
+        let mut outcome = Outcome::without_steps(Decision::Contained, "isolated");
+        outcome.time_to_containment_ms = Some(1);
+        let invocation = Invocation {
+            function: "f",
+            aws_calls: 1,
+            cold_start: true,
+            timestamp_ms: 1,
+        };
+        let doc = emf_line(&invocation, &outcome);
+        let emitted: BTreeSet<&str> = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["Name"].as_str().unwrap())
+            .collect();
+        // The dashboard names them as explicit metrics or in SEARCH expressions.
+        let charted: BTreeSet<&str> = each_after(template, "[\"cordon\", \"", '"')
+            .into_iter()
+            .chain(each_after(template, "MetricName=\\\"", '\\'))
+            .collect();
+        assert_eq!(charted, emitted);
+        let alarmed = each_after(template, "Namespace: cordon\n      MetricName: ", '\n');
+        assert!(!alarmed.is_empty());
+        assert!(alarmed.iter().all(|m| emitted.contains(m)), "{alarmed:?}");
+        // Function is the deployed name: never a logical id written out.
+        assert!(!template.contains("\"Function\", \"Contain"));
+        assert!(!template.contains("\"Function\", \"Respond"));
+        assert!(!template.contains("Value: ContainInstanceFunction\n"));
+    }
 
     #[test]
     fn only_the_first_invocation_of_a_process_is_a_cold_start() {
