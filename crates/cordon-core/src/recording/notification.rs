@@ -154,13 +154,15 @@ impl Notification {
 fn security_hub_action(outcome: &Outcome, response_finding: &str) -> Option<String> {
     let select = format!("select the response finding {response_finding} → Actions →");
     let action = match outcome.decision {
+        // Past the budget the CloudTrail responder still repairs, but holds back
+        // containing the principal: that is what waits for a person.
+        Decision::Contained | Decision::Observed if outcome.held_by_breaker => format!(
+            "Next in Security Hub: {select} cordon-approve to let the containment the \
+             blast-radius breaker held back go ahead, or cordon-contain to contain it now."
+        ),
         Decision::Contained => format!(
             "Next in Security Hub, once the incident has been dealt with: {select} \
              cordon-release, which undoes the containment."
-        ),
-        Decision::Observed if outcome.held_by_breaker => format!(
-            "Next in Security Hub: {select} cordon-approve to let the containment the \
-             blast-radius breaker held back go ahead, or cordon-contain to contain it now."
         ),
         Decision::Observed if outcome.possible_forgery => format!(
             "Next: find who sent the event; nothing was touched. Should the finding prove \

@@ -88,6 +88,13 @@ fn the_next_step_in_security_hub_follows_the_decision() {
         "{step}"
     );
 
+    let repaired_but_held = Outcome {
+        held_by_breaker: true,
+        ..Outcome::without_steps(Decision::Contained, "logging restarted; principal held")
+    };
+    let (_, step) = next(repaired_but_held);
+    assert!(step.contains("cordon-approve"), "{step}");
+
     let (_, step) = next(Outcome::without_steps(Decision::Observed, "exempt by tag"));
     assert!(step.contains("→ Actions → cordon-contain"), "{step}");
     assert!(!step.contains("cordon-approve"), "{step}");
