@@ -5,7 +5,8 @@ use cordon_emulators::{publish_finding, shared_moto, workspace_root};
 use cordon_events::AccountId;
 use cordon_fixtures::{Estate, EstateClients, Placeholders, sdk_config};
 use cordon_lambda::{
-    AwsInstancePorts, Connect, ContainmentClock, Context, InstanceResponder, handle_event,
+    AwsInstancePorts, Connect, ContainmentClock, Context, FunctionConfig, InstanceResponder,
+    handle_event,
 };
 use std::collections::BTreeSet;
 
@@ -99,13 +100,18 @@ impl World {
     }
 
     pub async fn replay_value(&self, event: serde_json::Value) -> Outcome {
-        publish_finding(&self.endpoint, &event).expect("published");
         let config = crate::enforcing(|_| None).unwrap();
+        self.replay_with(event, &config).await
+    }
+
+    /// As [`Self::replay_value`], under `config`.
+    pub async fn replay_with(&self, event: serde_json::Value, config: &FunctionConfig) -> Outcome {
+        publish_finding(&self.endpoint, &event).expect("published");
         let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
         let clock = ContainmentClock::HandlingStart;
         handle_event::<InstanceResponder>(
             event,
-            &Context::new(&config, &account, clock),
+            &Context::new(config, &account, clock),
             &self.ports,
         )
         .await

@@ -6,8 +6,22 @@ use serde_json::{Value, json};
 
 pub const NAMESPACE: &str = "cordon";
 
-/// The EMF document for one handled event. `timestamp_ms` is the Unix time in ms.
-pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms: u128) -> Value {
+/// What the runtime knows of one invocation, beside its outcome.
+#[derive(Clone, Copy, Debug)]
+pub struct Invocation<'a> {
+    /// The `Function` dimension: the deployed function's name, so two stacks in one
+    /// region keep their numbers apart.
+    pub function: &'a str,
+    /// AWS calls made for this event, retries included.
+    pub aws_calls: u64,
+    /// The first invocation of this execution environment.
+    pub cold_start: bool,
+    /// Unix time in ms.
+    pub timestamp_ms: u128,
+}
+
+/// The EMF document for one handled event.
+pub fn emf_line(invocation: &Invocation<'_>, outcome: &Outcome) -> Value {
     let recording_failures = outcome.record.as_ref().map_or(0, |r| r.failures.len());
     let count = |d: Decision| u8::from(outcome.decision == d);
     let steps_failed = outcome
@@ -24,22 +38,24 @@ pub fn emf_line(function: &str, outcome: &Outcome, aws_calls: u64, timestamp_ms:
         json!({"Name": "AwsCalls", "Unit": "Count"}),
         json!({"Name": "BreakerTripped", "Unit": "Count"}),
         json!({"Name": "PossibleForgery", "Unit": "Count"}),
+        json!({"Name": "ColdStart", "Unit": "Count"}),
     ];
     let mut document = json!({
         "_aws": {
-            "Timestamp": timestamp_ms as u64,
+            "Timestamp": invocation.timestamp_ms as u64,
             "CloudWatchMetrics": [],
         },
-        "Function": function,
+        "Function": invocation.function,
         "Decision": outcome.decision.as_str(),
         "IncidentsContained": count(Decision::Contained),
         "IncidentsObserved": count(Decision::Observed),
         "IncidentsFailed": count(Decision::Failed),
         "StepsFailed": steps_failed,
         "RecordingFailures": recording_failures,
-        "AwsCalls": aws_calls,
+        "AwsCalls": invocation.aws_calls,
         "BreakerTripped": u8::from(outcome.held_by_breaker),
         "PossibleForgery": u8::from(outcome.possible_forgery),
+        "ColdStart": u8::from(invocation.cold_start),
     });
     if let Some(ms) = outcome.time_to_containment_ms {
         metrics.push(json!({"Name": "TimeToContainmentMs", "Unit": "Milliseconds"}));

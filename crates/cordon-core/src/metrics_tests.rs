@@ -5,6 +5,15 @@ use super::*;
 
 const UNITS: &[&str] = &["Count", "Milliseconds", "Seconds", "None"];
 
+fn warm(function: &str, aws_calls: u64) -> Invocation<'_> {
+    Invocation {
+        function,
+        aws_calls,
+        cold_start: false,
+        timestamp_ms: 1_700_000_000_000,
+    }
+}
+
 /// `_aws.Timestamp` (ms), `_aws.CloudWatchMetrics[]` with `Namespace`, `Dimensions`
 /// (arrays of dimension names, each a string member of the root), `Metrics` (each
 /// `Name` a numeric member of the root, with a valid `Unit`).
@@ -49,14 +58,13 @@ fn assert_valid_emf(doc: &Value) {
 fn a_contained_incident_emits_valid_emf_with_time_to_containment() {
     let mut outcome = Outcome::without_steps(Decision::Contained, "ok");
     outcome.time_to_containment_ms = Some(1234);
-    let doc = emf_line("ContainInstanceFunction", &outcome, 9, 1_700_000_000_000);
+    let doc = emf_line(&warm("cordon-ContainInstanceFunction-a1B2", 9), &outcome);
     assert_valid_emf(&doc);
     assert_eq!(doc["IncidentsContained"], 1);
     assert_eq!(doc["IncidentsFailed"], 0);
     assert_eq!(doc["TimeToContainmentMs"], 1234);
     assert_eq!(doc["AwsCalls"], 9);
-    assert_eq!(doc["AwsCalls"], 9);
-    assert_eq!(doc["Function"], "ContainInstanceFunction");
+    assert_eq!(doc["Function"], "cordon-ContainInstanceFunction-a1B2");
     assert_eq!(doc["Decision"], "contained");
     assert_eq!(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"], NAMESPACE);
     // One line of JSON, as CloudWatch Logs expects.
@@ -83,7 +91,7 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
             "sns:Publish".into(),
         ],
     });
-    let doc = emf_line("f", &outcome, 0, 1);
+    let doc = emf_line(&warm("f", 0), &outcome);
     assert_valid_emf(&doc);
     assert_eq!(doc["IncidentsFailed"], 1);
     assert_eq!(doc["StepsFailed"], 1);
@@ -94,11 +102,38 @@ fn a_failed_incident_counts_failed_steps_and_recording_failures() {
 #[test]
 fn a_containment_held_by_the_breaker_counts_for_its_alarm() {
     let mut outcome = Outcome::without_steps(Decision::Observed, "past the budget");
-    let doc = emf_line("ContainInstanceFunction", &outcome, 1, 1_700_000_000_000);
+    let doc = emf_line(&warm("ContainInstanceFunction", 1), &outcome);
     assert_eq!(doc["BreakerTripped"], 0);
     outcome.held_by_breaker = true;
-    let doc = emf_line("ContainInstanceFunction", &outcome, 1, 1_700_000_000_000);
+    let doc = emf_line(&warm("ContainInstanceFunction", 1), &outcome);
     assert_valid_emf(&doc);
     assert_eq!(doc["BreakerTripped"], 1);
     assert_eq!(doc["Decision"], "observed");
+}
+
+#[test]
+fn a_cold_start_counts_one_and_a_warm_invocation_zero() {
+    let outcome = Outcome::without_steps(Decision::Ignored, "not ours");
+    let cold = Invocation {
+        cold_start: true,
+        ..warm("cordon-RespondToCloudTrailFunction-x9", 0)
+    };
+    let doc = emf_line(&cold, &outcome);
+    assert_valid_emf(&doc);
+    assert_eq!(doc["ColdStart"], 1);
+    let metrics = &doc["_aws"]["CloudWatchMetrics"][0]["Metrics"];
+    let cold_start = metrics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["Name"] == "ColdStart")
+        .expect("ColdStart declared");
+    assert_eq!(cold_start["Unit"], "Count");
+    assert_eq!(
+        doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+        json!([["Function", "Decision"]])
+    );
+    let doc = emf_line(&warm("cordon-RespondToCloudTrailFunction-x9", 0), &outcome);
+    assert_valid_emf(&doc);
+    assert_eq!(doc["ColdStart"], 0);
 }

@@ -30,6 +30,19 @@ impl Event {
             | Self::Other(e, _) => e,
         }
     }
+
+    /// What logs name the incident by: the GuardDuty finding id or the CloudTrail
+    /// event id; `None` for a kind cordon does not model.
+    pub fn incident_id(&self) -> Option<&str> {
+        match self {
+            Self::GuardDuty(_, finding) => Some(&finding.id),
+            Self::GuardDutySample(_, sample) => Some(&sample.id),
+            Self::CloudTrail(_, event) => Some(&event.event_id),
+            // A person's decision names the GuardDuty finding it leads back to.
+            Self::CustomAction(_, action) => Some(&action.finding_id),
+            Self::Other(..) => None,
+        }
+    }
 }
 
 /// Parses raw EventBridge JSON strictly: first the envelope, then the detail by its

@@ -3,6 +3,7 @@ use cordon_core::credential::CredentialSettings;
 use cordon_core::guardduty::TriagePolicy;
 use cordon_core::instance::InstanceSettings;
 use cordon_core::names::DEFAULT_EXEMPT_TAG;
+use cordon_core::recording::NotificationFormat;
 use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
 use cordon_events::AccountId;
 use thiserror::Error;
@@ -37,6 +38,9 @@ pub struct FunctionConfig {
     pub exempt_tag: String,
     /// `CORDON_TOPIC_ARN`: the SNS topic for people; unset means nobody is told.
     pub topic_arn: Option<String>,
+    /// `CORDON_NOTIFICATION_FORMAT`: `plain` (default) text, or `chatbot`, an AWS
+    /// Chatbot custom notification for a topic Chatbot relays to chat.
+    pub notification_format: NotificationFormat,
     /// `CORDON_REVOKE_ROLE_SESSIONS` (`true` by default): deny the instance role's
     /// sessions issued before containment, which hits every holder of the role.
     pub revoke_role_sessions: bool,
@@ -67,6 +71,9 @@ pub struct FunctionConfig {
     /// `CORDON_MEMBER_ROLE_EXTERNAL_ID`: sent with every assume-role call; required
     /// when the allow-list names more than one account.
     pub member_role_external_id: Option<String>,
+    /// `AWS_LAMBDA_FUNCTION_NAME`, set by Lambda: the deployed function's name, which
+    /// the metrics are filed under; unset in a local replay.
+    pub function_name: Option<String>,
 }
 
 /// The member role's default name, as `member-role.yaml` creates it.
@@ -123,6 +130,12 @@ impl FunctionConfig {
                 "expected an SNS topic ARN".into(),
             ));
         }
+        let notification_format = match read("CORDON_NOTIFICATION_FORMAT") {
+            None => NotificationFormat::Plain,
+            Some(v) => v
+                .parse()
+                .map_err(|r| invalid("CORDON_NOTIFICATION_FORMAT", &v, r))?,
+        };
         let flag = |name: &'static str, default: bool| match read(name) {
             None => Ok(default),
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {
@@ -212,12 +225,14 @@ impl FunctionConfig {
             }
             _ => {}
         }
+        let function_name = read("AWS_LAMBDA_FUNCTION_NAME").map(|n| n.trim().to_owned());
         Ok(Self {
             mode,
             severity_floor,
             allowed_accounts,
             exempt_tag,
             topic_arn,
+            notification_format,
             revoke_role_sessions,
             break_glass_principals,
             delete_login_profile,
@@ -228,7 +243,15 @@ impl FunctionConfig {
             breaker_budget,
             member_role_name,
             member_role_external_id,
+            function_name,
         })
+    }
+
+    /// The metrics' `Function` dimension: the deployed function's name, so two stacks
+    /// in one region keep their numbers apart; `logical_id` (the function's id in
+    /// template.yaml) where Lambda did not name it.
+    pub fn metrics_function<'a>(&'a self, logical_id: &'a str) -> &'a str {
+        self.function_name.as_deref().unwrap_or(logical_id)
     }
 
     /// Who cordon never touches: the exempt tag and the break-glass principals.

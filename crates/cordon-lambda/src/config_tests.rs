@@ -94,3 +94,38 @@ fn rejects_bad_values_naming_the_variable() {
         assert!(err.contains(name), "{err}");
     }
 }
+
+#[test]
+fn metrics_are_filed_under_the_deployed_function_name_else_the_logical_id() {
+    let deployed = config(&[(
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "cordon-ContainInstanceFunction-a1B2c3",
+    )])
+    .unwrap();
+    assert_eq!(
+        deployed.metrics_function("ContainInstanceFunction"),
+        "cordon-ContainInstanceFunction-a1B2c3"
+    );
+    let local = config(&[("AWS_LAMBDA_FUNCTION_NAME", " ")]).unwrap();
+    assert_eq!(
+        local.metrics_function("ContainInstanceFunction"),
+        "ContainInstanceFunction"
+    );
+}
+
+#[test]
+fn the_notification_format_is_plain_chatbot_or_refused() {
+    use cordon_core::recording::NotificationFormat;
+    assert_eq!(
+        config(&[]).unwrap().notification_format,
+        NotificationFormat::Plain
+    );
+    let chat = config(&[("CORDON_NOTIFICATION_FORMAT", "chatbot")]).unwrap();
+    assert_eq!(chat.notification_format, NotificationFormat::Chatbot);
+    let err = config(&[("CORDON_NOTIFICATION_FORMAT", "slack")]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "CORDON_NOTIFICATION_FORMAT=\"slack\" is invalid: unknown notification format `slack` \
+         (expected plain or chatbot)"
+    );
+}

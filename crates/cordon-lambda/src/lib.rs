@@ -6,6 +6,7 @@ mod adapters;
 mod clock;
 mod config;
 mod ledger;
+mod metrics;
 mod pipeline;
 mod recording;
 mod responder;
@@ -18,6 +19,7 @@ pub use adapters::{Adapters, Aws, Connect, Home, Ports};
 pub use clock::{ContainmentClock, utc_now};
 pub use config::{ConfigError, FunctionConfig, Mode};
 pub use ledger::{admit_incident, settle_incident};
+pub use metrics::emit_metrics;
 pub use pipeline::{handle_event, respond};
 pub use recording::record_outcome;
 pub use responder::{Context, Responder, Source, Triaged};
@@ -26,6 +28,6 @@ pub use responders::{
     CredentialPorts, CredentialResponder, InstancePorts, InstanceResponder, Reported,
     TrailIncident, respond_as, respond_on_aws,
 };
-pub use response::{account_of_function_arn, emit_metrics, into_lambda_result};
+pub use response::{account_of_function_arn, into_lambda_result};
 pub use run::run;
 pub use trigger::{BY_EVENT, PersonAction, Trigger};

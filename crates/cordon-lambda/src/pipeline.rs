@@ -118,7 +118,9 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
         outcome.time_to_containment_ms = Some(ctx.clock.elapsed_ms(since, started));
     }
     let response = R::response(&triaged, &outcome);
-    let notify = |outcome: &Outcome| R::notification(&triaged, outcome, &response);
+    let format = ctx.config.notification_format;
+    let notify =
+        |outcome: &Outcome| R::notification(&triaged, outcome, &response).in_format(format);
     Box::pin(record_outcome(
         &home.recorder,
         &home.notifier,

@@ -20,16 +20,6 @@ pub fn into_lambda_result(outcome: &Outcome) -> Result<Value, Diagnostic> {
     })
 }
 
-/// Writes the outcome's metrics to stdout in Embedded Metric Format, which Lambda
-/// forwards to CloudWatch Logs and CloudWatch turns into metrics.
-pub fn emit_metrics(function: &str, outcome: &Outcome, aws_calls: u64) {
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let line = cordon_core::metrics::emf_line(function, outcome, aws_calls, now_ms);
-    println!("{line}");
-}
-
 /// The account in `arn:aws:lambda:REGION:ACCOUNT:function:NAME`.
 pub fn account_of_function_arn(arn: &str) -> Option<&str> {
     arn.split(':').nth(4)

@@ -6,7 +6,8 @@ use cordon_core::Decision;
 use cordon_core::ports::SourceUpdate;
 use cordon_emulators::shared_moto;
 use cordon_fixtures::import_as_guardduty;
-use cordon_integration_tests::World;
+use cordon_integration_tests::{World, enforcing};
+use std::collections::BTreeMap;
 
 fn response_id(world: &World, name: &str) -> String {
     let event = world.event(name);
@@ -21,6 +22,16 @@ async fn import_source_finding(world: &World, name: &str) -> String {
     import_as_guardduty(&world.securityhub, &world.event(name))
         .await
         .unwrap()
+}
+
+/// The `sns:Publish` requests to this world's topic, as the emulator received them.
+fn published_to(world: &World) -> Vec<BTreeMap<String, String>> {
+    shared_moto()
+        .recorded_calls("sns:Publish")
+        .unwrap()
+        .into_iter()
+        .filter(|call| call.get("TopicArn") == Some(&world.topic_arn))
+        .collect()
 }
 
 fn workflow_status(finding: &aws_sdk_securityhub::types::AwsSecurityFinding) -> Option<&str> {
@@ -165,12 +176,7 @@ async fn people_get_a_human_summary_first_then_the_incident_as_json() {
     assert_eq!(again.decision, Decision::Contained, "{again:#?}");
     assert!(!again.record.as_ref().unwrap().notified);
 
-    let published: Vec<_> = shared_moto()
-        .recorded_calls("sns:Publish")
-        .unwrap()
-        .into_iter()
-        .filter(|call| call.get("TopicArn") == Some(&world.topic_arn))
-        .collect();
+    let published = published_to(&world);
     assert_eq!(published.len(), 1, "{published:#?}");
     let message = &published[0]["Message"];
     let first_line = message.lines().next().unwrap();
@@ -204,6 +210,48 @@ async fn people_get_a_human_summary_first_then_the_incident_as_json() {
         !message.contains("testing"),
         "credentials leaked into the message"
     );
+}
+
+#[tokio::test]
+async fn with_the_chatbot_format_people_get_a_custom_notification() {
+    let world = World::new().await;
+    let config =
+        enforcing(|name| (name == "CORDON_NOTIFICATION_FORMAT").then(|| "chatbot".to_owned()))
+            .unwrap();
+    let outcome = world
+        .replay_with(world.event("tor-client.json"), &config)
+        .await;
+    assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
+    let published = published_to(&world);
+    assert_eq!(published.len(), 1, "{published:#?}");
+    let chat: serde_json::Value = serde_json::from_str(&published[0]["Message"]).unwrap();
+    assert_eq!(chat["version"], "1.0");
+    assert_eq!(chat["source"], "custom");
+    assert_eq!(chat["content"]["textType"], "client-markdown");
+    assert_eq!(chat["content"]["title"], published[0]["Subject"].as_str());
+    let description = chat["content"]["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("ISOLATED (verified):"),
+        "{description}"
+    );
+    assert!(
+        description.contains(&world.estate.instance),
+        "{description}"
+    );
+    let response = response_id(&world, "tor-client.json");
+    assert_eq!(chat["metadata"]["threadId"], response.as_str());
+    let next = chat["content"]["nextSteps"].as_array().unwrap();
+    let release = next.last().and_then(|s| s.as_str()).unwrap();
+    assert!(release.contains("Actions → cordon-release"), "{release}");
+    assert!(release.contains(&response), "{release}");
+    // Subscription filters see the same attributes in either format.
+    let decision =
+        (1..=4).find(|n| published[0][&format!("MessageAttributes.entry.{n}.Name")] == "decision");
+    let value = format!(
+        "MessageAttributes.entry.{}.Value.StringValue",
+        decision.unwrap()
+    );
+    assert_eq!(published[0][&value], "contained", "{published:#?}");
 }
 
 #[tokio::test]

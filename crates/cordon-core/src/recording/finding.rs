@@ -61,6 +61,20 @@ pub enum FindingResource {
     },
 }
 
+impl FindingResource {
+    /// What names the resource to a person: its ARN, its id, or the access key id.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Instance { arn, .. }
+            | Self::NetworkInterface { arn, .. }
+            | Self::IamUser { arn, .. }
+            | Self::IamRole { arn, .. } => arn,
+            Self::AccessKey { access_key_id, .. } => access_key_id,
+            Self::Named { id, .. } => id,
+        }
+    }
+}
+
 /// The GuardDuty finding as Security Hub knows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceFinding {

@@ -1,55 +1,18 @@
 //! The record stage every domain shares: cordon's finding, the note on the source finding
 //! and the message for people, each attempted even if another failed, none lost silently.
 
+mod chatbot;
 mod finding;
+mod notification;
 
 pub use finding::{
     FindingResource, ResponseFinding, SourceFinding, asff_types, own_product_arn, severity_label,
 };
 pub(crate) use finding::{outcome_product_fields, truncate};
+pub use notification::{Notification, NotificationFormat, SNS_MESSAGE_BYTES};
 
 use crate::ports::{FindingRecorder, Notifier, SourceUpdate};
 use serde::Serialize;
-
-/// The message for the people on call (SNS).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notification {
-    /// SNS subjects are at most 100 characters.
-    pub subject: String,
-    pub message: String,
-    /// SNS message attributes, so a subscription can filter on them: `severity`,
-    /// `decision`, `playbook` and `account`.
-    pub attributes: Vec<(&'static str, String)>,
-}
-
-impl Notification {
-    /// The message about `outcome`, recorded as `finding`, in `account`; `subject` is
-    /// cut to SNS's 100 characters.
-    pub fn new(
-        subject: &str,
-        message: String,
-        outcome: &crate::Outcome,
-        finding: &ResponseFinding,
-        account: &str,
-    ) -> Self {
-        // `cordon/contain-instance`, `cordon/respond-cloudtrail/<family>`: the playbook.
-        let playbook = finding
-            .generator_id
-            .split('/')
-            .nth(1)
-            .unwrap_or(&finding.generator_id);
-        Self {
-            subject: subject.chars().take(100).collect(),
-            message,
-            attributes: vec![
-                ("severity", finding.severity_label.to_owned()),
-                ("decision", outcome.decision.as_str().to_owned()),
-                ("playbook", playbook.to_owned()),
-                ("account", account.to_owned()),
-            ],
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecordReport {

@@ -991,3 +991,30 @@ fn every_sample_names_where_cordon_would_act() {
         assert!(!scope.incident.is_empty(), "{}", file.display());
     }
 }
+
+#[test]
+fn every_valid_event_names_its_incident_by_finding_or_event_id() {
+    for file in files_under(Path::new(EVENTS_DIR)) {
+        let id_field = match category(&file).as_str() {
+            "guardduty" | "guardduty-samples" => "id",
+            "cloudtrail" => "eventID",
+            _ => continue,
+        };
+        let raw = std::fs::read(&file).expect("readable fixture");
+        let value: Value = serde_json::from_slice(&raw).unwrap();
+        let event = parse_event(&raw).expect("a valid fixture");
+        assert_eq!(
+            event.incident_id(),
+            value["detail"][id_field].as_str(),
+            "{}",
+            file.display()
+        );
+    }
+    let other = json!({
+        "version": "0", "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+        "detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",
+        "account": "123456789012", "time": "2024-05-01T12:00:00Z", "region": "us-east-1",
+        "resources": [], "detail": {"state": "running"}
+    });
+    assert_eq!(parse_event_value(other).unwrap().incident_id(), None);
+}
