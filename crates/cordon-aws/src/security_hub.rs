@@ -73,6 +73,49 @@ impl FindingRecorder for SecurityHubRecorder {
         }
     }
 
+    async fn resolve_findings(&self, findings: &[(String, String)], note: &str) -> PortResult<()> {
+        let identifiers = findings.iter().map(|(id, product_arn)| {
+            AwsSecurityFindingIdentifier::builder()
+                .id(id)
+                .product_arn(product_arn)
+                .build()
+        });
+        let request = self
+            .client
+            .batch_update_findings()
+            .set_finding_identifiers(Some(identifiers.collect()))
+            .note(
+                NoteUpdate::builder()
+                    .text(note.chars().take(512).collect::<String>())
+                    .updated_by(UPDATED_BY)
+                    .build(),
+            )
+            .workflow(
+                WorkflowUpdate::builder()
+                    .status(WorkflowStatus::Resolved)
+                    .build(),
+            );
+        let out = Box::pin(request.send())
+            .await
+            .map_err(|e| port_error("securityhub:BatchUpdateFindings", e))?;
+        let failed = out
+            .unprocessed_findings()
+            .iter()
+            .find(|u| !u.error_code().is_some_and(|c| c.contains("NotFound")));
+        match failed {
+            None => Ok(()),
+            Some(unprocessed) => Err(PortError {
+                operation: "securityhub:BatchUpdateFindings",
+                code: unprocessed.error_code().map(str::to_owned),
+                message: unprocessed
+                    .error_message()
+                    .unwrap_or("not processed")
+                    .to_owned(),
+                transient: false,
+            }),
+        }
+    }
+
     async fn update_source_finding(
         &self,
         source: &SourceFinding,

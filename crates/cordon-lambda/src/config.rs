@@ -50,6 +50,10 @@ pub struct FunctionConfig {
     /// `CORDON_DELETE_LOGIN_PROFILE` (`false` by default): also delete a contained
     /// user's console password.
     pub delete_login_profile: bool,
+    /// `CORDON_RELEASE_FROM_SECURITY_HUB` (`false` by default): a person's
+    /// `cordon-release` custom action undoes a containment; otherwise release is
+    /// `cordon release`'s alone.
+    pub release_from_security_hub: bool,
     /// `CORDON_OWN_ROLE_ARNS` (comma-separated): cordon's function roles, whose calls
     /// the CloudTrail responder never answers.
     pub own_role_arns: Vec<String>,
@@ -146,6 +150,7 @@ impl FunctionConfig {
         };
         let revoke_role_sessions = flag("CORDON_REVOKE_ROLE_SESSIONS", true)?;
         let delete_login_profile = flag("CORDON_DELETE_LOGIN_PROFILE", false)?;
+        let release_from_security_hub = flag("CORDON_RELEASE_FROM_SECURITY_HUB", false)?;
         let list = |name: &'static str| -> Vec<String> {
             read(name)
                 .map(|v| {
@@ -236,6 +241,7 @@ impl FunctionConfig {
             revoke_role_sessions,
             break_glass_principals,
             delete_login_profile,
+            release_from_security_hub,
             own_role_arns,
             admin_ports,
             contain_tampering_principal,

@@ -9,6 +9,7 @@ mod ledger;
 mod metrics;
 mod pipeline;
 mod recording;
+mod released;
 mod responder;
 mod responders;
 mod response;

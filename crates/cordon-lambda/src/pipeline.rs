@@ -10,7 +10,7 @@ use crate::{admit_incident, record_outcome, settle_incident};
 use cordon_core::admission::Admission;
 use cordon_core::ports::IncidentLedger;
 use cordon_core::{Decision, Mode, Outcome};
-use cordon_events::{Event, ParseError, parse_event_value};
+use cordon_events::{Event, HumanDecision, ParseError, parse_event_value};
 use serde_json::Value;
 use std::time::Instant;
 use tracing::{error, warn};
@@ -46,6 +46,9 @@ pub async fn respond<R: Responder>(event: Event, ctx: &Context<'_>, ports: &R::P
             warn!(subject, error = %err, "could not remember the event for people's decisions");
         }
     };
+    if let Some(action) = person.filter(|a| a.decision == HumanDecision::Release) {
+        return crate::released::release::<R>(triaged, ports, ctx.config, action).await;
+    }
     if ctx.config.mode == Mode::DryRun && !person.is_some_and(PersonAction::acts) {
         remember.await;
         return R::rehearse(&triaged);

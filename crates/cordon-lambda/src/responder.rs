@@ -7,7 +7,7 @@ use crate::adapters::Ports;
 use crate::trigger::{BY_EVENT, Trigger};
 use crate::{ContainmentClock, FunctionConfig};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Outcome, Verdict};
+use cordon_core::{Decision, Outcome, StepReport, Verdict};
 use cordon_events::{AccountId, Event};
 use std::future::Future;
 
@@ -123,6 +123,17 @@ pub trait Responder {
     fn remembered(incident: &Self::Incident) -> Option<(String, String)> {
         let _ = incident;
         None
+    }
+
+    /// Undoes the incident's containment from cordon's record, each step read back,
+    /// when a person chooses `cordon-release`; `None` when this kind of incident has
+    /// nothing cordon releases.
+    fn release(
+        ports: &Self::Ports,
+        triaged: &Triaged<Self>,
+    ) -> impl Future<Output = Option<Vec<StepReport>>> {
+        let _ = (ports, triaged);
+        async { None }
     }
 
     /// Where time to containment starts: when the finding or call happened.

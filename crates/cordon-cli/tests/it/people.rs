@@ -266,3 +266,68 @@ async fn a_decision_on_a_finding_cordon_never_saw_changes_nothing_and_says_so() 
     );
     assert_eq!(scene.isolated().await, 0);
 }
+
+#[tokio::test]
+async fn cordon_release_undoes_a_containment_where_the_stack_allows_it() {
+    let scene = Scene::new("release").await;
+    let before = scene.estate.interface_groups(&scene.ec2).await.unwrap();
+    let finding = scene.stage("guardduty/backdoor-c2-two-enis.json");
+    assert_eq!(decision(&scene.replay(&finding, &[])), "contained");
+    assert_eq!(scene.isolated().await, scene.estate.interfaces.len());
+    let release = scene.stage("securityhub/custom-action-release-instance.json");
+
+    // Off by default: the function has no power to release, and says what to run.
+    let refused = scene.replay(&release, &[]);
+    assert_eq!(decision(&refused), "observed", "{refused}");
+    assert!(
+        reason(&refused).contains("cordon release --incident"),
+        "{refused}"
+    );
+    assert_eq!(scene.isolated().await, scene.estate.interfaces.len());
+
+    // A second choice, on a stack that allows it.
+    let raw = std::fs::read_to_string(&release).unwrap();
+    let again = scene.dir.join("release-again.json");
+    std::fs::write(
+        &again,
+        raw.replace(
+            "d41f6a08-93b2-4c7e-8a15-2f0b6e9c3d27",
+            "d41f6a08-93b2-4c7e-8a15-2f0b6e9c3d28",
+        ),
+    )
+    .unwrap();
+    let allowed = [("CORDON_RELEASE_FROM_SECURITY_HUB", "true")];
+    let released = scene.replay(&again, &allowed);
+    assert_eq!(decision(&released), "observed", "{released}");
+    assert!(
+        reason(&released).starts_with("cordon-release chosen in Security Hub")
+            && reason(&released).contains("released and verified"),
+        "{released}"
+    );
+    assert_eq!(
+        scene.estate.interface_groups(&scene.ec2).await.unwrap(),
+        before,
+        "every interface back in its original groups"
+    );
+    let sdk = sdk_config(&scene.moto.endpoint()).await;
+    let found = aws_sdk_securityhub::Client::new(&sdk)
+        .get_findings()
+        .send()
+        .await
+        .unwrap();
+    let status = found
+        .findings()
+        .iter()
+        .find(|f| {
+            f.id()
+                == Some("cordon/contain-instance/123456789012/us-east-1/b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02")
+        })
+        .and_then(|f| f.workflow())
+        .and_then(|w| w.status())
+        .map(|s| s.as_str().to_owned());
+    assert_eq!(status.as_deref(), Some("RESOLVED"));
+
+    // Delivered again: released once.
+    let twice = scene.replay(&again, &allowed);
+    assert!(reason(&twice).contains("handled"), "{twice}");
+}

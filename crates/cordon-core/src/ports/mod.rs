@@ -67,6 +67,14 @@ pub trait FindingRecorder: Send + Sync {
         note: &str,
         response_finding_id: &str,
     ) -> impl Future<Output = PortResult<SourceUpdate>> + Send;
+
+    /// Marks each finding (id, product ARN) `RESOLVED` with cordon's note: the
+    /// incident was released. One Security Hub does not have is not an error.
+    fn resolve_findings(
+        &self,
+        findings: &[(String, String)],
+        note: &str,
+    ) -> impl Future<Output = PortResult<()>> + Send;
 }
 
 /// Telling people. `Ok(false)` when no destination is configured.

@@ -170,7 +170,12 @@ fn security_hub_action(
         ),
         Decision::Contained => format!(
             "Next in Security Hub, once the incident has been dealt with: {select} \
-             cordon-release, which undoes the containment."
+             cordon-release, which undoes the containment (where the stack allows release \
+             from Security Hub; otherwise run `cordon release --incident {}`).",
+            response_finding
+                .rsplit('/')
+                .next()
+                .unwrap_or(response_finding)
         ),
         Decision::Observed if outcome.possible_forgery => format!(
             "Next: find who sent the event; nothing was touched. Should the finding prove \

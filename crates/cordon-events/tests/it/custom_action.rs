@@ -24,6 +24,11 @@ const EXPECTED: &[(&str, HumanDecision, &str)] = &[
         HumanDecision::Contain,
         INSTANCE_FINDING,
     ),
+    (
+        "custom-action-release-instance.json",
+        HumanDecision::Release,
+        INSTANCE_FINDING,
+    ),
 ];
 
 pub fn check_valid(file: &Path, raw: &[u8]) {

@@ -8,7 +8,7 @@ use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::credential::{self, CredentialIncident, CredentialRun};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
+use cordon_core::{Decision, Exemption, Outcome, Plan, StepReport, Verdict, step_failures};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::error;
@@ -141,6 +141,12 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         let run =
             credential::execute(&ports.principals, incident, plan, &settings, &utc_now()).await;
         conclude(incident, &triaged.reason, run)
+    }
+
+    /// The session deny lifted; the stolen key stays inactive.
+    async fn release(ports: &Self::Ports, triaged: &Triaged<Self>) -> Option<Vec<StepReport>> {
+        let principal = triaged.incident.incident.principal()?;
+        Some(credential::release(&ports.principals, &principal, false).await)
     }
 
     fn remembered(reported: &Self::Incident) -> Option<(String, String)> {

@@ -7,7 +7,7 @@ use super::finding::remembered_subject;
 use crate::trigger::{PersonAction, Trigger};
 use cordon_core::ports::IncidentLedger;
 use cordon_core::{Decision, Verdict};
-use cordon_events::{CustomAction, Envelope, Event, HumanDecision, parse_event};
+use cordon_events::{CustomAction, Envelope, Event, parse_event};
 use tracing::{error, info};
 
 /// The remembered event and the person's decision, or why nothing is done.
@@ -24,15 +24,6 @@ pub(super) async fn recall<L: IncidentLedger>(
             reason: format!("{name}: {why}"),
         })
     };
-    if action.decision == HumanDecision::Release {
-        return refuse(
-            Decision::Observed,
-            format!(
-                "release is not run from Security Hub yet: run `cordon release --incident {}`",
-                action.finding_id
-            ),
-        );
-    }
     let remembered = match ledger
         .remembered_event(&remembered_subject(&action.finding_id))
         .await

@@ -9,7 +9,7 @@ use cordon_aws::Clients;
 use cordon_core::instance::{self, InstanceIncident, InstanceRun, IsolationSurvey, PreIncident};
 use cordon_core::ports::{IncidentLedger, PortError};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
+use cordon_core::{Decision, Exemption, Outcome, Plan, StepReport, Verdict, step_failures};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 use tracing::{error, info};
@@ -182,6 +182,22 @@ impl<A: Adapters> Responder for InstanceResponder<A> {
         .await;
         let kept = keep_pre_incident(&ports.home.ledger, incident, &run.pre_incident).await;
         conclude(incident, &triaged.reason, run, kept)
+    }
+
+    /// From the record containment kept in the ledger; the `cordon:*` tags are only
+    /// checked against it.
+    async fn release(ports: &Self::Ports, triaged: &Triaged<Self>) -> Option<Vec<StepReport>> {
+        let incident = &triaged.incident.incident;
+        Some(
+            instance::release(
+                &ports.playbook(),
+                Some(&ports.home.ledger),
+                &incident.account_id,
+                &incident.instance_id,
+                false,
+            )
+            .await,
+        )
     }
 
     fn remembered(reported: &Self::Incident) -> Option<(String, String)> {

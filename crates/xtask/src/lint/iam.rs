@@ -27,6 +27,7 @@ const SCRIPT: &str = include_str!("iam_policies.py");
 /// required parameters get well-formed values.
 const PARAMETERS: &str = r#"{
   "ContainTamperingPrincipal": "true",
+  "ReleaseFromSecurityHub": "true",
   "BreakGlassPrincipals": "break-glass-admin,arn:aws:iam::123456789012:role/ops/on-call",
   "MemberRoleExternalId": "0123456789abcdef0123",
   "ExternalId": "0123456789abcdef0123",

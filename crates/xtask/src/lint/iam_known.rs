@@ -24,11 +24,30 @@ const SESSION_ROLES: &[&str] = &[
     "RespondToCloudTrailMemberRole",
 ];
 const INSTANCE_ROLES: &[&str] = &["ContainInstanceFunctionRole", "ContainInstanceMemberRole"];
+/// Roles that lift session denies on release, with ReleaseFromSecurityHub.
+const RELEASE_ROLES: &[&str] = &[
+    "ContainInstanceFunctionRole",
+    "ContainCredentialsFunctionRole",
+    "ContainInstanceMemberRole",
+    "ContainCredentialsMemberRole",
+];
+const USER_RELEASE_ROLES: &[&str] = &[
+    "ContainCredentialsFunctionRole",
+    "ContainCredentialsMemberRole",
+];
 
 const SESSION_DENY: &str = "the deny of older sessions goes onto a role known only at run time, \
      and IAM has no condition key for an inline policy's name or content; ProtectedPrincipalsPolicy \
      and ExemptResourcesPolicy keep it off cordon's own, the organisation's access, break-glass \
      and exempt roles (comment at RevokeInstanceRoleSessions / RevokeRoleSessions / ContainPrincipals)";
+const RELEASE_DENY: &str = "only with ReleaseFromSecurityHub: release deletes the session deny \
+     cordon wrote on a principal known only at run time, and IAM has no condition key for an inline \
+     policy's name; the guardrail policies keep it off break-glass and exempt principals (comment \
+     at LiftRoleSessionDeny / LiftSessionDeny)";
+const RELEASE_PROFILE: &str = "only with ReleaseFromSecurityHub: release re-associates the instance \
+     profile EC2 reported before containment, as cordon recorded it in its ledger; PassRole is \
+     limited to EC2 (iam:PassedToService) and the role is known only at run time (comment at \
+     PassRecordedProfileRoleToEc2)";
 const USER_CONTAINMENT: &str = "the user is known only at run time, and IAM has no condition key for \
      an inline policy's content or for the status UpdateAccessKey sets; the guardrail policies keep \
      it off break-glass and exempt users (comment at ContainUsers / ContainPrincipals)";
@@ -176,5 +195,47 @@ pub const KNOWN: &[Known] = &[
         details: &["iam:UpdateAccessKey"],
         subjects: CREDENTIAL_ROLES,
         reason: "UpdateAccessKey returns no credential: cordon sets the stolen key Inactive",
+    },
+    Known {
+        tool: "parliament",
+        finding: "PERMISSIONS_MANAGEMENT_ACTIONS",
+        details: &["iam:DeleteRolePolicy"],
+        subjects: RELEASE_ROLES,
+        reason: RELEASE_DENY,
+    },
+    Known {
+        tool: "parliament",
+        finding: "PERMISSIONS_MANAGEMENT_ACTIONS",
+        details: &["iam:DeleteUserPolicy"],
+        subjects: USER_RELEASE_ROLES,
+        reason: RELEASE_DENY,
+    },
+    Known {
+        tool: "parliament",
+        finding: "PERMISSIONS_MANAGEMENT_ACTIONS",
+        details: &["iam:PassRole"],
+        subjects: INSTANCE_ROLES,
+        reason: RELEASE_PROFILE,
+    },
+    Known {
+        tool: "cloudsplaining",
+        finding: "ResourceExposure",
+        details: &["iam:DeleteRolePolicy"],
+        subjects: RELEASE_ROLES,
+        reason: RELEASE_DENY,
+    },
+    Known {
+        tool: "cloudsplaining",
+        finding: "ResourceExposure",
+        details: &["iam:DeleteUserPolicy"],
+        subjects: USER_RELEASE_ROLES,
+        reason: RELEASE_DENY,
+    },
+    Known {
+        tool: "cloudsplaining",
+        finding: "ResourceExposure",
+        details: &["iam:PassRole"],
+        subjects: INSTANCE_ROLES,
+        reason: RELEASE_PROFILE,
     },
 ];
