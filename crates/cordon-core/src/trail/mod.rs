@@ -14,8 +14,9 @@ mod triage;
 
 pub use catalogue::{CATALOGUE, Family, Repair, Watched, watched_call};
 pub use execute::{TrailPorts, TrailRun, execute};
-pub use exposure::{DEFAULT_ADMIN_PORTS, ExposedRule, exposed_rules};
+pub use exposure::{DEFAULT_ADMIN_PORTS, ExposedRule, Exposure, exposed_rules};
 pub use incident::{describe_caller, principal_incident};
+pub use internet::InternetShare;
 pub use plan::{TrailPlan, plan};
 pub use record::{TRAIL_PLAYBOOK, notification, response_finding};
 pub use triage::{TrailSettings, TrailVerdict, triage};

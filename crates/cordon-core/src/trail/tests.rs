@@ -30,6 +30,7 @@ fn settings() -> TrailSettings {
         allowed_accounts: vec!["123456789012".parse().unwrap()],
         own_roles: vec![OWN_ROLE.to_owned()],
         admin_ports: DEFAULT_ADMIN_PORTS.to_vec(),
+        internet: InternetShare::default(),
         exempt_tag: "cordon:exempt".into(),
         contain_principal: false,
         break_glass: vec![],

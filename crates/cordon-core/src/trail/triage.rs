@@ -4,8 +4,9 @@ use super::catalogue::{
     CONSOLE_SIGN_IN_FAILURE, CONSOLE_SIGN_IN_WITHOUT_MFA, Family, ROOT_ACTIVITY, Repair, Watched,
     watched_call,
 };
-use super::exposure::{ExposedRule, exposed_rules};
+use super::exposure::{ExposedRule, Exposure, exposed_rules};
 use super::incident::describe_caller;
+use super::internet::InternetShare;
 use crate::Decision;
 use crate::credential::CredentialSettings;
 use crate::names::REVOKE_SESSIONS_POLICY;
@@ -22,6 +23,8 @@ pub struct TrailSettings {
     pub own_roles: Vec<String>,
     /// Ports that must not be open to the world.
     pub admin_ports: Vec<u16>,
+    /// How much of the internet a rule must let in to count as open to it.
+    pub internet: InternetShare,
     /// Tag key that exempts a security group (any value but `false`), read live.
     pub exempt_tag: String,
     /// Also contain the principal that tampered with the audit trail.
@@ -29,6 +32,16 @@ pub struct TrailSettings {
     /// Principals never contained automatically (names or ARNs).
     pub break_glass: Vec<String>,
     pub credentials: CredentialSettings,
+}
+
+impl TrailSettings {
+    /// What counts as an exposed admin port, as configured.
+    pub fn exposure(&self) -> Exposure<'_> {
+        Exposure {
+            admin_ports: &self.admin_ports,
+            share: self.internet,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -173,7 +186,7 @@ pub fn triage(
         }
         Repair::RevokeExposedIngress => {
             let exposed = ingress.map_or_else(Vec::new, |change| {
-                exposed_rules(change, &settings.admin_ports)
+                exposed_rules(change, settings.exposure())
             });
             if exposed.is_empty() {
                 return TrailVerdict::ignored(format!(
