@@ -4,8 +4,9 @@ use crate::error::every;
 use crate::isolation::filter;
 use crate::port_error;
 use aws_sdk_ec2::Client;
-use cordon_core::ports::{IngressRule, PortResult, SecurityGroupRules};
-use cordon_events::SecurityGroupId;
+use aws_sdk_ec2::types::{Filter, SecurityGroupRule};
+use cordon_core::ports::{GroupRule, IngressRule, PortResult, SecurityGroupRules};
+use cordon_events::{SecurityGroupId, SecurityGroupRuleId};
 
 #[derive(Clone, Debug)]
 pub struct Ec2SecurityGroupRules {
@@ -64,12 +65,43 @@ impl SecurityGroupRules for Ec2SecurityGroupRules {
         Ok(rules
             .iter()
             .filter(|r| r.is_egress() == Some(false) && r.group_id() == Some(group.as_str()))
-            .map(|r| IngressRule {
-                rule_id: r.security_group_rule_id().unwrap_or_default().to_owned(),
-                protocol: r.ip_protocol().unwrap_or_default().to_owned(),
-                from_port: r.from_port(),
-                to_port: r.to_port(),
-                cidr: r.cidr_ipv4().or(r.cidr_ipv6()).map(str::to_owned),
+            .map(rule)
+            .collect())
+    }
+
+    async fn rules_by_id(&self, rule_ids: &[SecurityGroupRuleId]) -> PortResult<Vec<GroupRule>> {
+        if rule_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The filter rather than `SecurityGroupRuleIds`: an id that no longer exists is
+        // left out instead of failing the whole call (InvalidSecurityGroupRuleId.NotFound).
+        let ids = rule_ids.iter().map(|id| id.as_str().to_owned()).collect();
+        let pages = self
+            .client
+            .describe_security_group_rules()
+            .filters(
+                Filter::builder()
+                    .name("security-group-rule-id")
+                    .set_values(Some(ids))
+                    .build(),
+            )
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        let rules = every("ec2:DescribeSecurityGroupRules", pages)?;
+        Ok(rules
+            .iter()
+            .filter(|r| {
+                rule_ids
+                    .iter()
+                    .any(|id| r.security_group_rule_id() == Some(id.as_str()))
+            })
+            .map(|r| GroupRule {
+                group_id: r.group_id().unwrap_or_default().to_owned(),
+                egress: r.is_egress() != Some(false),
+                rule: rule(r),
             })
             .collect())
     }
@@ -87,5 +119,15 @@ impl SecurityGroupRules for Ec2SecurityGroupRules {
             .await
             .map(drop)
             .map_err(|e| port_error("ec2:RevokeSecurityGroupIngress", e))
+    }
+}
+
+fn rule(r: &SecurityGroupRule) -> IngressRule {
+    IngressRule {
+        rule_id: r.security_group_rule_id().unwrap_or_default().to_owned(),
+        protocol: r.ip_protocol().unwrap_or_default().to_owned(),
+        from_port: r.from_port(),
+        to_port: r.to_port(),
+        cidr: r.cidr_ipv4().or(r.cidr_ipv6()).map(str::to_owned),
     }
 }

@@ -1,7 +1,7 @@
 //! A security group's ingress rules and tags, to revoke exactly the rules that expose it.
 
 use super::PortResult;
-use cordon_events::SecurityGroupId;
+use cordon_events::{SecurityGroupId, SecurityGroupRuleId};
 use std::future::Future;
 
 /// An ingress rule as the group holds it now.
@@ -13,6 +13,15 @@ pub struct IngressRule {
     pub to_port: Option<i32>,
     /// `None` when the source is a group or a prefix list.
     pub cidr: Option<String>,
+}
+
+/// A rule read by its id: the group that holds it, which way it points, and what it
+/// allows as EC2 holds it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRule {
+    pub group_id: String,
+    pub egress: bool,
+    pub rule: IngressRule,
 }
 
 /// Reading and revoking a security group's ingress rules, one rule at a time.
@@ -27,6 +36,13 @@ pub trait SecurityGroupRules: Send + Sync {
         &self,
         group: &SecurityGroupId,
     ) -> impl Future<Output = PortResult<Vec<IngressRule>>> + Send;
+
+    /// The rules with these ids as EC2 holds them now, in any group and either
+    /// direction; a rule that no longer exists is not returned.
+    fn rules_by_id(
+        &self,
+        rule_ids: &[SecurityGroupRuleId],
+    ) -> impl Future<Output = PortResult<Vec<GroupRule>>> + Send;
 
     /// Revokes exactly these rules, by id.
     fn revoke_ingress_rules(

@@ -1,6 +1,7 @@
 //! Carries out a CloudTrail response: one repair call where it restores the state
 //! before, read back before it counts; the principal's containment alongside.
 
+use super::revoke::revoke_exposed;
 use super::{TrailPlan, TrailSettings};
 use crate::credential::{self, CredentialRun};
 use crate::ports::{AuditLogging, PortError, PrincipalCredentials, SecurityGroupRules};
@@ -53,17 +54,23 @@ where
                     group_exemption = Some(exemption);
                     report
                 }
-                StepKind::RevokeExposedIngress => match &group_exemption {
-                    Some(Exemption::NotExempt) => revoke(ports.groups, plan, step).await,
-                    Some(Exemption::Exempt(tag)) => step.report(
+                StepKind::RevokeExposedIngress => match (&group_exemption, &plan.group) {
+                    (Some(Exemption::NotExempt), Some(group)) => {
+                        let exposure = settings.exposure();
+                        revoke_exposed(ports.groups, group, &plan.exposed, exposure, step).await
+                    }
+                    (Some(Exemption::NotExempt), None) => {
+                        step.report(StepStatus::Failed, "no group to revoke from")
+                    }
+                    (Some(Exemption::Exempt(tag)), _) => step.report(
                         StepStatus::Skipped,
                         format!("not touched: the group is exempt by tag {tag}"),
                     ),
-                    Some(Exemption::PrincipalMissing) => step.report(
+                    (Some(Exemption::PrincipalMissing), _) => step.report(
                         StepStatus::Skipped,
                         "not attempted: the group no longer exists",
                     ),
-                    Some(Exemption::Unknown(_)) | None => step.report(
+                    (Some(Exemption::Unknown(_)) | None, _) => step.report(
                         StepStatus::Failed,
                         "not attempted: the group's exemption is unknown",
                     ),
@@ -190,53 +197,5 @@ async fn check_group<G: SecurityGroupRules>(
             ),
             Exemption::Unknown(err.to_string()),
         ),
-    }
-}
-
-async fn revoke<G: SecurityGroupRules>(groups: &G, plan: &TrailPlan, step: &Step) -> StepReport {
-    let Some(group) = &plan.group else {
-        return step.report(StepStatus::Failed, "no group to revoke from");
-    };
-    let current = match groups.ingress_rules(group).await {
-        Ok(rules) => rules,
-        Err(err) => return step.failed(&err),
-    };
-    let targets: Vec<String> = current
-        .iter()
-        .filter(|rule| plan.exposed.iter().any(|e| e.matches(rule)))
-        .map(|rule| rule.rule_id.clone())
-        .collect();
-    if targets.is_empty() {
-        return step.report(
-            StepStatus::AlreadyDone,
-            format!(
-                "none of the exposing rules is in {group} any more; its {} rule(s) untouched",
-                current.len()
-            ),
-        );
-    }
-    if let Err(err) = groups.revoke_ingress_rules(group, &targets).await {
-        return step.failed(&err);
-    }
-    match groups.ingress_rules(group).await {
-        Ok(after) if after.iter().any(|r| targets.contains(&r.rule_id)) => step.report(
-            StepStatus::Failed,
-            format!(
-                "revoked, but {group} still holds one of {}",
-                targets.join(", ")
-            ),
-        ),
-        Ok(after) => StepReport {
-            resources: targets.clone(),
-            ..step.report(
-                StepStatus::Done,
-                format!(
-                    "revoked {} (read back); the group's other {} rule(s) untouched",
-                    targets.join(", "),
-                    after.len()
-                ),
-            )
-        },
-        Err(err) => step.report(StepStatus::Failed, format!("read-back failed: {err}")),
     }
 }

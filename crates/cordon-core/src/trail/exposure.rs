@@ -1,7 +1,7 @@
 //! Which ingress rules open an admin port to the whole internet. Pure.
 
 use super::internet::InternetShare;
-use cordon_events::{IngressChange, SecurityGroupRuleId};
+use cordon_events::{IngressChange, RuleModification, RuleSource, SecurityGroupRuleId};
 use serde::Serialize;
 use std::fmt;
 
@@ -47,14 +47,17 @@ impl Exposure<'_> {
     }
 }
 
-/// A rule that exposes an admin port, as the event describes it.
+/// A rule that exposes an admin port, as the event describes it. Whether it still
+/// does is decided on the rule as EC2 holds it when cordon acts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExposedRule {
     /// Newer events name the rule; older ones only describe it.
     pub rule_id: Option<SecurityGroupRuleId>,
+    /// Empty when a rewrite left it out of the event: the rule is read back by id.
     pub protocol: String,
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
+    /// Empty when a rewrite left it out of the event: the rule is read back by id.
     pub cidr: String,
 }
 
@@ -76,6 +79,10 @@ impl ExposedRule {
 
 impl fmt::Display for ExposedRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.protocol.is_empty() || self.cidr.is_empty() {
+            let id = self.rule_id.as_ref().map_or("a rule", |id| id.as_str());
+            return write!(f, "{id} (rewritten; the event does not say to what)");
+        }
         let ports = match (
             normalise_protocol(&self.protocol),
             self.from_port,
@@ -128,6 +135,38 @@ pub fn exposed_rules(change: &IngressChange, exposure: Exposure<'_>) -> Vec<Expo
                     to_port: p.to_port,
                     cidr: cidr.clone(),
                 })
+        })
+        .collect()
+}
+
+/// The rules `modification` rewrote that may now expose the group: those the event
+/// shows opening an admin port (or every port) to the internet, and those whose new
+/// protocol or source it leaves out. Rules now pointing at another group or a prefix
+/// list, or at a narrow range, are left alone.
+pub fn rewritten_rules(
+    modification: &RuleModification,
+    exposure: Exposure<'_>,
+) -> Vec<ExposedRule> {
+    modification
+        .rules
+        .iter()
+        .filter(|rule| match (&rule.source, rule.protocol.as_deref()) {
+            (RuleSource::Reference, _) => false,
+            (RuleSource::Unstated, _) => true,
+            (RuleSource::Cidr(cidr), None) => exposure.share.opened_by(cidr),
+            (RuleSource::Cidr(cidr), Some(protocol)) => {
+                exposure.exposes(protocol, rule.from_port, rule.to_port, cidr)
+            }
+        })
+        .map(|rule| ExposedRule {
+            rule_id: Some(rule.rule_id.clone()),
+            protocol: rule.protocol.clone().unwrap_or_default(),
+            from_port: rule.from_port,
+            to_port: rule.to_port,
+            cidr: match &rule.source {
+                RuleSource::Cidr(cidr) => cidr.clone(),
+                _ => String::new(),
+            },
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 
 use super::catalogue::Repair;
 use super::exposure::ExposedRule;
-use super::incident::{describe_caller, principal_incident};
+use super::incident::{changed_group_id, describe_caller, principal_incident};
 use super::triage::{TrailSettings, TrailVerdict, contains_principal};
 use crate::credential::{self, CredentialIncident};
 use crate::exemption::is_break_glass;
@@ -41,7 +41,6 @@ pub fn plan(
     verdict: &TrailVerdict,
     settings: &TrailSettings,
 ) -> TrailPlan {
-    let ingress = event.ingress.as_ref();
     let mut plan = TrailPlan {
         repair: Plan { steps: Vec::new() },
         group: None,
@@ -67,7 +66,7 @@ pub fn plan(
             "StartConfigurationRecorder, then the recorder's status must say it is recording",
         )),
         Repair::RevokeExposedIngress => {
-            let group = ingress.and_then(|c| c.group_id.clone());
+            let group = changed_group_id(event).cloned();
             let target = group.as_ref().map(ToString::to_string);
             plan.repair.steps.push(step(
                 StepKind::CheckExemption,
@@ -82,7 +81,8 @@ pub fn plan(
                 StepKind::RevokeExposedIngress,
                 target.as_deref(),
                 format!(
-                    "revoke exactly {}; the group's other rules are left alone",
+                    "read {} back as EC2 holds it now and revoke what still opens an admin \
+                     port to the internet, by rule id; the group's other rules are left alone",
                     rules.join(", ")
                 ),
             ));

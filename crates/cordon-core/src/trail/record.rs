@@ -126,7 +126,7 @@ fn resources(
             id: arn,
         });
     }
-    if let Some(group) = event.request_string("groupId")
+    if let Some(group) = super::incident::changed_group_id(event)
         && !verdict.exposed.is_empty()
     {
         resources.push(FindingResource::Named {

@@ -7,7 +7,7 @@ use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::trail::{self, TrailPlan, TrailPorts, TrailRun, TrailVerdict};
-use cordon_core::{Decision, Exemption, Outcome, Verdict, step_failures};
+use cordon_core::{Decision, Exemption, Outcome, StepStatus, Verdict, step_failures};
 use cordon_events::{AccountId, CloudTrailEvent, Envelope, Event};
 use std::marker::PhantomData;
 use tracing::{error, info};
@@ -207,6 +207,11 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
     if let Some(spared) = &plan.principal_spared {
         reason = format!("{reason}; the principal is not contained: {spared}");
     }
+    // The rules the event names expose nothing as EC2 holds them now.
+    let spared = steps
+        .iter()
+        .find(|s| s.name == "revoke-exposed-ingress" && s.status == StepStatus::Skipped)
+        .map(|s| s.detail.clone());
     let (decision, reason) = match &run.group_exemption {
         _ if !failures.is_empty() => (
             Decision::Failed,
@@ -222,6 +227,10 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
         Some(Exemption::PrincipalMissing) => (
             Decision::Observed,
             format!("{reason}; the group no longer exists, so nothing is exposed"),
+        ),
+        Some(Exemption::NotExempt) if let Some(spared) = &spared => (
+            Decision::Observed,
+            format!("{reason}; not revoked, as nothing is exposed now: {spared}"),
         ),
         _ if verdict.decision == Decision::Contained => (
             Decision::Contained,
