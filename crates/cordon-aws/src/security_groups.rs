@@ -1,12 +1,13 @@
-//! A security group's ingress rules, read and revoked one rule at a time by id.
+//! A security group's ingress rules, read and revoked one rule at a time by id, and a
+//! group named only by name found in the default VPC, where EC2 looks it up.
 
 use crate::error::every;
-use crate::isolation::filter;
+use crate::isolation::{filter, parse_id};
 use crate::port_error;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, SecurityGroupRule};
 use cordon_core::ports::{GroupRule, IngressRule, PortResult, SecurityGroupRules};
-use cordon_events::{SecurityGroupId, SecurityGroupRuleId};
+use cordon_events::{SecurityGroupId, SecurityGroupRuleId, VpcId};
 
 #[derive(Clone, Debug)]
 pub struct Ec2SecurityGroupRules {
@@ -20,6 +21,44 @@ impl Ec2SecurityGroupRules {
 }
 
 impl SecurityGroupRules for Ec2SecurityGroupRules {
+    async fn default_vpc(&self) -> PortResult<Option<VpcId>> {
+        const OP: &str = "ec2:DescribeVpcs";
+        let described = self
+            .client
+            .describe_vpcs()
+            .filters(filter("is-default", "true"))
+            .send()
+            .await
+            .map_err(|e| port_error(OP, e))?;
+        match described
+            .vpcs()
+            .iter()
+            .find(|v| v.is_default() == Some(true))
+        {
+            Some(vpc) => parse_id(OP, vpc.vpc_id()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn groups_named(&self, name: &str, vpc: &VpcId) -> PortResult<Vec<SecurityGroupId>> {
+        const OP: &str = "ec2:DescribeSecurityGroups";
+        let pages = self
+            .client
+            .describe_security_groups()
+            .filters(filter("group-name", name))
+            .filters(filter("vpc-id", vpc.as_str()))
+            .into_paginator()
+            .items()
+            .send()
+            .collect()
+            .await;
+        every(OP, pages)?
+            .iter()
+            .filter(|g| g.group_name() == Some(name) && g.vpc_id() == Some(vpc.as_str()))
+            .map(|g| parse_id(OP, g.group_id()))
+            .collect()
+    }
+
     async fn group_tags(&self, group: &SecurityGroupId) -> PortResult<Vec<(String, String)>> {
         const OP: &str = "ec2:DescribeSecurityGroups";
         let described = self

@@ -8,12 +8,16 @@ use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, SecurityGroupRuleRequest, SecurityGroupRuleUpdate,
 };
 use cordon_core::{Decision, StepStatus};
-use cordon_emulators::shared_moto;
+use cordon_emulators::{MotoServer, shared_moto};
 use cordon_fixtures::TrailPlaceholders;
 use cordon_integration_tests::TrailWorld;
 
 const OPENED: &str = "ec2-modify-security-group-rules-ssh-open.json";
 const NARROWED: &str = "ec2-modify-security-group-rules-narrower.json";
+const BY_NAME: &str = "ec2-authorize-ssh-by-group-name.json";
+/// The group and rule the by-name sample's response names.
+const NAMED_GROUP: &str = "sg-0a1b2c3d4e5f6000d";
+const NAMED_RULE: &str = "sgr-0a1b2c3d4e5f60005";
 
 /// A web tier's group in a VPC of its own: HTTPS from the world, SSH from 10.0.0.0/8.
 struct WebTier {
@@ -230,4 +234,57 @@ async fn a_rule_rewritten_to_open_rdp_to_the_ipv6_internet_is_revoked() {
         .collect();
     assert!(!left.contains(&rdp), "{left:?}");
     assert_eq!(left.len(), 2, "HTTPS and SSH stay: {left:?}");
+}
+
+#[tokio::test]
+async fn ssh_opened_on_a_group_named_only_by_name_is_found_in_the_default_vpc_and_revoked() {
+    // The default VPC's group "default" is one per region: this test has the emulator
+    // to itself.
+    let moto = MotoServer::start().unwrap();
+    let world = TrailWorld::at(&moto.endpoint()).await;
+    let ec2 = &world.clients.ec2;
+    let ssh_from_anywhere = || {
+        IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(22)
+            .to_port(22)
+            .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+            .build()
+    };
+    // The attacker's call, naming the default VPC's group by its name.
+    let open = || {
+        ec2.authorize_security_group_ingress()
+            .group_name("default")
+            .ip_permissions(ssh_from_anywhere())
+            .send()
+    };
+    let added = open().await.unwrap();
+    let added = &added.security_group_rules()[0];
+    let group = added.group_id().unwrap().to_owned();
+    let rule = added.security_group_rule_id().unwrap().to_owned();
+    let before = ingress(ec2, &group).await.len();
+
+    let event = world.event(BY_NAME, &[(NAMED_GROUP, &group), (NAMED_RULE, &rule)]);
+    let outcome = world.replay(event.clone()).await;
+    assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
+    let check = &outcome.steps[0];
+    assert_eq!(check.target, group, "{check:?}");
+    assert!(
+        check.detail.contains("in the default VPC vpc-"),
+        "{check:?}"
+    );
+    let left = ingress(ec2, &group).await;
+    assert!(left.iter().all(|(id, _)| *id != rule), "{left:?}");
+    assert_eq!(left.len(), before - 1, "the group's other rules stay");
+
+    // An older record of the same call names no rule: the rule is found by what it is.
+    open().await.unwrap();
+    let mut legacy = event;
+    legacy["detail"]["eventID"] = "0f1e2d3c-4b5a-4697-8879-6a5b4c3d2e1f".into();
+    legacy["detail"]["responseElements"] = serde_json::json!({"_return": true});
+    let outcome = world.replay(legacy).await;
+    assert_eq!(outcome.decision, Decision::Contained, "{outcome:#?}");
+    let left = ingress(ec2, &group).await;
+    assert!(left.iter().all(|(_, cidr)| cidr != "0.0.0.0/0"), "{left:?}");
+    assert_eq!(left.len(), before - 1);
 }

@@ -1,7 +1,7 @@
 //! A security group's ingress rules and tags, to revoke exactly the rules that expose it.
 
 use super::PortResult;
-use cordon_events::{SecurityGroupId, SecurityGroupRuleId};
+use cordon_events::{SecurityGroupId, SecurityGroupRuleId, VpcId};
 use std::future::Future;
 
 /// An ingress rule as the group holds it now.
@@ -26,6 +26,17 @@ pub struct GroupRule {
 
 /// Reading and revoking a security group's ingress rules, one rule at a time.
 pub trait SecurityGroupRules: Send + Sync {
+    /// The account's default VPC in this region, if it has one: where EC2 looks up a
+    /// group named only by name.
+    fn default_vpc(&self) -> impl Future<Output = PortResult<Option<VpcId>>> + Send;
+
+    /// The groups of `vpc` named `name`: one, or none.
+    fn groups_named(
+        &self,
+        name: &str,
+        vpc: &VpcId,
+    ) -> impl Future<Output = PortResult<Vec<SecurityGroupId>>> + Send;
+
     /// The group's tags, read live for the exemption check.
     fn group_tags(
         &self,

@@ -9,7 +9,7 @@ use crate::ports::{
 };
 use crate::trail;
 use cordon_events::{
-    CloudTrailEvent, Envelope, Event, SecurityGroupId, SecurityGroupRuleId, parse_event,
+    CloudTrailEvent, Envelope, Event, SecurityGroupId, SecurityGroupRuleId, VpcId, parse_event,
 };
 use std::sync::Mutex;
 
@@ -82,11 +82,14 @@ impl AuditLogging for FakeAudit {
     }
 }
 
-/// Security groups in memory: their rules (each in a group, either way) and the tags
-/// every group shares.
+/// Security groups in memory: their rules (each in a group, either way), the tags
+/// every group shares, and the default VPC's groups by name.
 #[derive(Default)]
 pub(super) struct FakeGroups {
     pub rules: Mutex<Vec<GroupRule>>,
+    pub default_vpc: Option<VpcId>,
+    /// (name, VPC, group)
+    pub named: Vec<(String, VpcId, SecurityGroupId)>,
     pub tags: Vec<(String, String)>,
     pub tags_unreadable: bool,
     pub revoked: Mutex<Vec<String>>,
@@ -132,6 +135,17 @@ impl FakeGroups {
 }
 
 impl SecurityGroupRules for FakeGroups {
+    async fn default_vpc(&self) -> PortResult<Option<VpcId>> {
+        Ok(self.default_vpc.clone())
+    }
+    async fn groups_named(&self, name: &str, vpc: &VpcId) -> PortResult<Vec<SecurityGroupId>> {
+        Ok(self
+            .named
+            .iter()
+            .filter(|(n, v, _)| n == name && v == vpc)
+            .map(|(_, _, group)| group.clone())
+            .collect())
+    }
     async fn group_tags(&self, _: &SecurityGroupId) -> PortResult<Vec<(String, String)>> {
         if self.tags_unreadable {
             return Err(PortError {

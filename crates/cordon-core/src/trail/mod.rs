@@ -6,6 +6,9 @@ mod execute;
 mod exposure;
 #[cfg(test)]
 mod fakes;
+mod group;
+#[cfg(test)]
+mod group_tests;
 mod incident;
 mod internet;
 mod plan;

@@ -3,7 +3,7 @@
 
 use super::catalogue::Repair;
 use super::exposure::ExposedRule;
-use super::incident::{changed_group_id, describe_caller, principal_incident};
+use super::incident::{changed_group, changed_group_id, describe_caller, principal_incident};
 use super::triage::{TrailSettings, TrailVerdict, contains_principal};
 use crate::credential::{self, CredentialIncident};
 use crate::exemption::is_break_glass;
@@ -16,6 +16,8 @@ pub struct TrailPlan {
     pub repair: Plan,
     /// The group and exactly the rules to revoke, for exposed admin ports.
     pub group: Option<SecurityGroupId>,
+    /// The group's name, when the event names it only so (a default-VPC call).
+    pub group_name: Option<String>,
     pub exposed: Vec<ExposedRule>,
     /// The principal to contain, with its credential playbook.
     pub principal: Option<(CredentialIncident, Plan)>,
@@ -44,6 +46,7 @@ pub fn plan(
     let mut plan = TrailPlan {
         repair: Plan { steps: Vec::new() },
         group: None,
+        group_name: None,
         exposed: Vec::new(),
         principal: None,
         principal_spared: None,
@@ -67,12 +70,21 @@ pub fn plan(
         )),
         Repair::RevokeExposedIngress => {
             let group = changed_group_id(event).cloned();
-            let target = group.as_ref().map(ToString::to_string);
+            let group_name = match &group {
+                Some(_) => None,
+                None => event.ingress.as_ref().and_then(|c| c.group_name.clone()),
+            };
+            let target = changed_group(event);
+            let find = match &group_name {
+                Some(name) => format!("find the one group named {name:?} in the default VPC; "),
+                None => String::new(),
+            };
             plan.repair.steps.push(step(
                 StepKind::CheckExemption,
                 target.as_deref(),
                 format!(
-                    "read the group's tags now; tagged {} (any value but false) means hands off",
+                    "{find}read the group's tags now; tagged {} (any value but false) means \
+                     hands off",
                     settings.exempt_tag
                 ),
             ));
@@ -87,6 +99,7 @@ pub fn plan(
                 ),
             ));
             plan.group = group;
+            plan.group_name = group_name;
             plan.exposed = verdict.exposed.clone();
         }
         Repair::RecordOnly => {}

@@ -28,6 +28,7 @@ fn every_sample_gets_the_answer_a_responder_expects() {
         ("ec2-authorize-rdp-ipv6.json", Contained, "HIGH"),
         ("ec2-authorize-all-traffic.json", Contained, "HIGH"),
         ("ec2-authorize-https-from-anywhere.json", Ignored, ""),
+        ("ec2-authorize-ssh-by-group-name.json", Contained, "HIGH"),
         (
             "ec2-modify-security-group-rules-ssh-open.json",
             Contained,

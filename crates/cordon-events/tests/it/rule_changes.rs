@@ -108,3 +108,13 @@ fn a_failed_modification_is_an_attempt_and_not_read() {
     assert!(event.error.is_some());
     assert!(event.modification.is_none());
 }
+
+#[test]
+fn a_group_named_only_by_name_parses_with_its_name() {
+    let event = parsed(sample("ec2-authorize-ssh-by-group-name.json"));
+    let change = event.ingress.expect("parsed");
+    assert_eq!(change.group_id, None);
+    assert_eq!(change.group_name.as_deref(), Some("default"));
+    assert_eq!(change.added_rules.len(), 1);
+    assert_eq!(change.permissions[0].cidrs, ["0.0.0.0/0"]);
+}
