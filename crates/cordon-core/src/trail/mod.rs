@@ -27,4 +27,5 @@ pub use incident::{describe_caller, principal_incident};
 pub use internet::InternetShare;
 pub use plan::{TrailPlan, plan};
 pub use record::{TRAIL_PLAYBOOK, notification, response_finding};
+pub use revoke::nothing_exposed;
 pub use triage::{TrailSettings, TrailVerdict, triage};

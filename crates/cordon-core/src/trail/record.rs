@@ -194,6 +194,13 @@ fn remediation(watched: Watched, verdict: &TrailVerdict, outcome: &Outcome) -> S
              connected while the ports were open."
                 .to_owned()
         }
+        (Family::ExposedAdminPorts, Decision::Observed)
+            if super::revoke::nothing_exposed(&outcome.steps).is_some() =>
+        {
+            "As EC2 holds them now, the rules this call opened expose nothing, so cordon \
+             revoked nothing. Find out who opened them and who changed them since."
+                .to_owned()
+        }
         (Family::ExposedAdminPorts, _) => {
             "Admin ports are open to the internet: revoke the rules named here unless this is \
              intended, then review the group."

@@ -9,6 +9,19 @@ use crate::ports::{IngressRule, SecurityGroupRules};
 use crate::{Step, StepReport, StepStatus};
 use cordon_events::{SecurityGroupId, SecurityGroupRuleId};
 
+/// How the step's detail starts when, as EC2 holds them now, the rules expose nothing.
+const NOTHING_EXPOSED: &str = "nothing exposed now: ";
+
+/// The revoke step that found nothing exposed when it looked: the rules the event
+/// names were changed since, or point out, so there was nothing to repair.
+pub fn nothing_exposed(steps: &[StepReport]) -> Option<&StepReport> {
+    steps.iter().find(|s| {
+        s.name == crate::StepKind::RevokeExposedIngress.name()
+            && s.status == StepStatus::Skipped
+            && s.detail.starts_with(NOTHING_EXPOSED)
+    })
+}
+
 /// The planned rules as they are now.
 #[derive(Default)]
 struct Found {
@@ -39,17 +52,19 @@ pub(crate) async fn revoke_exposed<G: SecurityGroupRules>(
         .map(String::as_str)
         .collect();
     if found.targets.is_empty() {
-        let status = match found.spared.is_empty() {
+        return match (found.spared.is_empty(), notes.is_empty()) {
             // Revoked already, by cordon or someone else: the repair holds.
-            true => StepStatus::AlreadyDone,
+            (true, true) => step.report(
+                StepStatus::AlreadyDone,
+                format!("none of the exposing rules is in {group} any more"),
+            ),
+            (true, false) => step.report(StepStatus::AlreadyDone, notes.join("; ")),
             // As EC2 holds them, the rules expose nothing: there was nothing to repair.
-            false => StepStatus::Skipped,
+            (false, _) => step.report(
+                StepStatus::Skipped,
+                format!("{NOTHING_EXPOSED}{}", notes.join("; ")),
+            ),
         };
-        let detail = match notes.is_empty() {
-            true => format!("none of the exposing rules is in {group} any more"),
-            false => notes.join("; "),
-        };
-        return step.report(status, detail);
     }
     if let Err(err) = groups.revoke_ingress_rules(group, &found.targets).await {
         return step.failed(&err);

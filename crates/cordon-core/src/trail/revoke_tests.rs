@@ -248,3 +248,49 @@ fn triage_reads_the_rewrite_and_leaves_harmless_ones_alone() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_finding_about_rules_that_expose_nothing_now_does_not_say_ports_are_open() {
+    let groups = FakeGroups::holding(vec![rule(REWRITTEN, "tcp", Some((22, 22)), "10.0.0.0/8")]);
+    let (envelope, event) = sample(OPENED);
+    let run = respond_to(
+        &envelope,
+        &event,
+        &settings(),
+        &FakeAudit::default(),
+        &groups,
+        &FakeIam::default(),
+    )
+    .await;
+    let spared = trail::nothing_exposed(&run.reports).expect("the revoke step spared the rule");
+    assert!(
+        spared.detail.starts_with("nothing exposed now: "),
+        "{}",
+        spared.detail
+    );
+    let verdict = trail::triage(&envelope, &event, &settings());
+    let outcome = crate::Outcome {
+        steps: run.reports.clone(),
+        ..crate::Outcome::without_steps(Decision::Observed, "observed")
+    };
+    let finding = trail::response_finding(&envelope, &event, &verdict, &outcome);
+    assert!(
+        finding.remediation.contains("expose nothing"),
+        "{}",
+        finding.remediation
+    );
+
+    // An exempt group's rule is still open: the finding says so.
+    let mut exempt = FakeGroups::holding(vec![rule(REWRITTEN, "tcp", Some((22, 22)), "0.0.0.0/0")]);
+    exempt.tags = vec![("cordon:exempt".into(), "bastion".into())];
+    let run = respond_to(
+        &envelope,
+        &event,
+        &settings(),
+        &FakeAudit::default(),
+        &exempt,
+        &FakeIam::default(),
+    )
+    .await;
+    assert!(trail::nothing_exposed(&run.reports).is_none());
+}

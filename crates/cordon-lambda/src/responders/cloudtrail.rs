@@ -7,7 +7,7 @@ use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::trail::{self, TrailPlan, TrailPorts, TrailRun, TrailVerdict};
-use cordon_core::{Decision, Exemption, Outcome, StepStatus, Verdict, step_failures};
+use cordon_core::{Decision, Exemption, Outcome, Verdict, step_failures};
 use cordon_events::{AccountId, CloudTrailEvent, Envelope, Event};
 use std::marker::PhantomData;
 use tracing::{error, info};
@@ -208,10 +208,7 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
         reason = format!("{reason}; the principal is not contained: {spared}");
     }
     // The rules the event names expose nothing as EC2 holds them now.
-    let spared = steps
-        .iter()
-        .find(|s| s.name == "revoke-exposed-ingress" && s.status == StepStatus::Skipped)
-        .map(|s| s.detail.clone());
+    let spared = trail::nothing_exposed(&steps).map(|s| s.detail.clone());
     let (decision, reason) = match &run.group_exemption {
         _ if !failures.is_empty() => (
             Decision::Failed,
@@ -230,7 +227,7 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
         ),
         Some(Exemption::NotExempt) if let Some(spared) = &spared => (
             Decision::Observed,
-            format!("{reason}; not revoked, as nothing is exposed now: {spared}"),
+            format!("{reason}; not revoked, {spared}"),
         ),
         _ if verdict.decision == Decision::Contained => (
             Decision::Contained,
