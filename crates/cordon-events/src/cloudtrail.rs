@@ -5,7 +5,7 @@
 //! [`CloudTrailEvent`] with the facts responders need, including the ones
 //! `AWSAPICall` leaves out (`errorCode`, `userIdentity.accessKeyId`).
 
-use crate::{AccessKeyId, AccountId, IngressChange, ParseError};
+use crate::{AccessKeyId, AccountId, IngressChange, ParseError, RuleModification};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -51,6 +51,8 @@ pub struct CloudTrailEvent {
     pub recipient_account_id: Option<AccountId>,
     /// For a successful `ec2:AuthorizeSecurityGroupIngress`: what it added.
     pub ingress: Option<IngressChange>,
+    /// For a successful `ec2:ModifySecurityGroupRules`: the rules it rewrote.
+    pub modification: Option<RuleModification>,
 }
 
 /// Who made the call (`userIdentity`).
@@ -237,10 +239,13 @@ pub(crate) fn parse_api_call(detail: Value) -> Result<CloudTrailEvent, ParseErro
     require_id(&call.event_id)?;
     let failed = extras.error_code.is_some() || extras.error_message.is_some();
     let response_elements = call.response_elements.unwrap_or(Value::Null);
-    let ingress = (call.event_source == "ec2.amazonaws.com"
-        && call.event_name == "AuthorizeSecurityGroupIngress"
-        && !failed)
+    let ec2_change =
+        |name: &str| call.event_source == "ec2.amazonaws.com" && call.event_name == name && !failed;
+    let ingress = ec2_change("AuthorizeSecurityGroupIngress")
         .then(|| IngressChange::parse(&call.request_parameters, &response_elements))
+        .transpose()?;
+    let modification = ec2_change("ModifySecurityGroupRules")
+        .then(|| RuleModification::parse(&call.request_parameters))
         .transpose()?;
     Ok(CloudTrailEvent {
         kind: CloudTrailEventKind::ApiCall,
@@ -262,6 +267,7 @@ pub(crate) fn parse_api_call(detail: Value) -> Result<CloudTrailEvent, ParseErro
         read_only: extras.read_only,
         recipient_account_id: extras.recipient_account_id,
         ingress,
+        modification,
     })
 }
 
@@ -291,6 +297,7 @@ pub(crate) fn parse_console_sign_in(detail: Value) -> Result<CloudTrailEvent, Pa
         read_only: Some(false),
         recipient_account_id: sign_in.recipient_account_id,
         ingress: None,
+        modification: None,
     })
 }
 

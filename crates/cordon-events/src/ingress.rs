@@ -192,7 +192,9 @@ impl IngressChange {
 }
 
 /// Ports are numbers in CloudTrail's records, but some producers write them as strings.
-fn lenient_port<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+pub(crate) fn lenient_port<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<i32>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Port {

@@ -11,6 +11,7 @@ mod guardduty;
 mod ids;
 mod ingress;
 mod parse;
+mod rule_modification;
 mod sample;
 mod scope;
 
@@ -31,5 +32,6 @@ pub use ids::{
 };
 pub use ingress::{AddedRule, IngressChange, IngressPermission};
 pub use parse::{Event, parse_event, parse_event_value};
+pub use rule_modification::{ModifiedRule, RuleModification, RuleSource};
 pub use sample::SampleFinding;
 pub use scope::ActionScope;

@@ -4,7 +4,7 @@ use cordon_core::guardduty::TriagePolicy;
 use cordon_core::instance::InstanceSettings;
 use cordon_core::names::DEFAULT_EXEMPT_TAG;
 use cordon_core::recording::NotificationFormat;
-use cordon_core::trail::{DEFAULT_ADMIN_PORTS, TrailSettings};
+use cordon_core::trail::{DEFAULT_ADMIN_PORTS, InternetShare, TrailSettings};
 use cordon_events::AccountId;
 use thiserror::Error;
 
@@ -60,6 +60,10 @@ pub struct FunctionConfig {
     /// `CORDON_ADMIN_PORTS` (comma-separated, default `22,3389`): ports that must not
     /// be open to the internet.
     pub admin_ports: Vec<u16>,
+    /// `CORDON_EXPOSURE_IPV4_PREFIX` (default 8) and `CORDON_EXPOSURE_IPV6_PREFIX`
+    /// (default 16): a rule is open to the internet when it lets in as many public
+    /// addresses as a prefix of that length holds.
+    pub internet: InternetShare,
     /// `CORDON_CONTAIN_TAMPERING_PRINCIPAL` (`false` by default): also contain the
     /// principal that tampered with the audit trail, with the credential playbook.
     pub contain_tampering_principal: bool,
@@ -184,6 +188,26 @@ impl FunctionConfig {
                     )
                 })?,
         };
+        // Anything but a prefix length in range gets the range in its message.
+        let prefix = |name: &'static str,
+                      with: fn(InternetShare, u8) -> Result<InternetShare, String>,
+                      share: InternetShare| match read(name) {
+            None => Ok(share),
+            Some(v) => {
+                let length = v.trim().parse::<u8>().unwrap_or(u8::MAX);
+                with(share, length).map_err(|r| invalid(name, &v, r))
+            }
+        };
+        let internet = prefix(
+            "CORDON_EXPOSURE_IPV4_PREFIX",
+            InternetShare::with_ipv4_prefix,
+            InternetShare::default(),
+        )?;
+        let internet = prefix(
+            "CORDON_EXPOSURE_IPV6_PREFIX",
+            InternetShare::with_ipv6_prefix,
+            internet,
+        )?;
         let contain_tampering_principal = flag("CORDON_CONTAIN_TAMPERING_PRINCIPAL", false)?;
         let ledger_table = read("CORDON_LEDGER_TABLE");
         let breaker_budget = match read("CORDON_BREAKER_BUDGET") {
@@ -244,6 +268,7 @@ impl FunctionConfig {
             release_from_security_hub,
             own_role_arns,
             admin_ports,
+            internet,
             contain_tampering_principal,
             ledger_table,
             breaker_budget,
@@ -290,6 +315,7 @@ impl FunctionConfig {
             allowed_accounts: self.policy(current_account).allowed_accounts,
             own_roles: self.own_role_arns.clone(),
             admin_ports: self.admin_ports.clone(),
+            internet: self.internet,
             exempt_tag: self.exempt_tag.clone(),
             contain_principal: self.contain_tampering_principal,
             break_glass: self.break_glass_principals.clone(),

@@ -15,6 +15,7 @@ fn defaults_are_dry_run_floor_four_and_own_account() {
     assert_eq!(c.mode, Mode::DryRun);
     assert_eq!(c.severity_floor, 4.0);
     assert!(c.revoke_role_sessions);
+    assert_eq!(c.internet, cordon_core::trail::InternetShare::default());
     let own: AccountId = "123456789012".parse().unwrap();
     assert_eq!(c.policy(&own).allowed_accounts, vec![own]);
 }
@@ -39,6 +40,8 @@ fn reads_every_variable() {
             "arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b",
         ),
         ("CORDON_ADMIN_PORTS", "22, 3389, 5432"),
+        ("CORDON_EXPOSURE_IPV4_PREFIX", "24"),
+        ("CORDON_EXPOSURE_IPV6_PREFIX", " 48 "),
         ("CORDON_CONTAIN_TAMPERING_PRINCIPAL", "true"),
         ("CORDON_LEDGER_TABLE", "cordon-ledger"),
         ("CORDON_BREAKER_BUDGET", "3"),
@@ -48,6 +51,8 @@ fn reads_every_variable() {
     let trail = c.trail(&own);
     assert_eq!(trail.own_roles.len(), 2);
     assert_eq!(trail.admin_ports, [22, 3389, 5432]);
+    assert_eq!(trail.internet.ipv4_prefix(), 24);
+    assert_eq!(trail.internet.ipv6_prefix(), 48);
     assert!(trail.contain_principal);
     assert_eq!(c.ledger_table.as_deref(), Some("cordon-ledger"));
     assert_eq!(c.ledger().breaker_budget, Some(3));
@@ -85,6 +90,13 @@ fn rejects_bad_values_naming_the_variable() {
         ("CORDON_OWN_ROLE_ARNS", "cordon-role"),
         ("CORDON_ADMIN_PORTS", "22,ssh"),
         ("CORDON_ADMIN_PORTS", "70000"),
+        ("CORDON_EXPOSURE_IPV4_PREFIX", "0"),
+        ("CORDON_EXPOSURE_IPV4_PREFIX", "33"),
+        ("CORDON_EXPOSURE_IPV4_PREFIX", "/8"),
+        ("CORDON_EXPOSURE_IPV4_PREFIX", "0.0.0.0/8"),
+        ("CORDON_EXPOSURE_IPV6_PREFIX", "2"),
+        ("CORDON_EXPOSURE_IPV6_PREFIX", "300"),
+        ("CORDON_EXPOSURE_IPV6_PREFIX", "-16"),
         ("CORDON_BREAKER_BUDGET", "0"),
         ("CORDON_BREAKER_BUDGET", "many"),
         ("CORDON_MEMBER_ROLE_NAME", "role/with/slashes"),
@@ -128,4 +140,22 @@ fn the_notification_format_is_plain_chatbot_or_refused() {
         "CORDON_NOTIFICATION_FORMAT=\"slack\" is invalid: unknown notification format `slack` \
          (expected plain or chatbot)"
     );
+}
+
+#[test]
+fn an_exposure_prefix_out_of_range_says_which_range() {
+    let err = config(&[("CORDON_EXPOSURE_IPV4_PREFIX", "0")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "CORDON_EXPOSURE_IPV4_PREFIX=\"0\" is invalid: expected a prefix length from 1 to 32"
+        ),
+        "{err}"
+    );
+    let err = config(&[("CORDON_EXPOSURE_IPV6_PREFIX", "sixteen")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("from 3 to 128"), "{err}");
+    assert!(!err.contains('\n'), "{err}");
 }

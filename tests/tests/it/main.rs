@@ -16,3 +16,4 @@ mod instance_playbook;
 mod multi_account;
 mod record_incident;
 mod respond_cloudtrail;
+mod respond_exposure;

@@ -24,7 +24,7 @@ pub use network::{
 };
 pub use principals::{AccessKeyState, Principal, PrincipalCredentials, RoleUsage};
 pub use rotation::{AutoScalingMembership, ServiceRotation, TargetRegistration};
-pub use security_groups::{IngressRule, SecurityGroupRules};
+pub use security_groups::{GroupRule, IngressRule, SecurityGroupRules};
 
 use std::future::Future;
 use thiserror::Error;

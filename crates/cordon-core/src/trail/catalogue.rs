@@ -8,7 +8,7 @@ use serde::Serialize;
 pub enum Family {
     /// Blinding the audit trail or the detectors: repaired where one call restores it.
     AuditTampering,
-    /// Admin ports opened to the internet: the added rules are revoked.
+    /// Admin ports opened to the internet: the added or rewritten rules are revoked.
     ExposedAdminPorts,
     /// Changes the CIS benchmark asks to be watched: recorded for people.
     RiskyChange,
@@ -32,7 +32,7 @@ pub enum Repair {
     StartLogging,
     /// `StartConfigurationRecorder`, verified with the recorder's status.
     StartRecorder,
-    /// Revoke the rules the call added that expose admin ports, verified.
+    /// Revoke the rules the call added or rewrote that expose admin ports, verified.
     RevokeExposedIngress,
     /// No single safe call restores the previous state: record and tell people.
     RecordOnly,
@@ -144,7 +144,7 @@ pub const CATALOGUE: &[Watched] = &[
     },
     Watched {
         event_source: EC2,
-        event_names: &["AuthorizeSecurityGroupIngress"],
+        event_names: &["AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"],
         family: Family::ExposedAdminPorts,
         repair: Repair::RevokeExposedIngress,
         severity: "HIGH",

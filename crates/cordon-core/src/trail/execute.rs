@@ -1,11 +1,12 @@
 //! Carries out a CloudTrail response: one repair call where it restores the state
 //! before, read back before it counts; the principal's containment alongside.
 
+use super::group::check_group;
+use super::revoke::revoke_exposed;
 use super::{TrailPlan, TrailSettings};
 use crate::credential::{self, CredentialRun};
 use crate::ports::{AuditLogging, PortError, PrincipalCredentials, SecurityGroupRules};
 use crate::{Exemption, Step, StepKind, StepReport, StepStatus};
-use cordon_events::SecurityGroupId;
 
 /// What the CloudTrail responder acts through.
 pub struct TrailPorts<'a, A, G, P> {
@@ -38,35 +39,40 @@ where
     let repair = async {
         let mut reports = Vec::new();
         let mut group_exemption = None;
+        let mut group = None;
+        let mut check_failure = None;
         for step in &plan.repair.steps {
             let report = match step.kind {
                 StepKind::RestartTrailLogging => restart_trail(ports.audit, step).await,
                 StepKind::RestartConfigRecorder => restart_recorder(ports.audit, step).await,
                 StepKind::CheckExemption => {
-                    let (report, exemption) = check_group(
-                        ports.groups,
-                        plan.group.as_ref(),
-                        step,
-                        &settings.exempt_tag,
-                    )
-                    .await;
-                    group_exemption = Some(exemption);
-                    report
+                    let check = check_group(ports.groups, plan, step, &settings.exempt_tag).await;
+                    group_exemption = Some(check.exemption);
+                    group = check.group;
+                    check_failure = check.report.failure;
+                    check.report
                 }
-                StepKind::RevokeExposedIngress => match &group_exemption {
-                    Some(Exemption::NotExempt) => revoke(ports.groups, plan, step).await,
-                    Some(Exemption::Exempt(tag)) => step.report(
+                StepKind::RevokeExposedIngress => match (&group_exemption, &group) {
+                    (Some(Exemption::NotExempt), Some(group)) => {
+                        let exposure = settings.exposure();
+                        revoke_exposed(ports.groups, group, &plan.exposed, exposure, step).await
+                    }
+                    (Some(Exemption::Exempt(tag)), _) => step.report(
                         StepStatus::Skipped,
                         format!("not touched: the group is exempt by tag {tag}"),
                     ),
-                    Some(Exemption::PrincipalMissing) => step.report(
+                    (Some(Exemption::PrincipalMissing), _) => step.report(
                         StepStatus::Skipped,
                         "not attempted: the group no longer exists",
                     ),
-                    Some(Exemption::Unknown(_)) | None => step.report(
-                        StepStatus::Failed,
-                        "not attempted: the group's exemption is unknown",
-                    ),
+                    // As retryable as the check that could not tell.
+                    _ => StepReport {
+                        failure: check_failure,
+                        ..step.report(
+                            StepStatus::Failed,
+                            "not attempted: the group or its exemption is unknown",
+                        )
+                    },
                 },
                 _ => step.report(StepStatus::Failed, "not a step of the CloudTrail responder"),
             };
@@ -151,92 +157,4 @@ async fn restart_recorder<A: AuditLogging>(audit: &A, step: &Step) -> StepReport
         "configuration recorder",
     )
     .await
-}
-
-async fn check_group<G: SecurityGroupRules>(
-    groups: &G,
-    group: Option<&SecurityGroupId>,
-    step: &Step,
-    exempt_tag: &str,
-) -> (StepReport, Exemption) {
-    let Some(group) = group else {
-        let why = "the event names the group only by name; cordon does not guess which group";
-        return (
-            step.report(StepStatus::Failed, why),
-            Exemption::Unknown(why.to_owned()),
-        );
-    };
-    match groups.group_tags(group).await {
-        Ok(tags) => match Exemption::from_tags(&tags, exempt_tag) {
-            Exemption::Exempt(tag) => (
-                step.report(StepStatus::Done, format!("exempt by tag {tag}")),
-                Exemption::Exempt(tag),
-            ),
-            not_exempt => (
-                step.report(StepStatus::Done, format!("no {exempt_tag} tag: not exempt")),
-                not_exempt,
-            ),
-        },
-        Err(err) if err.code.as_deref() == Some("InvalidGroup.NotFound") => (
-            step.report(StepStatus::Skipped, format!("{group} no longer exists")),
-            Exemption::PrincipalMissing,
-        ),
-        Err(err) => (
-            step.report(
-                StepStatus::Failed,
-                format!(
-                    "could not read the tags ({err}); not acting, as an exemption cannot be ruled out"
-                ),
-            ),
-            Exemption::Unknown(err.to_string()),
-        ),
-    }
-}
-
-async fn revoke<G: SecurityGroupRules>(groups: &G, plan: &TrailPlan, step: &Step) -> StepReport {
-    let Some(group) = &plan.group else {
-        return step.report(StepStatus::Failed, "no group to revoke from");
-    };
-    let current = match groups.ingress_rules(group).await {
-        Ok(rules) => rules,
-        Err(err) => return step.failed(&err),
-    };
-    let targets: Vec<String> = current
-        .iter()
-        .filter(|rule| plan.exposed.iter().any(|e| e.matches(rule)))
-        .map(|rule| rule.rule_id.clone())
-        .collect();
-    if targets.is_empty() {
-        return step.report(
-            StepStatus::AlreadyDone,
-            format!(
-                "none of the exposing rules is in {group} any more; its {} rule(s) untouched",
-                current.len()
-            ),
-        );
-    }
-    if let Err(err) = groups.revoke_ingress_rules(group, &targets).await {
-        return step.failed(&err);
-    }
-    match groups.ingress_rules(group).await {
-        Ok(after) if after.iter().any(|r| targets.contains(&r.rule_id)) => step.report(
-            StepStatus::Failed,
-            format!(
-                "revoked, but {group} still holds one of {}",
-                targets.join(", ")
-            ),
-        ),
-        Ok(after) => StepReport {
-            resources: targets.clone(),
-            ..step.report(
-                StepStatus::Done,
-                format!(
-                    "revoked {} (read back); the group's other {} rule(s) untouched",
-                    targets.join(", "),
-                    after.len()
-                ),
-            )
-        },
-        Err(err) => step.report(StepStatus::Failed, format!("read-back failed: {err}")),
-    }
 }

@@ -1,20 +1,63 @@
 //! Which ingress rules open an admin port to the whole internet. Pure.
 
-use cordon_events::{IngressChange, SecurityGroupRuleId};
+use super::internet::InternetShare;
+use cordon_events::{IngressChange, RuleModification, RuleSource, SecurityGroupRuleId};
 use serde::Serialize;
 use std::fmt;
 
 /// SSH and RDP: the ports the benchmark forbids opening to the world.
 pub const DEFAULT_ADMIN_PORTS: &[u16] = &[22, 3389];
 
-/// A rule that exposes an admin port, as the event describes it.
+/// What counts as exposed: one of the admin ports, or every port, open to at least
+/// `share` of the internet.
+#[derive(Clone, Copy, Debug)]
+pub struct Exposure<'a> {
+    pub admin_ports: &'a [u16],
+    pub share: InternetShare,
+}
+
+impl Exposure<'_> {
+    /// Whether a rule of this protocol, ports and source range exposes the group.
+    pub fn exposes(&self, protocol: &str, from: Option<i32>, to: Option<i32>, cidr: &str) -> bool {
+        if !self.share.opened_by(cidr) {
+            return false;
+        }
+        match normalise_protocol(protocol) {
+            "-1" => true,
+            "tcp" | "udp" => match (from, to) {
+                (Some(from), Some(to)) if from >= 0 && to >= from => {
+                    (from == 0 && to == 65535)
+                        || self
+                            .admin_ports
+                            .iter()
+                            .any(|port| (from..=to).contains(&i32::from(*port)))
+                }
+                // Ports left out (or -1) mean every port.
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether the rule, as the group holds it now, exposes the group.
+    pub fn exposes_rule(&self, rule: &crate::ports::IngressRule) -> bool {
+        rule.cidr
+            .as_deref()
+            .is_some_and(|cidr| self.exposes(&rule.protocol, rule.from_port, rule.to_port, cidr))
+    }
+}
+
+/// A rule that exposes an admin port, as the event describes it. Whether it still
+/// does is decided on the rule as EC2 holds it when cordon acts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExposedRule {
     /// Newer events name the rule; older ones only describe it.
     pub rule_id: Option<SecurityGroupRuleId>,
+    /// Empty when a rewrite left it out of the event: the rule is read back by id.
     pub protocol: String,
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
+    /// Empty when a rewrite left it out of the event: the rule is read back by id.
     pub cidr: String,
 }
 
@@ -36,6 +79,10 @@ impl ExposedRule {
 
 impl fmt::Display for ExposedRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.protocol.is_empty() || self.cidr.is_empty() {
+            let id = self.rule_id.as_ref().map_or("a rule", |id| id.as_str());
+            return write!(f, "{id} (rewritten; the event does not say to what)");
+        }
         let ports = match (
             normalise_protocol(&self.protocol),
             self.from_port,
@@ -53,30 +100,24 @@ impl fmt::Display for ExposedRule {
     }
 }
 
-/// The rules `change` added that open one of `admin_ports` (or every port) to the
-/// internet: `0.0.0.0/0`, `::/0`, or any public range as wide as a /8 (IPv6: /16). Rules the response names are used when present, so the
-/// revocation can go by rule id.
-pub fn exposed_rules(change: &IngressChange, admin_ports: &[u16]) -> Vec<ExposedRule> {
+/// The rules `change` added that expose the group (see [`Exposure`]). Rules the
+/// response names are used when present, so the revocation can go by rule id.
+pub fn exposed_rules(change: &IngressChange, exposure: Exposure<'_>) -> Vec<ExposedRule> {
     if !change.added_rules.is_empty() {
         return change
             .added_rules
             .iter()
             .filter_map(|rule| {
                 let cidr = rule.cidr.as_deref()?;
-                exposes(
-                    &rule.protocol,
-                    rule.from_port,
-                    rule.to_port,
-                    cidr,
-                    admin_ports,
-                )
-                .then(|| ExposedRule {
-                    rule_id: Some(rule.rule_id.clone()),
-                    protocol: rule.protocol.clone(),
-                    from_port: rule.from_port,
-                    to_port: rule.to_port,
-                    cidr: cidr.to_owned(),
-                })
+                exposure
+                    .exposes(&rule.protocol, rule.from_port, rule.to_port, cidr)
+                    .then(|| ExposedRule {
+                        rule_id: Some(rule.rule_id.clone()),
+                        protocol: rule.protocol.clone(),
+                        from_port: rule.from_port,
+                        to_port: rule.to_port,
+                        cidr: cidr.to_owned(),
+                    })
             })
             .collect();
     }
@@ -86,7 +127,7 @@ pub fn exposed_rules(change: &IngressChange, admin_ports: &[u16]) -> Vec<Exposed
         .flat_map(|p| {
             p.cidrs
                 .iter()
-                .filter(|cidr| exposes(&p.protocol, p.from_port, p.to_port, cidr, admin_ports))
+                .filter(|cidr| exposure.exposes(&p.protocol, p.from_port, p.to_port, cidr))
                 .map(|cidr| ExposedRule {
                     rule_id: None,
                     protocol: p.protocol.clone(),
@@ -98,30 +139,36 @@ pub fn exposed_rules(change: &IngressChange, admin_ports: &[u16]) -> Vec<Exposed
         .collect()
 }
 
-fn exposes(
-    protocol: &str,
-    from: Option<i32>,
-    to: Option<i32>,
-    cidr: &str,
-    admin_ports: &[u16],
-) -> bool {
-    if !super::internet::opens_to_internet(cidr) {
-        return false;
-    }
-    match normalise_protocol(protocol) {
-        "-1" => true,
-        "tcp" | "udp" => match (from, to) {
-            (Some(from), Some(to)) if from >= 0 && to >= from => {
-                (from == 0 && to == 65535)
-                    || admin_ports
-                        .iter()
-                        .any(|port| (from..=to).contains(&i32::from(*port)))
+/// The rules `modification` rewrote that may now expose the group: those the event
+/// shows opening an admin port (or every port) to the internet, and those whose new
+/// protocol or source it leaves out. Rules now pointing at another group or a prefix
+/// list, or at a narrow range, are left alone.
+pub fn rewritten_rules(
+    modification: &RuleModification,
+    exposure: Exposure<'_>,
+) -> Vec<ExposedRule> {
+    modification
+        .rules
+        .iter()
+        .filter(|rule| match (&rule.source, rule.protocol.as_deref()) {
+            (RuleSource::Reference, _) => false,
+            (RuleSource::Unstated, _) => true,
+            (RuleSource::Cidr(cidr), None) => exposure.share.opened_by(cidr),
+            (RuleSource::Cidr(cidr), Some(protocol)) => {
+                exposure.exposes(protocol, rule.from_port, rule.to_port, cidr)
             }
-            // Ports left out (or -1) mean every port.
-            _ => true,
-        },
-        _ => false,
-    }
+        })
+        .map(|rule| ExposedRule {
+            rule_id: Some(rule.rule_id.clone()),
+            protocol: rule.protocol.clone().unwrap_or_default(),
+            from_port: rule.from_port,
+            to_port: rule.to_port,
+            cidr: match &rule.source {
+                RuleSource::Cidr(cidr) => cidr.clone(),
+                _ => String::new(),
+            },
+        })
+        .collect()
 }
 
 /// EC2 accepts names or numbers: `-1`/`all`, `tcp`/`6`, `udp`/`17`.
@@ -145,6 +192,13 @@ mod tests {
             from_port: ports.map(|p| p.0),
             to_port: ports.map(|p| p.1),
             cidrs: cidrs.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    fn default() -> Exposure<'static> {
+        Exposure {
+            admin_ports: DEFAULT_ADMIN_PORTS,
+            share: InternetShare::default(),
         }
     }
 
@@ -181,10 +235,7 @@ mod tests {
             (permission("icmp", Some((-1, -1)), &["0.0.0.0/0"]), 0),
         ];
         for (permission, expected) in cases {
-            let found = exposed_rules(
-                &change(vec![permission.clone()], vec![]),
-                DEFAULT_ADMIN_PORTS,
-            );
+            let found = exposed_rules(&change(vec![permission.clone()], vec![]), default());
             assert_eq!(found.len(), expected, "{permission:?}");
         }
     }
@@ -210,7 +261,7 @@ mod tests {
                     rule("sgr-0a1b2c3d4e5f60002", "10.0.0.0/8"),
                 ],
             ),
-            DEFAULT_ADMIN_PORTS,
+            default(),
         );
         assert_eq!(found.len(), 1);
         assert_eq!(
@@ -226,7 +277,10 @@ mod tests {
                 vec![permission("tcp", Some((5432, 5432)), &["0.0.0.0/0"])],
                 vec![],
             ),
-            &[5432],
+            Exposure {
+                admin_ports: &[5432],
+                share: InternetShare::default(),
+            },
         );
         assert_eq!(found.len(), 1);
     }

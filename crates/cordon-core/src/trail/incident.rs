@@ -2,7 +2,7 @@
 //! ARN, the exact change, and the caller as a credential incident to contain.
 
 use crate::credential::{CredentialIncident, UserType};
-use cordon_events::{AccountId, CallerIdentity, CloudTrailEvent};
+use cordon_events::{AccountId, CallerIdentity, CloudTrailEvent, SecurityGroupId};
 
 /// Who made the call, as a responder would say it.
 pub fn describe_caller(identity: &CallerIdentity) -> String {
@@ -70,4 +70,20 @@ pub(crate) fn principal_arn(event: &CloudTrailEvent) -> String {
         .or_else(|| identity.user_name.clone())
         .or_else(|| identity.principal_id.clone())
         .unwrap_or_else(|| identity.identity_type.clone())
+}
+
+/// The security group whose rules the call added or rewrote, when the event names its id.
+pub(crate) fn changed_group_id(event: &CloudTrailEvent) -> Option<&SecurityGroupId> {
+    match (&event.ingress, &event.modification) {
+        (Some(change), _) => change.group_id.as_ref(),
+        (None, Some(rewrite)) => Some(&rewrite.group_id),
+        (None, None) => None,
+    }
+}
+
+/// The changed group as the event names it: its id, or only its name.
+pub(crate) fn changed_group(event: &CloudTrailEvent) -> Option<String> {
+    changed_group_id(event)
+        .map(ToString::to_string)
+        .or_else(|| event.ingress.as_ref()?.group_name.clone())
 }

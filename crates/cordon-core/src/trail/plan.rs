@@ -3,7 +3,7 @@
 
 use super::catalogue::Repair;
 use super::exposure::ExposedRule;
-use super::incident::{describe_caller, principal_incident};
+use super::incident::{changed_group, changed_group_id, describe_caller, principal_incident};
 use super::triage::{TrailSettings, TrailVerdict, contains_principal};
 use crate::credential::{self, CredentialIncident};
 use crate::exemption::is_break_glass;
@@ -16,6 +16,8 @@ pub struct TrailPlan {
     pub repair: Plan,
     /// The group and exactly the rules to revoke, for exposed admin ports.
     pub group: Option<SecurityGroupId>,
+    /// The group's name, when the event names it only so (a default-VPC call).
+    pub group_name: Option<String>,
     pub exposed: Vec<ExposedRule>,
     /// The principal to contain, with its credential playbook.
     pub principal: Option<(CredentialIncident, Plan)>,
@@ -41,10 +43,10 @@ pub fn plan(
     verdict: &TrailVerdict,
     settings: &TrailSettings,
 ) -> TrailPlan {
-    let ingress = event.ingress.as_ref();
     let mut plan = TrailPlan {
         repair: Plan { steps: Vec::new() },
         group: None,
+        group_name: None,
         exposed: Vec::new(),
         principal: None,
         principal_spared: None,
@@ -67,13 +69,22 @@ pub fn plan(
             "StartConfigurationRecorder, then the recorder's status must say it is recording",
         )),
         Repair::RevokeExposedIngress => {
-            let group = ingress.and_then(|c| c.group_id.clone());
-            let target = group.as_ref().map(ToString::to_string);
+            let group = changed_group_id(event).cloned();
+            let group_name = match &group {
+                Some(_) => None,
+                None => event.ingress.as_ref().and_then(|c| c.group_name.clone()),
+            };
+            let target = changed_group(event);
+            let find = match &group_name {
+                Some(name) => format!("find the one group named {name:?} in the default VPC; "),
+                None => String::new(),
+            };
             plan.repair.steps.push(step(
                 StepKind::CheckExemption,
                 target.as_deref(),
                 format!(
-                    "read the group's tags now; tagged {} (any value but false) means hands off",
+                    "{find}read the group's tags now; tagged {} (any value but false) means \
+                     hands off",
                     settings.exempt_tag
                 ),
             ));
@@ -82,11 +93,13 @@ pub fn plan(
                 StepKind::RevokeExposedIngress,
                 target.as_deref(),
                 format!(
-                    "revoke exactly {}; the group's other rules are left alone",
+                    "read {} back as EC2 holds it now and revoke what still opens an admin \
+                     port to the internet, by rule id; the group's other rules are left alone",
                     rules.join(", ")
                 ),
             ));
             plan.group = group;
+            plan.group_name = group_name;
             plan.exposed = verdict.exposed.clone();
         }
         Repair::RecordOnly => {}

@@ -126,7 +126,7 @@ fn resources(
             id: arn,
         });
     }
-    if let Some(group) = event.request_string("groupId")
+    if let Some(group) = super::incident::changed_group_id(event)
         && !verdict.exposed.is_empty()
     {
         resources.push(FindingResource::Named {
@@ -192,6 +192,13 @@ fn remediation(watched: Watched, verdict: &TrailVerdict, outcome: &Outcome) -> S
             "The rules opening admin ports to the internet are revoked (verified). Reach \
              instances through Session Manager or a narrow range instead, and check what \
              connected while the ports were open."
+                .to_owned()
+        }
+        (Family::ExposedAdminPorts, Decision::Observed)
+            if super::revoke::nothing_exposed(&outcome.steps).is_some() =>
+        {
+            "As EC2 holds them now, the rules this call opened expose nothing, so cordon \
+             revoked nothing. Find out who opened them and who changed them since."
                 .to_owned()
         }
         (Family::ExposedAdminPorts, _) => {

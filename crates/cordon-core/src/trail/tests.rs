@@ -1,49 +1,9 @@
 //! The CloudTrail responder against the sample events and in-memory AWS.
 
-use super::*;
-use crate::credential::CredentialSettings;
+use super::fakes::*;
 use crate::fake_iam::FakeIam;
-use crate::ports::{AuditLogging, IngressRule, PortError, PortResult, SecurityGroupRules};
 use crate::trail;
 use crate::{Decision, StepStatus};
-use cordon_events::{CloudTrailEvent, Envelope, Event, SecurityGroupId, parse_event};
-use std::sync::Mutex;
-
-const OWN_ROLE: &str =
-    "arn:aws:iam::123456789012:role/cordon-RespondToCloudTrailFunctionRole-EXAMPLE";
-const NOW: &str = "2026-11-20T10:16:00Z";
-
-fn sample(name: &str) -> (Envelope, CloudTrailEvent) {
-    let path = format!(
-        "{}/../../events/cloudtrail/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    match parse_event(&raw).unwrap_or_else(|e| panic!("{name}: {e}")) {
-        Event::CloudTrail(envelope, event) => (envelope, *event),
-        other => panic!("{name} is not a CloudTrail event: {other:?}"),
-    }
-}
-
-fn settings() -> TrailSettings {
-    TrailSettings {
-        allowed_accounts: vec!["123456789012".parse().unwrap()],
-        own_roles: vec![OWN_ROLE.to_owned()],
-        admin_ports: DEFAULT_ADMIN_PORTS.to_vec(),
-        exempt_tag: "cordon:exempt".into(),
-        contain_principal: false,
-        break_glass: vec![],
-        credentials: CredentialSettings {
-            exempt_tag: "cordon:exempt".into(),
-            delete_login_profile: false,
-        },
-    }
-}
-
-fn verdict_for(name: &str, settings: &TrailSettings) -> TrailVerdict {
-    let (envelope, event) = sample(name);
-    trail::triage(&envelope, &event, settings)
-}
 
 #[test]
 fn every_sample_gets_the_answer_a_responder_expects() {
@@ -68,6 +28,13 @@ fn every_sample_gets_the_answer_a_responder_expects() {
         ("ec2-authorize-rdp-ipv6.json", Contained, "HIGH"),
         ("ec2-authorize-all-traffic.json", Contained, "HIGH"),
         ("ec2-authorize-https-from-anywhere.json", Ignored, ""),
+        ("ec2-authorize-ssh-by-group-name.json", Contained, "HIGH"),
+        (
+            "ec2-modify-security-group-rules-ssh-open.json",
+            Contained,
+            "HIGH",
+        ),
+        ("ec2-modify-security-group-rules-narrower.json", Ignored, ""),
         (
             "ec2-authorize-ssh-legacy-no-rule-ids.json",
             Contained,
@@ -215,106 +182,6 @@ fn only_the_world_open_admin_rule_is_planned_for_revocation() {
     );
     let kinds: Vec<_> = plan.repair.steps.iter().map(|s| s.name()).collect();
     assert_eq!(kinds, ["check-exemption", "revoke-exposed-ingress"]);
-}
-
-#[derive(Default)]
-struct FakeAudit {
-    logging: Mutex<bool>,
-    recording: Mutex<bool>,
-    starts: Mutex<u32>,
-    /// StartLogging "succeeds" but logging stays off.
-    start_is_ignored: bool,
-}
-
-impl AuditLogging for FakeAudit {
-    async fn trail_is_logging(&self, _: &str) -> PortResult<bool> {
-        Ok(*self.logging.lock().unwrap())
-    }
-    async fn start_trail_logging(&self, _: &str) -> PortResult<()> {
-        *self.starts.lock().unwrap() += 1;
-        if !self.start_is_ignored {
-            *self.logging.lock().unwrap() = true;
-        }
-        Ok(())
-    }
-    async fn recorder_is_recording(&self, _: &str) -> PortResult<bool> {
-        Ok(*self.recording.lock().unwrap())
-    }
-    async fn start_recorder(&self, _: &str) -> PortResult<()> {
-        *self.starts.lock().unwrap() += 1;
-        *self.recording.lock().unwrap() = true;
-        Ok(())
-    }
-}
-
-#[derive(Default)]
-struct FakeGroups {
-    rules: Mutex<Vec<IngressRule>>,
-    tags: Vec<(String, String)>,
-    tags_unreadable: bool,
-    revoked: Mutex<Vec<String>>,
-}
-
-impl FakeGroups {
-    fn with(rules: &[(&str, &str, i32)]) -> Self {
-        let rules = rules
-            .iter()
-            .map(|(id, cidr, port)| IngressRule {
-                rule_id: (*id).to_owned(),
-                protocol: "tcp".into(),
-                from_port: Some(*port),
-                to_port: Some(*port),
-                cidr: Some((*cidr).to_owned()),
-            })
-            .collect();
-        Self {
-            rules: Mutex::new(rules),
-            ..Self::default()
-        }
-    }
-}
-
-impl SecurityGroupRules for FakeGroups {
-    async fn group_tags(&self, _: &SecurityGroupId) -> PortResult<Vec<(String, String)>> {
-        if self.tags_unreadable {
-            return Err(PortError {
-                operation: "ec2:DescribeSecurityGroups",
-                code: Some("UnauthorizedOperation".into()),
-                message: "no".into(),
-                transient: false,
-            });
-        }
-        Ok(self.tags.clone())
-    }
-    async fn ingress_rules(&self, _: &SecurityGroupId) -> PortResult<Vec<IngressRule>> {
-        Ok(self.rules.lock().unwrap().clone())
-    }
-    async fn revoke_ingress_rules(&self, _: &SecurityGroupId, ids: &[String]) -> PortResult<()> {
-        self.revoked.lock().unwrap().extend(ids.iter().cloned());
-        self.rules
-            .lock()
-            .unwrap()
-            .retain(|r| !ids.contains(&r.rule_id));
-        Ok(())
-    }
-}
-
-async fn respond(
-    name: &str,
-    settings: &TrailSettings,
-    audit: &FakeAudit,
-    groups: &FakeGroups,
-    iam: &FakeIam,
-) -> TrailRun {
-    let (envelope, event) = sample(name);
-    let verdict = trail::triage(&envelope, &event, settings);
-    let plan = trail::plan(&envelope.account, &event, &verdict, settings);
-    let ports = TrailPorts {
-        audit,
-        groups,
-        principals: iam,
-    };
-    trail::execute(&ports, &plan, settings, NOW).await
 }
 
 #[tokio::test]

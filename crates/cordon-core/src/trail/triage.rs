@@ -4,8 +4,9 @@ use super::catalogue::{
     CONSOLE_SIGN_IN_FAILURE, CONSOLE_SIGN_IN_WITHOUT_MFA, Family, ROOT_ACTIVITY, Repair, Watched,
     watched_call,
 };
-use super::exposure::{ExposedRule, exposed_rules};
-use super::incident::describe_caller;
+use super::exposure::{ExposedRule, Exposure, exposed_rules, rewritten_rules};
+use super::incident::{changed_group, describe_caller};
+use super::internet::InternetShare;
 use crate::Decision;
 use crate::credential::CredentialSettings;
 use crate::names::REVOKE_SESSIONS_POLICY;
@@ -22,6 +23,8 @@ pub struct TrailSettings {
     pub own_roles: Vec<String>,
     /// Ports that must not be open to the world.
     pub admin_ports: Vec<u16>,
+    /// How much of the internet a rule must let in to count as open to it.
+    pub internet: InternetShare,
     /// Tag key that exempts a security group (any value but `false`), read live.
     pub exempt_tag: String,
     /// Also contain the principal that tampered with the audit trail.
@@ -29,6 +32,16 @@ pub struct TrailSettings {
     /// Principals never contained automatically (names or ARNs).
     pub break_glass: Vec<String>,
     pub credentials: CredentialSettings,
+}
+
+impl TrailSettings {
+    /// What counts as an exposed admin port, as configured.
+    pub fn exposure(&self) -> Exposure<'_> {
+        Exposure {
+            admin_ports: &self.admin_ports,
+            share: self.internet,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -76,7 +89,6 @@ pub fn triage(
     event: &CloudTrailEvent,
     settings: &TrailSettings,
 ) -> TrailVerdict {
-    let ingress = event.ingress.as_ref();
     if !settings.allowed_accounts.contains(&envelope.account) {
         return TrailVerdict::ignored(format!(
             "account {} is not one cordon may act in; refused",
@@ -172,19 +184,18 @@ pub fn triage(
             verdict.reason = format!("{caller} {} ({})", watched.what, event.event_name);
         }
         Repair::RevokeExposedIngress => {
-            let exposed = ingress.map_or_else(Vec::new, |change| {
-                exposed_rules(change, &settings.admin_ports)
-            });
+            let exposed = match (&event.ingress, &event.modification) {
+                (Some(change), _) => exposed_rules(change, settings.exposure()),
+                (None, Some(rewrite)) => rewritten_rules(rewrite, settings.exposure()),
+                (None, None) => Vec::new(),
+            };
             if exposed.is_empty() {
                 return TrailVerdict::ignored(format!(
                     "{caller}'s {} opens no admin port to the internet",
                     event.event_name
                 ));
             }
-            let group = ingress
-                .and_then(|c| c.group_id.as_ref().map(ToString::to_string))
-                .or_else(|| ingress.and_then(|c| c.group_name.clone()))
-                .unwrap_or_default();
+            let group = changed_group(event).unwrap_or_default();
             let rules: Vec<String> = exposed.iter().map(ToString::to_string).collect();
             verdict.decision = Decision::Contained;
             verdict.reason = format!("{caller} {} on {group}: {}", watched.what, rules.join(", "));

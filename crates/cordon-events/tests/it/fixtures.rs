@@ -917,8 +917,18 @@ fn check_valid_cloudtrail(file: &Path, raw: &[u8]) {
             .ingress
             .as_ref()
             .expect("a successful ingress change is parsed");
-        assert!(change.group_id.is_some(), "{name}");
+        assert!(
+            change.group_id.is_some() || change.group_name.is_some(),
+            "{name}"
+        );
         assert!(!change.permissions.is_empty(), "{name}");
+    }
+    if event.event_name == "ModifySecurityGroupRules" {
+        let modification = event
+            .modification
+            .as_ref()
+            .expect("a successful modification is parsed");
+        assert!(!modification.rules.is_empty(), "{name}");
     }
 }
 

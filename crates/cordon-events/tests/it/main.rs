@@ -2,3 +2,4 @@
 
 mod custom_action;
 mod fixtures;
+mod rule_changes;

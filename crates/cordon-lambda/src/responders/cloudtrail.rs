@@ -207,6 +207,8 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
     if let Some(spared) = &plan.principal_spared {
         reason = format!("{reason}; the principal is not contained: {spared}");
     }
+    // The rules the event names expose nothing as EC2 holds them now.
+    let spared = trail::nothing_exposed(&steps).map(|s| s.detail.clone());
     let (decision, reason) = match &run.group_exemption {
         _ if !failures.is_empty() => (
             Decision::Failed,
@@ -222,6 +224,10 @@ fn conclude(incident: &TrailIncident, plan: &TrailPlan, run: TrailRun) -> Outcom
         Some(Exemption::PrincipalMissing) => (
             Decision::Observed,
             format!("{reason}; the group no longer exists, so nothing is exposed"),
+        ),
+        Some(Exemption::NotExempt) if let Some(spared) = &spared => (
+            Decision::Observed,
+            format!("{reason}; not revoked, {spared}"),
         ),
         _ if verdict.decision == Decision::Contained => (
             Decision::Contained,
