@@ -23,6 +23,26 @@ pub enum Command {
     /// instance profile, protection and Auto Scaling group as they were, the role's
     /// session deny removed; the incident's findings marked RESOLVED.
     Release(ReleaseArgs),
+    /// Approve an incident the blast-radius breaker held back (or a dry-run only
+    /// observed): the finding's event, as cordon remembered it in its ledger, is handled
+    /// again with a person's approval. Exemptions and the account allow-list still apply.
+    Approve(ApproveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The incident: the GuardDuty finding id, or cordon's response finding id.
+    #[arg(long, value_name = "ID")]
+    pub incident: String,
+    /// One endpoint for every AWS service; otherwise the standard AWS configuration.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// AWS region; defaults to the standard configuration.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// One JSON object, as `cordon replay --json` prints.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 // The SDK futures nested in the handlers are deeper than rustc's default layout limit.
 #![recursion_limit = "256"]
 
+mod approve;
 mod cli;
 mod findings;
 mod output;
@@ -27,5 +28,6 @@ async fn main() -> ExitCode {
         cli::Command::Rules => rules::run(),
         cli::Command::Findings(args) => findings::run(args).await,
         cli::Command::Release(args) => release::run(args).await,
+        cli::Command::Approve(args) => approve::run(args).await,
     }
 }

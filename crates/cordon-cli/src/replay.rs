@@ -20,7 +20,7 @@ struct Aws {
     reach: Reach,
 }
 
-struct Replayer {
+pub(crate) struct Replayer {
     routes: Routes,
     config: FunctionConfig,
     endpoint: Option<String>,
@@ -55,16 +55,7 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
             "note: planning only. No endpoint override is set, so these events would act on real AWS; pass --enforce to act."
         );
     }
-    let replayer = Replayer {
-        routes,
-        config,
-        endpoint: args.endpoint,
-        region: args.region,
-        plan_only,
-        sdk: OnceCell::new(),
-        account: OnceCell::new(),
-        account_unknown: OnceLock::new(),
-    };
+    let replayer = Replayer::new(routes, config, args.endpoint, args.region, plan_only);
     let mut all_handled = true;
     for file in &args.files {
         let records = replayer.replay_file(file).await;
@@ -88,6 +79,25 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
 }
 
 impl Replayer {
+    pub(crate) fn new(
+        routes: Routes,
+        config: FunctionConfig,
+        endpoint: Option<String>,
+        region: Option<String>,
+        plan_only: bool,
+    ) -> Self {
+        Self {
+            routes,
+            config,
+            endpoint,
+            region,
+            plan_only,
+            sdk: OnceCell::new(),
+            account: OnceCell::new(),
+            account_unknown: OnceLock::new(),
+        }
+    }
+
     async fn replay_file(&self, path: &Path) -> Vec<Record> {
         let file = path.display().to_string();
         let failed = |reason: String| {
@@ -150,7 +160,8 @@ impl Replayer {
         records
     }
 
-    async fn handle(&self, function: &str, event: Event) -> Outcome {
+    /// Handles `event` as `function` does, in-process, in the account cordon runs in.
+    pub(crate) async fn handle(&self, function: &str, event: Event) -> Outcome {
         let account = match self.current_account().await {
             Ok(account) => account,
             Err(reason) => {

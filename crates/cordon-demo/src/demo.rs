@@ -1,10 +1,10 @@
 //! The demo itself: the emulator, a small estate, and every sample event replayed
 //! through the real `cordon replay` — then the emulator's own state as the proof.
 
-use crate::chapters;
 use crate::checks::check_state;
 use crate::replay::replay_samples;
 use crate::stage::Stage;
+use crate::{chapters, people};
 use cordon_emulators::{cargo, heading, run_checked};
 
 pub fn run() -> Result<(), String> {
@@ -31,6 +31,7 @@ async fn demo() -> Result<(), String> {
     chapters::malformed(&stage, &mut problems)?;
     chapters::forgery(&stage, &mut problems).await?;
     chapters::generated_sample(&stage, &mut problems)?;
+    people::people_decide(&stage, &mut problems).await?;
     chapters::release(&stage, &mut problems).await?;
     chapters::findings(&stage, &mut problems)?;
 

@@ -6,6 +6,7 @@ mod chapters;
 mod checks;
 mod demo;
 mod identities;
+mod people;
 mod replay;
 mod stage;
 

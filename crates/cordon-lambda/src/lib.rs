@@ -27,7 +27,7 @@ pub use responder::{Context, Responder, Source, Triaged};
 pub use responders::{
     AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailPorts, CloudTrailResponder,
     CredentialPorts, CredentialResponder, InstancePorts, InstanceResponder, Reported,
-    TrailIncident, respond_as, respond_on_aws,
+    TrailIncident, remembered_subject, respond_as, respond_on_aws,
 };
 pub use response::{account_of_function_arn, into_lambda_result};
 pub use run::run;

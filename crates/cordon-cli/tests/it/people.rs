@@ -331,3 +331,58 @@ async fn cordon_release_undoes_a_containment_where_the_stack_allows_it() {
     let twice = scene.replay(&again, &allowed);
     assert!(reason(&twice).contains("handled"), "{twice}");
 }
+
+#[tokio::test]
+async fn cordon_approve_on_the_command_line_lets_a_held_incident_through_once() {
+    let scene = Scene::new("cli").await;
+    let finding = scene.stage("guardduty/backdoor-c2-two-enis.json");
+    let sdk = sdk_config(&scene.moto.endpoint()).await;
+    let ledger = DynamoLedger::new(cordon_aws::Clients::new(&sdk).dynamodb, LEDGER);
+    let now = cordon_core::admission::epoch_now();
+    ledger
+        .spend("123456789012", "guardduty/earlier/i-0", now, 3600, 1)
+        .await
+        .unwrap();
+    let budget = [("CORDON_BREAKER_BUDGET", "1")];
+    assert_eq!(decision(&scene.replay(&finding, &budget)), "observed");
+    assert_eq!(scene.isolated().await, 0);
+
+    let approve = || {
+        cordon_command()
+            .env("CORDON_LEDGER_TABLE", LEDGER)
+            .envs(budget)
+            .args(["approve", "--json", "--incident"])
+            .arg("cordon/contain-instance/123456789012/us-east-1/b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02")
+            .args(["--endpoint", &scene.moto.endpoint()])
+            .output()
+            .unwrap()
+    };
+    let output = approve();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let record: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(decision(&record), "contained", "{record}");
+    assert!(
+        reason(&record).starts_with("cordon-approve chosen in the cordon CLI"),
+        "{record}"
+    );
+    assert_eq!(scene.isolated().await, scene.estate.interfaces.len());
+
+    let again = approve();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("handled"), "{stdout}");
+
+    // Nothing remembered, nothing to approve.
+    let unknown = cordon_command()
+        .env("CORDON_LEDGER_TABLE", LEDGER)
+        .args(["approve", "--incident", "0000000000000000000000000000dead"])
+        .args(["--endpoint", &scene.moto.endpoint()])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no record of GuardDuty finding"));
+}

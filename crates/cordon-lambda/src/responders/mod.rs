@@ -9,7 +9,7 @@ mod instance;
 
 pub use cloudtrail::{AwsCloudTrailPorts, CloudTrailPorts, CloudTrailResponder, TrailIncident};
 pub use credentials::{AwsCredentialPorts, CredentialPorts, CredentialResponder};
-pub use finding::Reported;
+pub use finding::{Reported, remembered_subject};
 pub use instance::{AwsInstancePorts, InstancePorts, InstanceResponder};
 
 use crate::adapters::Connect;
