@@ -1,6 +1,6 @@
 //! People decide, from the console they use and from the command line: web-2 released
-//! with the `cordon-release` custom action, the attacker back and held by the breaker,
-//! then let through with `cordon approve`.
+//! with the `cordon-release` custom action, another finding about it held by the
+//! breaker, then let through with `cordon approve`.
 
 use crate::checks::check_instance;
 use crate::replay::{cordon, parse_records};
@@ -35,15 +35,24 @@ pub async fn people_decide(stage: &Stage, problems: &mut Vec<String>) -> Result<
     );
 
     heading(
-        "the attacker comes back: GuardDuty updates the finding, and past the breaker's budget cordon holds it for a person",
+        "another finding about web-2 arrives past the breaker's budget: cordon holds it for a person",
     );
     let raw = std::fs::read_to_string(&case.file).map_err(|e| e.to_string())?;
-    let mut update: Value = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
-    update["detail"]["updatedAt"] = "2099-01-01T00:00:00.000Z".into();
-    update["detail"]["service"]["count"] = 7.into();
-    publish_finding(&stage.moto.endpoint(), &update).map_err(|e| e.to_string())?;
-    let file = stage.work.join("backdoor-c2-two-enis-update.json");
-    std::fs::write(&file, update.to_string()).map_err(|e| e.to_string())?;
+    let mut another: Value = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
+    another["id"] = "5f0c2a7e-91d3-4b8a-a6e4-3c1d7b9f2e80".into();
+    another["detail"]["id"] = "9f8e7d6c5b4a39281706f5e4d3c2b1a0".into();
+    another["detail"]["arn"] = another["detail"]["arn"]
+        .as_str()
+        .unwrap_or_default()
+        .replace(
+            "b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02",
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        )
+        .into();
+    another["detail"]["type"] = "CryptoCurrency:EC2/BitcoinTool.B!DNS".into();
+    publish_finding(&stage.moto.endpoint(), &another).map_err(|e| e.to_string())?;
+    let file = stage.work.join("web-2-bitcoin-tool.json");
+    std::fs::write(&file, another.to_string()).map_err(|e| e.to_string())?;
     let run = cordon(&stage.moto, &["replay", "--json"])
         .arg(&file)
         .env("CORDON_TOPIC_ARN", &stage.topic_arn)
@@ -54,7 +63,7 @@ pub async fn people_decide(stage: &Stage, problems: &mut Vec<String>) -> Result<
     let held = parse_records(&run)?.into_iter().next().unwrap_or_default();
     println!(
         "{:<40} {}  {}",
-        "web-2's finding, updated",
+        "web-2, CryptoCurrency:EC2/BitcoinTool.B!DNS",
         held["decision"]
             .as_str()
             .unwrap_or("missing")
@@ -68,7 +77,7 @@ pub async fn people_decide(stage: &Stage, problems: &mut Vec<String>) -> Result<
     );
 
     heading("a person approves it from the command line: cordon approve --incident ID");
-    let incident = update["detail"]["id"]
+    let incident = another["detail"]["id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();

@@ -55,7 +55,7 @@ pub fn response_finding(
                 "{instance} is cut off the network, its profile taken and its role's older sessions denied, \
                  its disks snapshotted (see cordon/Snapshots) and it is out of service but kept. Next: capture \
                  memory, investigate how it was compromised ({}), check the other holders of its role, then \
-                 rebuild it or release it (the pre-containment state is in its cordon:* tags).",
+                 rebuild it or release it (cordon's ledger keeps the pre-containment state; its cordon:* tags are a copy).",
                 incident.finding_type
             ),
         ),
