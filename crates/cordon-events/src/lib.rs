@@ -7,11 +7,13 @@ mod cloudtrail;
 mod envelope;
 mod error;
 mod guardduty;
+mod host;
 mod ids;
 mod ingress;
 mod parse;
 mod sample;
 mod scope;
+mod sequence;
 
 pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
 pub use cloudtrail::{
@@ -23,6 +25,10 @@ pub use guardduty::{
     AdditionalInfo, GuardDutyFinding, IamInstanceProfile, InstanceDetails, NetworkInterface,
     Resource, ResourceRole, SecurityGroupRef, Service, Tag,
 };
+pub use host::{
+    EbsVolumeScanDetails, ItemPath, MalwareScanDetails, ProcessDetails, RuntimeContext,
+    RuntimeDetails, ScanDetections, ScanFilePath, ScanThreatName, Threat, ThreatDetectedByName,
+};
 pub use ids::{
     AccountId, InstanceId, NetworkInterfaceId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
     VpcId,
@@ -31,3 +37,4 @@ pub use ingress::{AddedRule, IngressChange, IngressPermission};
 pub use parse::{Event, parse_event, parse_event_value};
 pub use sample::SampleFinding;
 pub use scope::ActionScope;
+pub use sequence::{Actor, Detection, Sequence, SequenceUser, Signal};

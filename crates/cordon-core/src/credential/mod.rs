@@ -15,4 +15,4 @@ pub use incident::{CredentialIncident, UserType};
 pub use plan::{CredentialSettings, plan};
 pub use record::{CREDENTIAL_PLAYBOOK, notification, response_finding};
 pub use release::release;
-pub use triage::triage;
+pub use triage::{contained_families, triage};

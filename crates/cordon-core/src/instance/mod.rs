@@ -16,4 +16,4 @@ pub use playbook::{
 };
 pub use record::{INSTANCE_PLAYBOOK, notification, response_finding};
 pub use release::release;
-pub use triage::triage;
+pub use triage::{contained_families, triage};
