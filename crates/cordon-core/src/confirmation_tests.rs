@@ -46,6 +46,17 @@ fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
             .as_ref()
             .and_then(|d| d.access_key_id.as_ref())
             .map(|k| k.as_str().to_owned()),
+        sequence_actors: finding
+            .sequence()
+            .into_iter()
+            .flat_map(|s| s.actors.iter())
+            .filter_map(|a| a.user.as_ref())
+            .map(|u| ReportedActor {
+                access_key_id: u.credential_uid.as_ref().map(|k| k.as_str().to_owned()),
+                user_name: u.name.clone(),
+                user_type: u.user_type.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -152,4 +163,34 @@ fn an_event_claiming_a_sample_guardduty_says_is_real_is_triaged_as_real() {
         panic!("unconfirmed");
     };
     assert!(!confirmed.is_sample());
+}
+
+fn sequence_finding() -> GuardDutyFinding {
+    finding(include_str!(
+        "../../../events/guardduty/attack-sequence-compromised-credentials.json"
+    ))
+}
+
+#[test]
+fn an_attack_sequence_is_confirmed_only_with_guardduty_s_actors() {
+    let event = sequence_finding();
+    assert!(matches!(
+        confirm(&event, Some(&as_reported(&event))),
+        Confirmation::Reported(_)
+    ));
+    // Someone added a credential to the chain, or changed whose it is: cordon would
+    // disable a key or deny a principal GuardDuty never named.
+    let mut added = as_reported(&event);
+    added.sequence_actors.pop();
+    let mut renamed = as_reported(&event);
+    renamed.sequence_actors[0].user_name = "bob".into();
+    let mut no_chain = as_reported(&event);
+    no_chain.sequence_actors.clear();
+    for reported in [added, renamed, no_chain] {
+        let Confirmation::Unconfirmed(why) = confirm(&event, Some(&reported)) else {
+            panic!("confirmed actors GuardDuty does not report: {reported:?}");
+        };
+        assert!(why.contains("sequence's actors"), "{why}");
+        assert!(why.contains("AssumedRole web-server-role"), "{why}");
+    }
 }

@@ -16,6 +16,24 @@ pub struct ReportedFinding {
     pub resource_role: Option<ResourceRole>,
     pub instance_id: Option<String>,
     pub access_key_id: Option<String>,
+    /// The identities behind an attack sequence's actors: the credentials cordon would
+    /// contain, so they must be GuardDuty's, not the event's.
+    pub sequence_actors: Vec<ReportedActor>,
+}
+
+/// One actor's identity in an attack sequence, as GuardDuty reports it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReportedActor {
+    pub access_key_id: Option<String>,
+    pub user_name: String,
+    pub user_type: String,
+}
+
+impl std::fmt::Display for ReportedActor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = self.access_key_id.as_deref().unwrap_or("no key");
+        write!(f, "{} {} ({key})", self.user_type, self.user_name)
+    }
 }
 
 /// Reading a finding back from the service that reported it, so that an event anyone
