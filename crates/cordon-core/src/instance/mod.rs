@@ -6,6 +6,7 @@ mod plan;
 mod playbook;
 mod record;
 mod release;
+mod seen;
 mod triage;
 
 pub use incident::InstanceIncident;
@@ -16,4 +17,5 @@ pub use playbook::{
 };
 pub use record::{INSTANCE_PLAYBOOK, notification, response_finding};
 pub use release::release;
+pub use seen::SeenOnHost;
 pub use triage::{contained_families, triage};
