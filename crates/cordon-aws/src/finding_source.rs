@@ -86,6 +86,7 @@ fn reported(finding: &aws_sdk_guardduty::types::Finding) -> ReportedFinding {
                 user_type: user.r#type().unwrap_or_default().to_owned(),
             })
             .collect(),
+        host: crate::finding_host::reported_host(service),
     }
 }
 

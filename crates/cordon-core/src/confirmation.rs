@@ -1,5 +1,6 @@
 //! Trust sources, not claims: a GuardDuty event is only a claim that GuardDuty reported a
-//! finding, so the finding is read back and triage runs on what GuardDuty says.
+//! finding, so the finding is read back and triage runs on what GuardDuty says; what
+//! the records quote of it (the process, the malware) is GuardDuty's word too.
 
 use crate::ports::{ReportedActor, ReportedFinding};
 use cordon_events::{AdditionalInfo, GuardDutyFinding};
@@ -78,6 +79,10 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
     finding.updated_at.clone_from(&reported.updated_at);
     finding.service.archived = Some(reported.archived);
     finding.service.resource_role = reported.resource_role;
+    let host = reported.host.clone();
+    finding.service.runtime_details = host.runtime_details;
+    finding.service.ebs_volume_scan_details = host.ebs_volume_scan_details;
+    finding.service.malware_scan_details = host.malware_scan_details;
     let info = finding
         .service
         .additional_info

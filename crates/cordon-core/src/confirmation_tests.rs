@@ -4,6 +4,7 @@ use super::*;
 use crate::Decision;
 use crate::guardduty::TriagePolicy;
 use crate::instance;
+use crate::ports::ReportedHost;
 use cordon_events::{Event, ResourceRole, parse_event};
 
 fn finding(raw: &str) -> GuardDutyFinding {
@@ -57,6 +58,11 @@ fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
                 user_type: u.user_type.clone(),
             })
             .collect(),
+        host: ReportedHost {
+            runtime_details: finding.service.runtime_details.clone(),
+            ebs_volume_scan_details: finding.service.ebs_volume_scan_details.clone(),
+            malware_scan_details: finding.service.malware_scan_details.clone(),
+        },
     }
 }
 
@@ -193,4 +199,31 @@ fn an_attack_sequence_is_confirmed_only_with_guardduty_s_actors() {
         assert!(why.contains("sequence's actors"), "{why}");
         assert!(why.contains("AssumedRole web-server-role"), "{why}");
     }
+}
+
+#[test]
+fn what_the_records_quote_of_the_instance_is_guardduty_s() {
+    let event = finding(include_str!(
+        "../../../events/guardduty/runtime-reverse-shell.json"
+    ));
+    let mut reported = as_reported(&event);
+    let process = reported
+        .host
+        .runtime_details
+        .as_mut()
+        .and_then(|r| r.process.as_mut())
+        .unwrap();
+    process.name = Some("python3".into());
+    let Confirmation::Reported(confirmed) = confirm(&event, Some(&reported)) else {
+        panic!("unconfirmed");
+    };
+    let seen = instance::SeenOnHost::from_finding(&confirmed);
+    assert!(seen.process.unwrap().starts_with("python3 (pid 28813"));
+    // GuardDuty reports nothing seen inside: the event's claim goes too.
+    let mut silent = as_reported(&event);
+    silent.host = ReportedHost::default();
+    let Confirmation::Reported(confirmed) = confirm(&event, Some(&silent)) else {
+        panic!("unconfirmed");
+    };
+    assert!(instance::SeenOnHost::from_finding(&confirmed).is_empty());
 }

@@ -1,7 +1,7 @@
 //! Reading a finding back from GuardDuty, the service that reported it.
 
 use super::PortResult;
-use cordon_events::ResourceRole;
+use cordon_events::{EbsVolumeScanDetails, MalwareScanDetails, ResourceRole, RuntimeDetails};
 use std::future::Future;
 
 /// A finding as GuardDuty itself reports it: the fields cordon decides on.
@@ -19,6 +19,17 @@ pub struct ReportedFinding {
     /// The identities behind an attack sequence's actors: the credentials cordon would
     /// contain, so they must be GuardDuty's, not the event's.
     pub sequence_actors: Vec<ReportedActor>,
+    /// What GuardDuty saw inside the instance: the records quote it, so it is
+    /// GuardDuty's words, not the event's.
+    pub host: ReportedHost,
+}
+
+/// The process, command line and malware of a finding, as GuardDuty reports them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportedHost {
+    pub runtime_details: Option<RuntimeDetails>,
+    pub ebs_volume_scan_details: Option<EbsVolumeScanDetails>,
+    pub malware_scan_details: Option<MalwareScanDetails>,
 }
 
 /// One actor's identity in an attack sequence, as GuardDuty reports it.
