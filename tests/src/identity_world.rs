@@ -47,6 +47,11 @@ impl IdentityWorld {
 
     pub async fn replay(&self, event: serde_json::Value) -> Outcome {
         publish_finding(&self.endpoint, &event).expect("published");
+        self.replay_unpublished(event).await
+    }
+
+    /// As [`Self::replay`], without publishing: GuardDuty keeps what it had.
+    pub async fn replay_unpublished(&self, event: serde_json::Value) -> Outcome {
         let config = crate::enforcing(|name| {
             (name == "CORDON_BREAK_GLASS_PRINCIPALS").then(|| "cordon-break-glass".to_owned())
         })

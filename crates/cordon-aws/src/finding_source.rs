@@ -3,7 +3,7 @@
 
 use crate::error::has_code;
 use crate::port_error;
-use cordon_core::ports::{FindingSource, PortResult, ReportedFinding};
+use cordon_core::ports::{FindingSource, PortResult, ReportedActor, ReportedFinding};
 use cordon_events::ResourceRole;
 
 #[derive(Clone, Debug)]
@@ -73,6 +73,20 @@ fn reported(finding: &aws_sdk_guardduty::types::Finding) -> ReportedFinding {
             .and_then(|r| r.access_key_details())
             .and_then(|d| d.access_key_id())
             .map(str::to_owned),
+        sequence_actors: service
+            .and_then(|s| s.detection())
+            .and_then(|d| d.sequence())
+            .map(|s| s.actors())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|actor| actor.user())
+            .map(|user| ReportedActor {
+                access_key_id: user.credential_uid().map(str::to_owned),
+                user_name: user.name().unwrap_or_default().to_owned(),
+                user_type: user.r#type().unwrap_or_default().to_owned(),
+            })
+            .collect(),
+        host: crate::finding_host::reported_host(service),
     }
 }
 
@@ -88,7 +102,8 @@ fn says_sample(value: &str) -> bool {
 mod tests {
     use super::*;
     use aws_sdk_guardduty::types::{
-        AccessKeyDetails, Finding, InstanceDetails, Resource, Service, ServiceAdditionalInfo,
+        AccessKeyDetails, Actor, Detection, Finding, InstanceDetails, Resource, Sequence, Service,
+        ServiceAdditionalInfo, User,
     };
 
     #[test]
@@ -126,5 +141,37 @@ mod tests {
         assert_eq!(r.access_key_id.as_deref(), Some("AKIA1"));
         let plain = reported(&Finding::builder().id("f2").build());
         assert!(!plain.sample && !plain.archived && plain.resource_role.is_none());
+        assert!(plain.sequence_actors.is_empty());
+    }
+
+    #[test]
+    fn reads_the_identities_behind_a_sequence() {
+        let user = User::builder()
+            .name("alice")
+            .uid("AIDA1")
+            .r#type("IAMUser")
+            .credential_uid("AKIA1")
+            .build();
+        let sequence = Sequence::builder()
+            .uid("s1")
+            .actors(Actor::builder().id("a1").user(user).build())
+            .actors(Actor::builder().id("a2").build())
+            .build();
+        let finding = Finding::builder()
+            .id("f3")
+            .service(
+                Service::builder()
+                    .detection(Detection::builder().sequence(sequence).build())
+                    .build(),
+            )
+            .build();
+        assert_eq!(
+            reported(&finding).sequence_actors,
+            [ReportedActor {
+                access_key_id: Some("AKIA1".into()),
+                user_name: "alice".into(),
+                user_type: "IAMUser".into(),
+            }]
+        );
     }
 }

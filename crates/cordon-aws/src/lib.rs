@@ -9,6 +9,7 @@ mod connection_tracking;
 mod credentials;
 mod error;
 mod evidence;
+mod finding_host;
 mod finding_source;
 mod iam_policy;
 mod identity;

@@ -1,7 +1,8 @@
 //! Trust sources, not claims: a GuardDuty event is only a claim that GuardDuty reported a
-//! finding, so the finding is read back and triage runs on what GuardDuty says.
+//! finding, so the finding is read back and triage runs on what GuardDuty says; what
+//! the records quote of it (the process, the malware) is GuardDuty's word too.
 
-use crate::ports::ReportedFinding;
+use crate::ports::{ReportedActor, ReportedFinding};
 use cordon_events::{AdditionalInfo, GuardDutyFinding};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +62,7 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
         ),
         instance.and_then(|i| claimed("instance", Some(i), reported.instance_id.as_deref())),
         key.and_then(|k| claimed("access key", Some(k), reported.access_key_id.as_deref())),
+        actors_differ(event, reported),
     ]
     .into_iter()
     .flatten()
@@ -77,6 +79,10 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
     finding.updated_at.clone_from(&reported.updated_at);
     finding.service.archived = Some(reported.archived);
     finding.service.resource_role = reported.resource_role;
+    let host = reported.host.clone();
+    finding.service.runtime_details = host.runtime_details;
+    finding.service.ebs_volume_scan_details = host.ebs_volume_scan_details;
+    finding.service.malware_scan_details = host.malware_scan_details;
     let info = finding
         .service
         .additional_info
@@ -87,6 +93,42 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
         info.value = None;
     }
     Confirmation::Reported(Box::new(finding))
+}
+
+/// An attack sequence's actors name the credentials cordon would contain: the event
+/// must name exactly the identities GuardDuty's record does.
+fn actors_differ(event: &GuardDutyFinding, reported: &ReportedFinding) -> Option<String> {
+    let mut claimed: Vec<ReportedActor> = event
+        .sequence()
+        .into_iter()
+        .flat_map(|s| s.actors.iter())
+        .filter_map(|a| a.user.as_ref())
+        .map(|user| ReportedActor {
+            access_key_id: user.credential_uid.as_ref().map(|k| k.as_str().to_owned()),
+            user_name: user.name.clone(),
+            user_type: user.user_type.clone(),
+        })
+        .collect();
+    let mut reported = reported.sequence_actors.clone();
+    claimed.sort();
+    claimed.dedup();
+    reported.sort();
+    reported.dedup();
+    let list = |actors: &[ReportedActor]| match actors {
+        [] => "none".to_owned(),
+        actors => actors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    (claimed != reported).then(|| {
+        format!(
+            "the event says the sequence's actors are {}, GuardDuty says {}",
+            list(&claimed),
+            list(&reported)
+        )
+    })
 }
 
 #[cfg(test)]

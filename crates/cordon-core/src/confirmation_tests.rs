@@ -4,6 +4,7 @@ use super::*;
 use crate::Decision;
 use crate::guardduty::TriagePolicy;
 use crate::instance;
+use crate::ports::ReportedHost;
 use cordon_events::{Event, ResourceRole, parse_event};
 
 fn finding(raw: &str) -> GuardDutyFinding {
@@ -46,6 +47,22 @@ fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
             .as_ref()
             .and_then(|d| d.access_key_id.as_ref())
             .map(|k| k.as_str().to_owned()),
+        sequence_actors: finding
+            .sequence()
+            .into_iter()
+            .flat_map(|s| s.actors.iter())
+            .filter_map(|a| a.user.as_ref())
+            .map(|u| ReportedActor {
+                access_key_id: u.credential_uid.as_ref().map(|k| k.as_str().to_owned()),
+                user_name: u.name.clone(),
+                user_type: u.user_type.clone(),
+            })
+            .collect(),
+        host: ReportedHost {
+            runtime_details: finding.service.runtime_details.clone(),
+            ebs_volume_scan_details: finding.service.ebs_volume_scan_details.clone(),
+            malware_scan_details: finding.service.malware_scan_details.clone(),
+        },
     }
 }
 
@@ -152,4 +169,61 @@ fn an_event_claiming_a_sample_guardduty_says_is_real_is_triaged_as_real() {
         panic!("unconfirmed");
     };
     assert!(!confirmed.is_sample());
+}
+
+fn sequence_finding() -> GuardDutyFinding {
+    finding(include_str!(
+        "../../../events/guardduty/attack-sequence-compromised-credentials.json"
+    ))
+}
+
+#[test]
+fn an_attack_sequence_is_confirmed_only_with_guardduty_s_actors() {
+    let event = sequence_finding();
+    assert!(matches!(
+        confirm(&event, Some(&as_reported(&event))),
+        Confirmation::Reported(_)
+    ));
+    // Someone added a credential to the chain, or changed whose it is: cordon would
+    // disable a key or deny a principal GuardDuty never named.
+    let mut added = as_reported(&event);
+    added.sequence_actors.pop();
+    let mut renamed = as_reported(&event);
+    renamed.sequence_actors[0].user_name = "bob".into();
+    let mut no_chain = as_reported(&event);
+    no_chain.sequence_actors.clear();
+    for reported in [added, renamed, no_chain] {
+        let Confirmation::Unconfirmed(why) = confirm(&event, Some(&reported)) else {
+            panic!("confirmed actors GuardDuty does not report: {reported:?}");
+        };
+        assert!(why.contains("sequence's actors"), "{why}");
+        assert!(why.contains("AssumedRole web-server-role"), "{why}");
+    }
+}
+
+#[test]
+fn what_the_records_quote_of_the_instance_is_guardduty_s() {
+    let event = finding(include_str!(
+        "../../../events/guardduty/runtime-reverse-shell.json"
+    ));
+    let mut reported = as_reported(&event);
+    let process = reported
+        .host
+        .runtime_details
+        .as_mut()
+        .and_then(|r| r.process.as_mut())
+        .unwrap();
+    process.name = Some("python3".into());
+    let Confirmation::Reported(confirmed) = confirm(&event, Some(&reported)) else {
+        panic!("unconfirmed");
+    };
+    let seen = instance::SeenOnHost::from_finding(&confirmed);
+    assert!(seen.process.unwrap().starts_with("python3 (pid 28813"));
+    // GuardDuty reports nothing seen inside: the event's claim goes too.
+    let mut silent = as_reported(&event);
+    silent.host = ReportedHost::default();
+    let Confirmation::Reported(confirmed) = confirm(&event, Some(&silent)) else {
+        panic!("unconfirmed");
+    };
+    assert!(instance::SeenOnHost::from_finding(&confirmed).is_empty());
 }

@@ -49,15 +49,18 @@ impl DemoIdentities {
             .replace("web-server-role", &self.role)
     }
 
-    /// What IAM says now about the identities the sample `name` is about.
+    /// What IAM says now about the identities the sample `name` is about (an attack
+    /// sequence names both the user's key and the role).
     pub async fn state(&self, iam: &aws_sdk_iam::Client, name: &str) -> Result<String, String> {
+        let sequence = name.starts_with("attack-sequence");
         let user = if name.starts_with("iam-user-exempt") {
             Some(&self.break_glass)
-        } else if name.starts_with("iam-user-") && !name.contains("sample") {
+        } else if sequence || name.starts_with("iam-user-") && !name.contains("sample") {
             Some(&self.alice)
         } else {
             None
         };
+        let mut parts = Vec::new();
         if let Some(user) = user {
             let keys = access_key_statuses(iam, &user.user_name)
                 .await
@@ -70,19 +73,22 @@ impl DemoIdentities {
                 .iter()
                 .map(|k| format!("{k} {}", keys[k]))
                 .collect();
-            return Ok(format!(
+            parts.push(format!(
                 "{}: {}; {revoked}",
                 user.user_name,
                 keys.join(", ")
             ));
         }
-        if name.starts_with("instance-credential") {
+        if sequence || name.starts_with("instance-credential") {
             let revoked = self
                 .revoked(iam, Principal::Role(self.role.clone()))
                 .await?;
-            return Ok(format!("role {}: {revoked}", self.role));
+            parts.push(format!("role {}: {revoked}", self.role));
         }
-        Ok("no IAM principal cordon could act on".into())
+        if parts.is_empty() {
+            return Ok("no IAM principal cordon could act on".into());
+        }
+        Ok(parts.join("; "))
     }
 
     async fn revoked(

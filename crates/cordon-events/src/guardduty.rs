@@ -113,6 +113,17 @@ pub struct Service {
     pub archived: Option<bool>,
     #[serde(default)]
     pub count: Option<u64>,
+    /// `RuntimeMonitoring`, `EbsMalwareProtection`, …: which GuardDuty feature saw it.
+    #[serde(default)]
+    pub feature_name: Option<String>,
+    #[serde(default)]
+    pub runtime_details: Option<crate::RuntimeDetails>,
+    #[serde(default)]
+    pub ebs_volume_scan_details: Option<crate::EbsVolumeScanDetails>,
+    #[serde(default)]
+    pub malware_scan_details: Option<crate::MalwareScanDetails>,
+    #[serde(default)]
+    pub detection: Option<crate::Detection>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +163,11 @@ impl AdditionalInfo {
 }
 
 impl GuardDutyFinding {
+    /// The chain of signals of an attack-sequence finding.
+    pub fn sequence(&self) -> Option<&crate::Sequence> {
+        self.service.detection.as_ref()?.sequence.as_ref()
+    }
+
     pub fn is_sample(&self) -> bool {
         self.service
             .additional_info
@@ -169,6 +185,9 @@ impl GuardDutyFinding {
         }
         if self.id.is_empty() {
             return Err(crate::ParseError::field("detail.id", "missing or empty"));
+        }
+        if self.finding_type.starts_with("AttackSequence:") {
+            crate::sequence::validate(self.sequence())?;
         }
         if self.resource.resource_type == "Instance" {
             let Some(details) = &self.resource.instance_details else {

@@ -8,12 +8,14 @@ mod custom_action;
 mod envelope;
 mod error;
 mod guardduty;
+mod host;
 mod ids;
 mod ingress;
 mod parse;
 mod rule_modification;
 mod sample;
 mod scope;
+mod sequence;
 
 pub use access_key::{AccessKeyDetails, AccessKeyId, AccessKeyKind};
 pub use cloudtrail::{
@@ -26,6 +28,10 @@ pub use guardduty::{
     AdditionalInfo, GuardDutyFinding, IamInstanceProfile, InstanceDetails, NetworkInterface,
     Resource, ResourceRole, SecurityGroupRef, Service, Tag,
 };
+pub use host::{
+    EbsVolumeScanDetails, ItemPath, MalwareScanDetails, ProcessDetails, RuntimeContext,
+    RuntimeDetails, ScanDetections, ScanFilePath, ScanThreatName, Threat, ThreatDetectedByName,
+};
 pub use ids::{
     AccountId, InstanceId, NetworkInterfaceId, SecurityGroupId, SecurityGroupRuleId, SubnetId,
     VpcId,
@@ -35,3 +41,4 @@ pub use parse::{Event, parse_event, parse_event_value};
 pub use rule_modification::{ModifiedRule, RuleModification, RuleSource};
 pub use sample::SampleFinding;
 pub use scope::ActionScope;
+pub use sequence::{Actor, Detection, Sequence, SequenceUser, Signal};

@@ -8,6 +8,8 @@ mod aws_calls;
 mod burst;
 mod contain_credentials;
 mod contain_instance;
+mod contain_runtime;
+mod contain_sequence;
 mod exactly_once;
 mod exemption;
 mod faults;

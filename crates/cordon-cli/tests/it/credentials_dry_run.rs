@@ -40,6 +40,31 @@ const CASES: &[(&str, &str, PlannedSteps)] = &[
     ("root-credential-usage.json", "observed", &[]),
     ("federated-user-anomalous.json", "observed", &[]),
     ("iam-user-sample-finding.json", "observed", &[]),
+    (
+        "iam-user-privilege-escalation-anomalous.json",
+        "observed",
+        USER_STEPS,
+    ),
+    (
+        "iam-user-defense-evasion-anomalous.json",
+        "observed",
+        USER_STEPS,
+    ),
+    // Each credential the sequence names, once, in the order it names them.
+    (
+        "attack-sequence-compromised-credentials.json",
+        "observed",
+        &[
+            ("check-exemption", "alice"),
+            ("deactivate-access-key", "AKIAEXAMPLEKEY000001"),
+            ("revoke-user-sessions", "alice"),
+            ("tag-principal", "alice"),
+            ("check-exemption", "web-server-role"),
+            ("temporary-credential", "ASIAEXAMPLEKEY000001"),
+            ("revoke-role-sessions", "web-server-role"),
+            ("tag-principal", "web-server-role"),
+        ],
+    ),
 ];
 
 const USER_STEPS: PlannedSteps = &[

@@ -352,6 +352,19 @@ async fn enforce_replay_isolates_both_interfaces_and_a_second_replay_writes_noth
 }
 
 #[tokio::test]
+async fn a_runtime_finding_is_routed_by_the_template_and_contains_the_instance() {
+    // No resource role: the instance's own process opened the reverse shell.
+    let world = World::new(shared_moto(), "runtime").await;
+    let event = world.event("guardduty/runtime-reverse-shell.json");
+    let run = world.replay(&["--json"], &[&event]);
+    assert!(run.succeeded(), "{run}");
+    let record = run.single_record();
+    assert_eq!(record["function"], FUNCTION, "{run}");
+    assert_eq!(decision(&record), "contained", "{run}");
+    world.assert_contained().await;
+}
+
+#[tokio::test]
 async fn a_finding_guardduty_never_reported_touches_nothing_and_is_recorded_as_a_possible_forgery()
 {
     let server = MotoServer::start().unwrap_or_else(|e| panic!("{e}"));

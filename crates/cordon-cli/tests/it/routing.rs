@@ -18,8 +18,14 @@ fn root() -> std::path::PathBuf {
     cordon_emulators::workspace_root()
 }
 
-/// GuardDuty samples no rule takes: below the floor, or the instance is the victim.
-const UNROUTED_GUARDDUTY: &[&str] = &["portscan-low-severity.json", "ssh-brute-force-target.json"];
+/// GuardDuty samples no rule takes: below the floor (GuardDuty rates them LOW), or the
+/// instance is the victim.
+const UNROUTED_GUARDDUTY: &[&str] = &[
+    "iam-user-discovery-anomalous.json",
+    "iam-user-stealth-logging-disabled.json",
+    "portscan-low-severity.json",
+    "ssh-brute-force-target.json",
+];
 
 #[test]
 fn every_sample_event_reaches_exactly_its_function() {
@@ -65,6 +71,73 @@ fn every_sample_event_reaches_exactly_its_function() {
         }
     }
     assert!(checked >= 50, "{checked} sample events");
+}
+
+/// A GuardDuty finding of `kind` on `resource_type` at severity 8.
+fn finding(kind: &str, resource_type: &str) -> serde_json::Value {
+    json!({
+        "version": "0",
+        "id": "00000000-0000-0000-0000-000000000000",
+        "detail-type": "GuardDuty Finding",
+        "source": "aws.guardduty",
+        "account": "123456789012",
+        "time": "2026-11-20T10:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": { "type": kind, "severity": 8, "resource": { "resourceType": resource_type } }
+    })
+}
+
+#[test]
+fn every_family_triage_contains_reaches_its_function_and_nothing_else() {
+    let routes = routes();
+    let families = [
+        (
+            INSTANCE,
+            "Instance",
+            cordon_core::instance::contained_families().collect::<Vec<_>>(),
+        ),
+        (
+            CREDENTIALS,
+            "AccessKey",
+            cordon_core::credential::contained_families().to_vec(),
+        ),
+    ];
+    for (function, resource_type, families) in &families {
+        for family in families {
+            // `Policy:IAMUser/RootCredentialUsage` is a whole type; the rest are prefixes.
+            let kind = match family.ends_with('/') {
+                true => format!("{family}Example"),
+                false => (*family).to_owned(),
+            };
+            let event = finding(&kind, resource_type);
+            assert_eq!(routes.functions_for(&event), [*function], "{kind}");
+        }
+    }
+    // Attack sequences reach the credential function whatever resource they carry.
+    for resource_type in ["S3Bucket", "AttackSequence"] {
+        let event = finding("AttackSequence:IAM/CompromisedCredentials", resource_type);
+        assert_eq!(
+            routes.functions_for(&event),
+            [CREDENTIALS],
+            "{resource_type}"
+        );
+    }
+    // Families no triage contains reach no GuardDuty function.
+    for (kind, resource_type) in [
+        ("Behavior:EC2/NetworkPortUnusual", "Instance"),
+        ("Execution:Kubernetes/MaliciousFile", "EKSCluster"),
+        ("Execution:Runtime/ReverseShell", "Container"),
+        ("Recon:IAMUser/MaliciousIPCaller", "AccessKey"),
+        ("AttackSequence:EC2/CompromisedInstanceGroup", "Instance"),
+    ] {
+        assert!(
+            routes
+                .functions_for(&finding(kind, resource_type))
+                .is_empty(),
+            "{kind} on {resource_type}"
+        );
+    }
 }
 
 fn api_call(source: &str, name: &str, identity_type: &str) -> serde_json::Value {

@@ -2,7 +2,7 @@
 //! kind, and the user or role it belongs to.
 
 use crate::ports::Principal;
-use cordon_events::{AccessKeyId, AccessKeyKind, AccountId, GuardDutyFinding};
+use cordon_events::{AccessKeyId, AccessKeyKind, AccountId, GuardDutyFinding, SequenceUser};
 use serde::Serialize;
 
 /// CloudTrail's identity types, as GuardDuty repeats them in `userType`; an open set.
@@ -63,6 +63,25 @@ impl CredentialIncident {
             user_type: UserType::parse(details.user_type.as_deref()),
             updated_at: finding.updated_at.clone(),
         })
+    }
+
+    /// The credential behind one actor of an attack sequence: GuardDuty's `User` names
+    /// the identity as `accessKeyDetails` does (the user, or the role for `AssumedRole`)
+    /// and the key it used in `credentialUid`.
+    pub fn from_actor(finding: &GuardDutyFinding, user: &SequenceUser) -> Self {
+        Self {
+            finding_id: finding.id.clone(),
+            finding_arn: finding.arn.clone(),
+            finding_type: finding.finding_type.clone(),
+            severity: finding.severity,
+            account_id: finding.account_id.clone(),
+            region: finding.region.clone(),
+            access_key_id: user.credential_uid.clone(),
+            principal_id: Some(user.uid.clone()).filter(|id| !id.is_empty()),
+            user_name: Some(user.name.clone()).filter(|n| !n.is_empty()),
+            user_type: UserType::parse(Some(&user.user_type)),
+            updated_at: finding.updated_at.clone(),
+        }
     }
 
     /// The IAM identity cordon would act on: a user, or an assumed role's role.

@@ -21,26 +21,7 @@ pub fn response_finding(
     let account = incident.account_id.as_str();
     let region = incident.region.as_str();
     let credential = incident.describe();
-    let mut resources = vec![FindingResource::AccessKey {
-        access_key_id: incident
-            .access_key_id
-            .as_ref()
-            .map_or("unknown".to_owned(), ToString::to_string),
-        principal_id: incident.principal_id.clone(),
-        principal_name: incident.user_name.clone(),
-        principal_type: format!("{:?}", incident.user_type),
-    }];
-    match incident.principal() {
-        Some(Principal::User(name)) => resources.push(FindingResource::IamUser {
-            arn: format!("arn:aws:iam::{account}:user/{name}"),
-            name,
-        }),
-        Some(Principal::Role(name)) => resources.push(FindingResource::IamRole {
-            arn: format!("arn:aws:iam::{account}:role/{name}"),
-            name,
-        }),
-        None => {}
-    }
+    let resources = credential_resources(incident);
     let root = incident.user_type == UserType::Root;
     let (title, workflow_status, remediation) = match outcome.decision {
         Decision::Contained => (
@@ -110,6 +91,32 @@ pub fn response_finding(
         workflow_status,
         remediation: truncate(&remediation, 512),
     }
+}
+
+/// The access key and the user or role it belongs to, as Security Hub resources.
+pub(super) fn credential_resources(incident: &CredentialIncident) -> Vec<FindingResource> {
+    let account = incident.account_id.as_str();
+    let mut resources = vec![FindingResource::AccessKey {
+        access_key_id: incident
+            .access_key_id
+            .as_ref()
+            .map_or("unknown".to_owned(), ToString::to_string),
+        principal_id: incident.principal_id.clone(),
+        principal_name: incident.user_name.clone(),
+        principal_type: format!("{:?}", incident.user_type),
+    }];
+    match incident.principal() {
+        Some(Principal::User(name)) => resources.push(FindingResource::IamUser {
+            arn: format!("arn:aws:iam::{account}:user/{name}"),
+            name,
+        }),
+        Some(Principal::Role(name)) => resources.push(FindingResource::IamRole {
+            arn: format!("arn:aws:iam::{account}:role/{name}"),
+            name,
+        }),
+        None => {}
+    }
+    resources
 }
 
 /// The message for the people on call about a credential incident.

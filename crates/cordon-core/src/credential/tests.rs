@@ -148,7 +148,7 @@ fn triage_contains_users_and_roles_and_leaves_the_rest_to_people() {
         "IAMUser",
         "alice",
         KEY_A,
-        "Discovery:IAMUser/AnomalousBehavior",
+        "Recon:IAMUser/MaliciousIPCaller",
         8.0,
     );
     assert_eq!(verdict(&other_family).decision, Decision::Observed);

@@ -7,16 +7,29 @@ use crate::guardduty::{TriagePolicy, screen};
 use crate::{Decision, Verdict};
 use cordon_events::GuardDutyFinding;
 
-/// Finding types about a credential being abused, per GuardDuty's IAM finding types.
+/// Finding types about a credential being abused, per GuardDuty's IAM finding types,
+/// and the attack sequences that name the credentials behind a chain of signals.
 const CONTAINED_FAMILIES: &[&str] = &[
     "UnauthorizedAccess:IAMUser/",
     "CredentialAccess:IAMUser/",
+    "DefenseEvasion:IAMUser/",
+    "Discovery:IAMUser/",
     "Exfiltration:IAMUser/",
     "Impact:IAMUser/",
+    "InitialAccess:IAMUser/",
     "Persistence:IAMUser/",
+    "PrivilegeEscalation:IAMUser/",
+    "Stealth:IAMUser/",
     "PenTest:IAMUser/",
     "Policy:IAMUser/RootCredentialUsage",
+    "AttackSequence:IAM/",
+    "AttackSequence:S3/",
 ];
+
+/// Every family the credential playbook answers.
+pub fn contained_families() -> &'static [&'static str] {
+    CONTAINED_FAMILIES
+}
 
 /// Decides what to do with an access-key finding; `break_glass` names principals (by
 /// name or ARN) that must never be touched automatically.
@@ -25,20 +38,36 @@ pub fn triage(
     policy: &TriagePolicy,
     break_glass: &[String],
 ) -> Verdict {
-    use Decision::{Contained, Ignored, Observed};
-    let kind = &finding.finding_type;
     let Some(incident) = CredentialIncident::from_finding(finding) else {
         return Verdict::new(
-            Ignored,
+            Decision::Ignored,
             format!(
                 "resource type {} is not an access key",
                 finding.resource.resource_type
             ),
         );
     };
-    if let Some(verdict) = screen(finding, policy, CONTAINED_FAMILIES) {
-        return verdict;
-    }
+    screen_credentials(finding, policy)
+        .unwrap_or_else(|| judge(finding, &incident, policy, break_glass))
+}
+
+/// The checks about the finding as a whole (account, sample, archived, family), which
+/// hold for every credential it names.
+pub(super) fn screen_credentials(
+    finding: &GuardDutyFinding,
+    policy: &TriagePolicy,
+) -> Option<Verdict> {
+    screen(finding, policy, CONTAINED_FAMILIES)
+}
+
+/// The checks about one credential of a finding that passed the screen.
+pub(super) fn judge(
+    finding: &GuardDutyFinding,
+    incident: &CredentialIncident,
+    policy: &TriagePolicy,
+    break_glass: &[String],
+) -> Verdict {
+    use Decision::{Contained, Observed};
     // Before the severity floor: root use is LOW in GuardDuty but always worth a human.
     match &incident.user_type {
         UserType::Root => {
@@ -80,7 +109,8 @@ pub fn triage(
     Verdict::new(
         Contained,
         format!(
-            "{kind}: {} at severity {}",
+            "{}: {} at severity {}",
+            finding.finding_type,
             incident.describe(),
             finding.severity
         ),

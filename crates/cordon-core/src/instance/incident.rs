@@ -26,6 +26,8 @@ pub struct InstanceIncident {
     /// When GuardDuty last updated the finding: stamps the incident deterministically,
     /// so a re-delivered event writes the same tags.
     pub updated_at: String,
+    /// The process, command line or malware GuardDuty saw inside the instance.
+    pub seen: super::SeenOnHost,
 }
 
 impl InstanceIncident {
@@ -57,6 +59,7 @@ impl InstanceIncident {
             security_groups,
             instance_profile_arn: details.iam_instance_profile.as_ref().map(|p| p.arn.clone()),
             updated_at: finding.updated_at.clone(),
+            seen: super::SeenOnHost::from_finding(finding),
         })
     }
 }

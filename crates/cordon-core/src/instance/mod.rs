@@ -7,6 +7,7 @@ mod playbook;
 mod pre_incident;
 mod record;
 mod release;
+mod seen;
 mod triage;
 
 pub use incident::InstanceIncident;
@@ -18,4 +19,5 @@ pub use playbook::{
 pub use pre_incident::PreIncident;
 pub use record::{INSTANCE_PLAYBOOK, notification, response_finding};
 pub use release::release;
-pub use triage::triage;
+pub use seen::SeenOnHost;
+pub use triage::{contained_families, triage};

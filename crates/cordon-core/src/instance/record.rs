@@ -80,9 +80,17 @@ pub fn response_finding(
             ),
         ),
     };
+    // What was seen inside the instance comes before cordon's reason, so that a long
+    // reason is what the 1024-byte cut shortens.
+    let seen: String = incident
+        .seen
+        .lines()
+        .iter()
+        .map(|(label, text)| format!(" {label}: {text}."))
+        .collect();
     let description = truncate(
         &format!(
-            "GuardDuty reported {} on {instance} (severity {}). cordon: {} — {}.",
+            "GuardDuty reported {} on {instance} (severity {}).{seen} cordon: {} — {}.",
             incident.finding_type,
             incident.severity,
             outcome.decision.as_str(),
@@ -91,7 +99,13 @@ pub fn response_finding(
         1024,
     );
 
-    let product_fields = outcome_product_fields(outcome, INSTANCE_PLAYBOOK);
+    // At most 46 fields come from the outcome; these three keep it within Security
+    // Hub's 50.
+    let mut product_fields = outcome_product_fields(outcome, INSTANCE_PLAYBOOK);
+    for (label, text) in incident.seen.lines() {
+        let key = format!("cordon/{}", label.replace(' ', ""));
+        product_fields.insert(key, text);
+    }
 
     ResponseFinding {
         id: format!(
@@ -142,6 +156,7 @@ pub fn notification(
     let mut summary = format!(
         "{verdict}: {instance} in account {} ({}), VPC {}\n\
          What: {} (severity {} {})\n\
+         {}\
          Done: {}\n\
          Next: {}\n\
          Finding: {}\n",
@@ -151,6 +166,12 @@ pub fn notification(
         incident.finding_type,
         finding.severity_label,
         incident.severity,
+        incident
+            .seen
+            .lines()
+            .iter()
+            .map(|(label, text)| format!("{label}: {text}\n"))
+            .collect::<String>(),
         outcome.reason,
         finding.remediation,
         console,
@@ -170,6 +191,7 @@ pub fn notification(
         "accountId": incident.account_id,
         "region": incident.region,
         "instanceId": incident.instance_id,
+        "seenOnHost": incident.seen,
         "outcome": outcome,
     });
     let machine = serde_json::to_string_pretty(&incident_json).unwrap_or_default();

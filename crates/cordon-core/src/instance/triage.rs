@@ -5,16 +5,39 @@ use crate::guardduty::{TriagePolicy, screen};
 use crate::{Decision, Verdict};
 use cordon_events::{GuardDutyFinding, ResourceRole};
 
-/// Finding-type families where the instance itself misbehaves, so cutting it off the
-/// network is the right first move (when it is the ACTOR).
-const CONTAINED_FAMILIES: &[&str] = &[
+/// Network findings (VPC flow logs, DNS): the instance misbehaves on the wire, so
+/// cutting it off is the right first move — when it is the ACTOR, not the victim.
+const NETWORK_FAMILIES: &[&str] = &[
     "Backdoor:EC2/",
     "CryptoCurrency:EC2/",
     "Trojan:EC2/",
     "UnauthorizedAccess:EC2/",
     "Recon:EC2/",
     "Impact:EC2/",
+    "DefenseEvasion:EC2/",
 ];
+
+/// Findings from inside the instance: what Runtime Monitoring saw a process on it do,
+/// and what Malware Protection found on its volumes (`Execution:EC2/MaliciousFile`).
+/// GuardDuty gives these no resource role: the instance's own process or disk did it.
+const HOST_FAMILIES: &[&str] = &[
+    "Backdoor:Runtime/",
+    "CryptoCurrency:Runtime/",
+    "DefenseEvasion:Runtime/",
+    "Discovery:Runtime/",
+    "Execution:Runtime/",
+    "Impact:Runtime/",
+    "Persistence:Runtime/",
+    "PrivilegeEscalation:Runtime/",
+    "Trojan:Runtime/",
+    "UnauthorizedAccess:Runtime/",
+    "Execution:EC2/",
+];
+
+/// Every family the instance playbook answers.
+pub fn contained_families() -> impl Iterator<Item = &'static str> {
+    NETWORK_FAMILIES.iter().chain(HOST_FAMILIES).copied()
+}
 
 /// Decides what to do with an instance finding. The checks run from "not ours at all"
 /// to "ours but hands off", so the reason names the most fundamental one.
@@ -30,24 +53,29 @@ pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
             ),
         );
     }
-    if let Some(verdict) = screen(finding, policy, CONTAINED_FAMILIES) {
+    let families: Vec<&str> = contained_families().collect();
+    if let Some(verdict) = screen(finding, policy, &families) {
         return verdict;
     }
-    match finding.service.resource_role {
-        Some(ResourceRole::Actor) => {}
-        Some(ResourceRole::Target) => {
+    let on_host = HOST_FAMILIES.iter().any(|f| kind.starts_with(f));
+    let seen = match (on_host, finding.service.resource_role) {
+        (_, Some(ResourceRole::Target)) => {
             return Verdict::new(
                 Observed,
                 "the instance is the TARGET of this activity (a victim, not a suspect)",
             );
         }
-        Some(ResourceRole::Unknown) | None => {
+        (_, Some(ResourceRole::Actor)) => "with the instance as ACTOR",
+        // Runtime and malware findings name no role: what ran or lies on the instance
+        // is the instance's own doing. A role cordon does not know proves nothing.
+        (true, None) => "on the instance itself",
+        (false, None) | (_, Some(ResourceRole::Unknown)) => {
             return Verdict::new(
                 Observed,
                 "the finding does not say the instance is the ACTOR; not isolating on a guess",
             );
         }
-    }
+    };
     if finding.severity < policy.severity_floor {
         return Verdict::new(
             Observed,
@@ -65,10 +93,7 @@ pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
     }
     Verdict::new(
         Contained,
-        format!(
-            "{kind} with the instance as ACTOR at severity {}",
-            finding.severity
-        ),
+        format!("{kind} {seen} at severity {}", finding.severity),
     )
 }
 
@@ -84,3 +109,7 @@ fn exemption(finding: &GuardDutyFinding, key: &str) -> Option<String> {
 #[cfg(test)]
 #[path = "triage_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "host_triage_tests.rs"]
+mod host_tests;

@@ -58,6 +58,28 @@ const EXPECTED: &[(&str, &str, Decision, &str)] = &[
     ),
     expect(fixture!("port-probe-target"), Decision::Observed, "TARGET"),
     expect(fixture!("sample-finding"), Decision::Observed, "sample"),
+    // From inside the instance: Runtime Monitoring and Malware Protection name no
+    // resource role, and the instance's own process or disk is the suspect.
+    expect(
+        fixture!("runtime-reverse-shell"),
+        Decision::Contained,
+        "Execution:Runtime/ReverseShell on the instance itself at severity 8",
+    ),
+    expect(
+        fixture!("runtime-persistence-suspicious-command"),
+        Decision::Contained,
+        "Persistence:Runtime/SuspiciousCommand on the instance itself at severity 5",
+    ),
+    expect(
+        fixture!("malware-ec2-malicious-file"),
+        Decision::Contained,
+        "Execution:EC2/MaliciousFile on the instance itself at severity 8",
+    ),
+    expect(
+        fixture!("defense-evasion-unusual-dns-resolver"),
+        Decision::Contained,
+        "DefenseEvasion:EC2/UnusualDNSResolver with the instance as ACTOR at severity 5",
+    ),
     expect(
         fixture!("portscan-low-severity"),
         Decision::Observed,
@@ -107,6 +129,31 @@ const EXPECTED: &[(&str, &str, Decision, &str)] = &[
     ),
     expect(
         fixture!("iam-user-sample-finding"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-privilege-escalation-anomalous"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-discovery-anomalous"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-defense-evasion-anomalous"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("iam-user-stealth-logging-disabled"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE,
+    ),
+    expect(
+        fixture!("attack-sequence-compromised-credentials"),
         Decision::Ignored,
         NOT_AN_INSTANCE,
     ),
@@ -227,7 +274,7 @@ fn access_key_findings_are_ignored_by_the_instance_triage() {
         })
         .map(|(name, ..)| *name)
         .collect();
-    assert_eq!(access_keys.len(), 9, "{access_keys:?}");
+    assert_eq!(access_keys.len(), 14, "{access_keys:?}");
     for name in access_keys {
         let finding = parsed(name);
         assert!(finding.resource.instance_details.is_none(), "{name}");
@@ -408,7 +455,9 @@ fn finding_types_outside_the_contained_families_are_observed() {
         "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
         "Discovery:S3/MaliciousIPCaller",
         "Backdoor:Lambda/C&CActivity.B",
-        "Execution:Runtime/NewBinaryExecuted",
+        "Execution:Kubernetes/MaliciousFile",
+        "Behavior:EC2/NetworkPortUnusual",
+        "Execution:Runtimes/ReverseShell",
         "backdoor:ec2/C&CActivity.B",
         "Backdoor:EC2",
     ] {
@@ -432,6 +481,7 @@ fn every_contained_family_is_contained_as_actor() {
         "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom",
         "Recon:EC2/Portscan",
         "Impact:EC2/WinRMBruteForce",
+        "DefenseEvasion:EC2/UnusualDoHActivity",
     ] {
         let finding = mutated("backdoor-c2-actor", |v| v["detail"]["type"] = json!(kind));
         let verdict = triage(&finding, &policy());

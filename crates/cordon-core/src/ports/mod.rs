@@ -16,7 +16,7 @@ pub use credentials::{InstanceCredentials, ProfileAssociation};
 pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
 };
-pub use findings::{FindingSource, ReportedFinding};
+pub use findings::{FindingSource, ReportedActor, ReportedFinding, ReportedHost};
 pub use ledger::{Budget, Claim, IncidentLedger};
 pub use network::{
     ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,

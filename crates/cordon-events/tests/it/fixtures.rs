@@ -278,6 +278,59 @@ const ACCESS_KEY_FIXTURES: &[AccessKeyFixture] = &[
         principal_id: "123456789012:dana",
         sample: false,
     },
+    // The anomaly-detection families: one type each, as GuardDuty words them.
+    AccessKeyFixture {
+        file: "iam-user-privilege-escalation-anomalous.json",
+        finding_type: "PrivilegeEscalation:IAMUser/AnomalousBehavior",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-discovery-anomalous.json",
+        finding_type: "Discovery:IAMUser/AnomalousBehavior",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-defense-evasion-anomalous.json",
+        finding_type: "DefenseEvasion:IAMUser/AnomalousBehavior",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    AccessKeyFixture {
+        file: "iam-user-stealth-logging-disabled.json",
+        finding_type: "Stealth:IAMUser/CloudTrailLoggingDisabled",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
+    // An attack sequence names the credential behind the chain like other IAM findings;
+    // its actors (checked in `attack_sequences_name_their_actors_credentials`) may add more.
+    AccessKeyFixture {
+        file: "attack-sequence-compromised-credentials.json",
+        finding_type: "AttackSequence:IAM/CompromisedCredentials",
+        user_type: "IAMUser",
+        user_name: "alice",
+        access_key_id: "AKIAEXAMPLEKEY000001",
+        kind: AccessKeyKind::LongTerm,
+        principal_id: "AIDAEXAMPLEUSER00001",
+        sample: false,
+    },
     AccessKeyFixture {
         file: "iam-user-sample-finding.json",
         finding_type: "UnauthorizedAccess:IAMUser/TorIPCaller",
@@ -326,12 +379,13 @@ fn access_key_fixtures_name_the_credential() {
             .unwrap_or_else(|| panic!("{name}: access key id"));
         assert_eq!(key.as_str(), expected.access_key_id, "{name}");
         assert_eq!(key.kind(), expected.kind, "{name}");
-        // GuardDuty reports the credential as the TARGET of the activity.
-        assert_eq!(
-            finding.service.resource_role,
-            Some(ResourceRole::Target),
-            "{name}"
-        );
+        // GuardDuty reports the credential as the TARGET of the activity; an attack
+        // sequence, a chain of activities, gives no role.
+        let role = match finding.sequence() {
+            Some(_) => None,
+            None => Some(ResourceRole::Target),
+        };
+        assert_eq!(finding.service.resource_role, role, "{name}");
         assert_eq!(finding.is_sample(), expected.sample, "{name}");
     }
 }
@@ -512,10 +566,16 @@ fn check_access_key_resource(name: &str, finding: &GuardDutyFinding, detail: &Va
         "{name}"
     );
     assert_eq!(finding.resource.instance_details, None, "{name}");
+    // An access-key finding is about an API call; an attack sequence about a chain of
+    // them, in its sequence rather than an action.
+    let expected_action = match finding.sequence() {
+        Some(_) => None,
+        None => Some("AWS_API_CALL"),
+    };
     assert_eq!(
         detail["service"]["action"]["actionType"].as_str(),
-        Some("AWS_API_CALL"),
-        "{name}: an access-key finding is about an API call"
+        expected_action,
+        "{name}"
     );
     let reserialised = serde_json::to_value(finding).expect("serialises");
     for field in ["accessKeyId", "principalId", "userName", "userType"] {

@@ -2,4 +2,5 @@
 
 mod custom_action;
 mod fixtures;
+mod host_and_sequence;
 mod rule_changes;

@@ -1,12 +1,13 @@
 //! A GuardDuty finding about a stolen or abused credential: deactivate exactly that
-//! access key and deny the principal's older sessions.
+//! access key and deny the principal's older sessions. An attack sequence names a
+//! credential per actor: each goes through the same playbook, once.
 
 use super::finding::{self, Reported, guardduty_finding, log_triage};
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
-use cordon_core::credential::{self, CredentialIncident, CredentialRun};
+use cordon_core::credential::{self, CredentialCase, CredentialIncident, CredentialRun};
 use cordon_core::recording::{Notification, ResponseFinding};
 use cordon_core::{Decision, Exemption, Outcome, Plan, StepReport, Verdict, step_failures};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
@@ -45,24 +46,41 @@ impl Connect for AwsCredentialPorts {
 pub struct CredentialResponder<A = Aws>(PhantomData<A>);
 
 impl<A: Adapters> CredentialResponder<A> {
-    /// Triage of a finding, as the event tells it and again as GuardDuty confirms it.
+    /// Triage of a finding, as the event tells it and again as GuardDuty confirms it:
+    /// each credential it names judged and planned on its own.
     fn triage_finding(
         envelope: Envelope,
         finding: Box<GuardDutyFinding>,
         ctx: &Context<'_>,
     ) -> Result<Triaged<Self>, Verdict> {
         let policy = ctx.config.policy(ctx.home_account);
-        let verdict = credential::triage(&finding, &policy, &ctx.config.break_glass_principals);
-        log_triage(&envelope.id, &finding, &verdict);
-        let incident = match CredentialIncident::from_finding(&finding) {
-            Some(incident) if verdict.decision != Decision::Ignored => incident,
-            _ => return Err(verdict),
+        let case = CredentialCase::triage(
+            &finding,
+            &policy,
+            &ctx.config.break_glass_principals,
+            &ctx.config.credentials(),
+        );
+        let case = match case {
+            Ok(case) => case,
+            Err(verdict) => {
+                log_triage(&envelope.id, &finding, &verdict);
+                return Err(verdict);
+            }
         };
-        let plan = credential::plan(&incident, &ctx.config.credentials())
+        let verdict = Verdict {
+            decision: case.decision(),
+            reason: case.reason(),
+        };
+        log_triage(&envelope.id, &finding, &verdict);
+        if verdict.decision == Decision::Ignored {
+            return Err(verdict);
+        }
+        let plan = case
+            .plan()
             .filter(|_| verdict.decision == Decision::Contained);
         Ok(Triaged {
             incident: Reported {
-                incident,
+                incident: case,
                 finding,
                 envelope,
             },
@@ -76,7 +94,7 @@ impl<A: Adapters> CredentialResponder<A> {
 impl<A: Adapters> Responder for CredentialResponder<A> {
     const FUNCTION: &'static str = "ContainCredentialsFunction";
     type Ports = CredentialPorts<A>;
-    type Incident = Reported<CredentialIncident>;
+    type Incident = Reported<CredentialCase>;
     /// `None`: only recorded (root, federated or unknown principals, exempt ones).
     type Plan = Option<Plan>;
     type Survey = ();
@@ -95,16 +113,12 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
     }
 
     fn incident_key(reported: &Self::Incident) -> String {
-        let incident = &reported.incident;
-        let credential = incident
-            .access_key_id
-            .as_ref()
-            .map_or_else(|| incident.describe(), ToString::to_string);
-        format!("guardduty/{}/{credential}", incident.finding_id)
+        let case = &reported.incident;
+        format!("guardduty/{}/{}", case.first().finding_id, case.names())
     }
 
     fn account(reported: &Self::Incident) -> &AccountId {
-        &reported.incident.account_id
+        &reported.incident.first().account_id
     }
 
     fn contains(triaged: &Triaged<Self>) -> bool {
@@ -133,20 +147,55 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         (): (),
         ctx: &Context<'_>,
     ) -> Outcome {
-        let Some(plan) = &triaged.plan else {
+        if triaged.plan.is_none() {
             return Outcome::without_steps(triaged.decision, triaged.reason.clone());
-        };
-        let incident = &triaged.incident.incident;
+        }
         let settings = ctx.config.credentials();
-        let run =
-            credential::execute(&ports.principals, incident, plan, &settings, &utc_now()).await;
-        conclude(incident, &triaged.reason, run)
+        let now = utc_now();
+        // One credential after another: each run's steps are concurrent already, and
+        // two credentials of one principal then revoke its sessions once, not racing.
+        let mut outcomes = Vec::new();
+        for judged in &triaged.incident.incident.credentials {
+            let outcome = match &judged.plan {
+                Some(plan) => {
+                    let run = credential::execute(
+                        &ports.principals,
+                        &judged.incident,
+                        plan,
+                        &settings,
+                        &now,
+                    )
+                    .await;
+                    conclude(&judged.incident, &judged.verdict.reason, run)
+                }
+                None => {
+                    Outcome::without_steps(judged.verdict.decision, judged.verdict.reason.clone())
+                }
+            };
+            outcomes.push((&judged.incident, outcome));
+        }
+        combine(outcomes)
     }
 
-    /// The session deny lifted; the stolen key stays inactive.
+    /// Each principal's session deny lifted, once however many of its credentials the
+    /// finding names; the stolen keys stay inactive.
     async fn release(ports: &Self::Ports, triaged: &Triaged<Self>) -> Option<Vec<StepReport>> {
-        let principal = triaged.incident.incident.principal()?;
-        Some(credential::release(&ports.principals, &principal, false).await)
+        let mut principals = Vec::new();
+        for judged in &triaged.incident.incident.credentials {
+            if let Some(principal) = judged.incident.principal()
+                && !principals.contains(&principal)
+            {
+                principals.push(principal);
+            }
+        }
+        if principals.is_empty() {
+            return None;
+        }
+        let mut reports = Vec::new();
+        for principal in &principals {
+            reports.extend(credential::release(&ports.principals, principal, false).await);
+        }
+        Some(reports)
     }
 
     fn remembered(reported: &Self::Incident) -> Option<(String, String)> {
@@ -158,12 +207,18 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
     }
 
     fn incident_id(reported: &Self::Incident) -> &str {
-        &reported.incident.finding_id
+        &reported.incident.first().finding_id
     }
 
     fn response(triaged: &Triaged<Self>, outcome: &Outcome) -> ResponseFinding {
-        let reported = &triaged.incident;
-        credential::response_finding(&reported.incident, &reported.finding.created_at, outcome)
+        let (case, created_at) = (
+            &triaged.incident.incident,
+            &triaged.incident.finding.created_at,
+        );
+        match case.is_sequence() {
+            true => credential::sequence_response_finding(case, created_at, outcome),
+            false => credential::response_finding(case.first(), created_at, outcome),
+        }
     }
 
     fn notification(
@@ -171,7 +226,11 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
         outcome: &Outcome,
         response: &ResponseFinding,
     ) -> Notification {
-        credential::notification(&triaged.incident.incident, outcome, response)
+        let case = &triaged.incident.incident;
+        match case.is_sequence() {
+            true => credential::sequence_notification(case, outcome, response),
+            false => credential::notification(case.first(), outcome, response),
+        }
     }
 }
 
@@ -209,4 +268,31 @@ fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> 
         error!(finding_id = %incident.finding_id, reason = %reason, "credential containment failed; the event will be retried");
     }
     super::concluded(decision, reason, run.reports)
+}
+
+/// One credential's outcome as it is; several, as one: failed if any failed (the event
+/// is retried, and every step is safe to repeat), contained if any was, each reason
+/// named and every step kept.
+fn combine(mut outcomes: Vec<(&CredentialIncident, Outcome)>) -> Outcome {
+    if outcomes.len() == 1 {
+        return outcomes.remove(0).1;
+    }
+    let decision = [Decision::Failed, Decision::Contained, Decision::Observed]
+        .into_iter()
+        .find(|d| outcomes.iter().any(|(_, o)| o.decision == *d))
+        .unwrap_or(Decision::Ignored);
+    let reason = outcomes
+        .iter()
+        .map(|(incident, o)| {
+            format!(
+                "{} — {}: {}",
+                incident.describe(),
+                o.decision.as_str(),
+                o.reason
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let steps = outcomes.into_iter().flat_map(|(_, o)| o.steps).collect();
+    super::concluded(decision, reason, steps)
 }
