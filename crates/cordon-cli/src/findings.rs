@@ -1,13 +1,13 @@
 //! `cordon findings`: what cordon has recorded in Security Hub.
 
 use crate::cli::FindingsArgs;
-use cordon_aws::{list_response_findings, load_sdk_config};
+use cordon_aws::{FindingsFilter, list_response_findings, load_sdk_config};
 use std::process::ExitCode;
 
 pub async fn run(args: FindingsArgs) -> ExitCode {
     let sdk = load_sdk_config(args.endpoint.as_deref(), args.region.as_deref()).await;
     let client = aws_sdk_securityhub::Client::new(&sdk);
-    let findings = match list_response_findings(&client).await {
+    let findings = match list_response_findings(&client, &FindingsFilter::default()).await {
         Ok(findings) => findings,
         Err(err) => {
             eprintln!("error: {err}");
