@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 mod cli;
+mod filter_args;
 mod findings;
 mod output;
 mod release;
