@@ -2,6 +2,7 @@
 //! deterministic Id makes a re-import an update) and `BatchUpdateFindings` for the note
 //! on the source finding. Both answer 200 with per-finding failures, which are errors.
 
+use crate::findings_filter::FindingsFilter;
 use crate::port_error;
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::types::{
@@ -335,24 +336,16 @@ pub struct FindingSummary {
     pub title: String,
 }
 
-/// cordon's findings in Security Hub, newest first. Filtered by generator on the
-/// server and again here, since not every endpoint honours filters.
-pub async fn list_response_findings(client: &Client) -> PortResult<Vec<FindingSummary>> {
-    use aws_sdk_securityhub::types::{
-        AwsSecurityFindingFilters, StringFilter, StringFilterComparison,
-    };
-    let filters = AwsSecurityFindingFilters::builder()
-        .generator_id(
-            StringFilter::builder()
-                .comparison(StringFilterComparison::Prefix)
-                .value("cordon/")
-                .build(),
-        )
-        .build();
+/// cordon's findings in Security Hub that pass `filter`, newest first, every page.
+/// Filtered by Security Hub and again here, since not every endpoint honours filters.
+pub async fn list_response_findings(
+    client: &Client,
+    filter: &FindingsFilter,
+) -> PortResult<Vec<FindingSummary>> {
     let mut summaries = Vec::new();
     let mut pages = client
         .get_findings()
-        .filters(filters)
+        .filters(filter.to_security_hub())
         .into_paginator()
         .send();
     while let Some(page) = Box::pin(pages.next()).await {
@@ -361,7 +354,8 @@ pub async fn list_response_findings(client: &Client) -> PortResult<Vec<FindingSu
             page.findings()
                 .iter()
                 .filter(|f| f.generator_id().is_some_and(|g| g.starts_with("cordon/")))
-                .map(summarise),
+                .map(summarise)
+                .filter(|s| filter.matches(s)),
         );
     }
     summaries.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));

@@ -1,4 +1,7 @@
+use crate::filter_args::{self, Since};
 use clap::{Args, Parser, Subcommand};
+use cordon_aws::MinSeverity;
+use cordon_core::Decision;
 use std::path::PathBuf;
 
 /// Automated containment for AWS security findings: replay events locally through
@@ -17,7 +20,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List the functions and the EventBridge rules that route events to them.
     Rules,
-    /// List the findings cordon recorded in Security Hub.
+    /// List the findings cordon recorded in Security Hub, newest first: those that
+    /// pass every filter given.
     Findings(FindingsArgs),
     /// Undo an instance's containment: interfaces back in their original groups, the
     /// instance profile, protection and Auto Scaling group as they were, the role's
@@ -73,6 +77,16 @@ pub struct FindingsArgs {
     /// AWS region; defaults to the standard configuration.
     #[arg(long)]
     pub region: Option<String>,
+    /// Only findings with this decision: contained, observed, failed or ignored.
+    #[arg(long, value_name = "DECISION", value_parser = filter_args::decision)]
+    pub decision: Option<Decision>,
+    /// Only findings updated at or after TIME: an RFC 3339 time
+    /// (2025-06-01T00:00:00Z) or a span back from now (30m, 24h, 7d).
+    #[arg(long, value_name = "TIME", value_parser = filter_args::since)]
+    pub since: Option<Since>,
+    /// Only findings at or above this severity: LOW, MEDIUM, HIGH or CRITICAL.
+    #[arg(long, value_name = "LABEL", value_parser = filter_args::severity)]
+    pub severity: Option<MinSeverity>,
     /// One JSON object per finding, per line.
     #[arg(long)]
     pub json: bool,

@@ -1,13 +1,19 @@
 //! `cordon findings`: what cordon has recorded in Security Hub.
 
 use crate::cli::FindingsArgs;
-use cordon_aws::{list_response_findings, load_sdk_config};
+use cordon_aws::{FindingsFilter, list_response_findings, load_sdk_config};
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 pub async fn run(args: FindingsArgs) -> ExitCode {
     let sdk = load_sdk_config(args.endpoint.as_deref(), args.region.as_deref()).await;
     let client = aws_sdk_securityhub::Client::new(&sdk);
-    let findings = match list_response_findings(&client).await {
+    let filter = FindingsFilter {
+        decision: args.decision,
+        updated_since: args.since.map(|since| since.resolve(SystemTime::now())),
+        min_severity: args.severity,
+    };
+    let findings = match list_response_findings(&client, &filter).await {
         Ok(findings) => findings,
         Err(err) => {
             eprintln!("error: {err}");

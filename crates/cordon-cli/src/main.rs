@@ -5,6 +5,7 @@
 
 mod approve;
 mod cli;
+mod filter_args;
 mod findings;
 mod output;
 mod release;

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 mod credentials_dry_run;
+mod findings_filters;
 mod people;
 mod recording;
 mod release;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Output;
 
 /// The binary as every test here runs it (see `support`), plus `env`.
-fn cordon(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn cordon(args: &[&str], env: &[(&str, &str)]) -> Output {
     cordon_command()
         .args(args)
         .envs(env.iter().copied())
@@ -17,7 +17,7 @@ fn cordon(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("the cordon binary runs")
 }
 
-async fn estate_and_event(fixture: &str) -> (aws_sdk_ec2::Client, Estate, PathBuf) {
+pub(crate) async fn estate_and_event(fixture: &str) -> (aws_sdk_ec2::Client, Estate, PathBuf) {
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config(&shared_moto().endpoint()).await);
     let estate = Estate::build(&ec2).await.expect("estate");
     let raw =
@@ -33,7 +33,7 @@ async fn estate_and_event(fixture: &str) -> (aws_sdk_ec2::Client, Estate, PathBu
     (ec2, estate, path)
 }
 
-fn json_lines(output: &Output) -> Vec<Value> {
+pub(crate) fn json_lines(output: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
