@@ -73,6 +73,12 @@ fn reported(finding: &aws_sdk_guardduty::types::Finding) -> ReportedFinding {
             .and_then(|r| r.access_key_details())
             .and_then(|d| d.access_key_id())
             .map(str::to_owned),
+        bucket_names: resource
+            .map(|r| r.s3_bucket_details())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|b| b.name().map(str::to_owned))
+            .collect(),
     }
 }
 

@@ -46,7 +46,19 @@ fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
             .as_ref()
             .and_then(|d| d.access_key_id.as_ref())
             .map(|k| k.as_str().to_owned()),
+        bucket_names: finding
+            .resource
+            .s3_bucket_details
+            .iter()
+            .filter_map(|b| b.name.clone())
+            .collect(),
     }
+}
+
+fn bucket_finding() -> GuardDutyFinding {
+    finding(include_str!(
+        "../../../events/guardduty/s3-bucket-public-access-granted.json"
+    ))
 }
 
 fn policy() -> TriagePolicy {
@@ -68,7 +80,7 @@ fn a_finding_guardduty_does_not_know_is_unconfirmed() {
 
 #[test]
 fn a_finding_guardduty_reports_as_the_event_says_is_confirmed_unchanged() {
-    for event in [instance_finding(), key_finding()] {
+    for event in [instance_finding(), key_finding(), bucket_finding()] {
         let Confirmation::Reported(confirmed) = confirm(&event, Some(&as_reported(&event))) else {
             panic!("unconfirmed");
         };
@@ -152,4 +164,20 @@ fn an_event_claiming_a_sample_guardduty_says_is_real_is_triaged_as_real() {
         panic!("unconfirmed");
     };
     assert!(!confirmed.is_sample());
+}
+
+#[test]
+fn a_bucket_finding_naming_another_bucket_is_unconfirmed() {
+    let event = bucket_finding();
+    let mut reported = as_reported(&event);
+    reported.bucket_names = vec!["someone-elses-bucket".into()];
+    let Confirmation::Unconfirmed(why) = confirm(&event, Some(&reported)) else {
+        panic!("confirmed another bucket");
+    };
+    assert!(why.contains("someone-elses-bucket"), "{why}");
+    reported.bucket_names.clear();
+    assert!(matches!(
+        confirm(&event, Some(&reported)),
+        Confirmation::Unconfirmed(_)
+    ));
 }

@@ -23,8 +23,9 @@ pub use custom_action::{CustomAction, HumanDecision};
 pub use envelope::Envelope;
 pub use error::ParseError;
 pub use guardduty::{
-    AdditionalInfo, GuardDutyFinding, IamInstanceProfile, InstanceDetails, NetworkInterface,
-    Resource, ResourceRole, SecurityGroupRef, Service, Tag,
+    Action, AdditionalInfo, AwsApiCallAction, GuardDutyFinding, IamInstanceProfile,
+    InstanceDetails, NetworkInterface, RemoteIpDetails, Resource, ResourceRole, S3BucketDetail,
+    SecurityGroupRef, Service, Tag,
 };
 pub use ids::{
     AccountId, InstanceId, NetworkInterfaceId, SecurityGroupId, SecurityGroupRuleId, SubnetId,

@@ -16,6 +16,8 @@ pub struct ReportedFinding {
     pub resource_role: Option<ResourceRole>,
     pub instance_id: Option<String>,
     pub access_key_id: Option<String>,
+    /// The buckets of an S3 finding, by name.
+    pub bucket_names: Vec<String>,
 }
 
 /// Reading a finding back from the service that reported it, so that an event anyone
