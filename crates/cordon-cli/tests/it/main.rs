@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+mod bucket;
 mod credentials_dry_run;
 mod people;
 mod recording;
