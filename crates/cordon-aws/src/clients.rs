@@ -46,6 +46,7 @@ pub struct Clients {
     pub config: aws_sdk_config::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub guardduty: aws_sdk_guardduty::Client,
+    pub s3: aws_sdk_s3::Client,
     pub calls: CallCounter,
 }
 
@@ -105,6 +106,11 @@ impl Clients {
             ),
             guardduty: aws_sdk_guardduty::Client::from_conf(
                 aws_sdk_guardduty::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(sdk)
                     .interceptor(calls.clone())
                     .build(),
             ),

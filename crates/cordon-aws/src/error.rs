@@ -11,6 +11,8 @@ const TRANSIENT_CODES: &[&str] = &[
     "InternalFailure",
     "ServiceUnavailable",
     "Unavailable",
+    // S3's throttling.
+    "SlowDown",
 ];
 
 /// Maps an SDK error to a [`PortError`], keeping the service's error code and deciding

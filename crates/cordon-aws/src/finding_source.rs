@@ -87,6 +87,12 @@ fn reported(finding: &aws_sdk_guardduty::types::Finding) -> ReportedFinding {
             })
             .collect(),
         host: crate::finding_host::reported_host(service),
+        bucket_names: resource
+            .map(|r| r.s3_bucket_details())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|b| b.name().map(str::to_owned))
+            .collect(),
     }
 }
 

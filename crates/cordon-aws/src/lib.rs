@@ -1,8 +1,9 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
-//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB and GuardDuty, and maps their errors.
+//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB, GuardDuty and S3, and maps their errors.
 
 mod audit;
+mod buckets;
 mod clients;
 mod config;
 mod connection_tracking;
@@ -29,6 +30,7 @@ mod snapshots;
 mod target_groups;
 
 pub use audit::AwsAuditLogging;
+pub use buckets::S3Buckets;
 pub use clients::{CallCounter, Clients};
 pub use config::{load_sdk_config, retry_config};
 pub use credentials::InstanceProfileCredentials;

@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 
 /// Every function binary (named like its crate).
-pub const FUNCTIONS: [&str; 3] = [
+pub const FUNCTIONS: [&str; 4] = [
     "cordon-contain-instance",
     "cordon-contain-credentials",
     "cordon-respond-cloudtrail",
+    "cordon-contain-bucket",
 ];
 
 /// What xtask reports of the build, on the command line.

@@ -16,8 +16,8 @@ use tokio::runtime::Runtime;
 const PEAK_RSS: u64 = 30_000_000;
 const ZIP: u64 = 8_000_000;
 
-/// The other two functions, each on a sample event it handles.
-const OTHERS: [(&str, &str); 2] = [
+/// The other functions, each on a sample event it handles.
+const OTHERS: [(&str, &str); 3] = [
     (
         "cordon-contain-credentials",
         "guardduty/iam-user-credential-exfiltration.json",
@@ -26,6 +26,10 @@ const OTHERS: [(&str, &str); 2] = [
         "cordon-respond-cloudtrail",
         "cloudtrail/cloudtrail-stop-logging.json",
     ),
+    (
+        "cordon-contain-bucket",
+        "guardduty/s3-bucket-public-access-granted.json",
+    ),
 ];
 
 pub fn run(runtime: &Runtime, build: &ReleaseBuild, cold: &ColdStarts) -> Result<Section, String> {
@@ -33,9 +37,9 @@ pub fn run(runtime: &Runtime, build: &ReleaseBuild, cold: &ColdStarts) -> Result
         "Peak RSS is `VmHWM` from `/proc/<pid>/status`, read after the function's first \
          answer and before it is killed: the most memory it held while starting and \
          handling one event. The instance function's figures are the largest of section \
-         2's starts; the other two are started the same way, once each, in enforce mode \
-         against the emulator on their sample event as it is (the user, trail and \
-         recorder it names do not exist there, so the outcome is what cordon does \
+         2's starts; the others are started the same way, once each, in enforce mode \
+         against the emulator on their sample event as it is (the user, trail, \
+         recorder and bucket it names do not exist there, so the outcome is what cordon does \
          about that).\n\n",
     );
     body.push_str(&header(&[

@@ -63,6 +63,7 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
         instance.and_then(|i| claimed("instance", Some(i), reported.instance_id.as_deref())),
         key.and_then(|k| claimed("access key", Some(k), reported.access_key_id.as_deref())),
         actors_differ(event, reported),
+        claimed_buckets(event, reported),
     ]
     .into_iter()
     .flatten()
@@ -127,6 +128,28 @@ fn actors_differ(event: &GuardDutyFinding, reported: &ReportedFinding) -> Option
             "the event says the sequence's actors are {}, GuardDuty says {}",
             list(&claimed),
             list(&reported)
+        )
+    })
+}
+
+/// An S3 finding must name the same buckets GuardDuty has (the event's are all the
+/// bucket playbook could act on).
+fn claimed_buckets(event: &GuardDutyFinding, reported: &ReportedFinding) -> Option<String> {
+    let buckets: Vec<&str> = event
+        .resource
+        .s3_bucket_details
+        .iter()
+        .map(|b| b.name.as_deref().unwrap_or("(unnamed)"))
+        .collect();
+    (!buckets.is_empty() && buckets != reported.bucket_names).then(|| {
+        format!(
+            "the event says bucket {}, GuardDuty says {}",
+            buckets.join(", "),
+            if reported.bucket_names.is_empty() {
+                "(none)".to_owned()
+            } else {
+                reported.bucket_names.join(", ")
+            }
         )
     })
 }

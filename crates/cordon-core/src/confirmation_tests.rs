@@ -63,7 +63,19 @@ fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
             ebs_volume_scan_details: finding.service.ebs_volume_scan_details.clone(),
             malware_scan_details: finding.service.malware_scan_details.clone(),
         },
+        bucket_names: finding
+            .resource
+            .s3_bucket_details
+            .iter()
+            .filter_map(|b| b.name.clone())
+            .collect(),
     }
+}
+
+fn bucket_finding() -> GuardDutyFinding {
+    finding(include_str!(
+        "../../../events/guardduty/s3-bucket-public-access-granted.json"
+    ))
 }
 
 fn policy() -> TriagePolicy {
@@ -85,7 +97,7 @@ fn a_finding_guardduty_does_not_know_is_unconfirmed() {
 
 #[test]
 fn a_finding_guardduty_reports_as_the_event_says_is_confirmed_unchanged() {
-    for event in [instance_finding(), key_finding()] {
+    for event in [instance_finding(), key_finding(), bucket_finding()] {
         let Confirmation::Reported(confirmed) = confirm(&event, Some(&as_reported(&event))) else {
             panic!("unconfirmed");
         };
@@ -226,4 +238,20 @@ fn what_the_records_quote_of_the_instance_is_guardduty_s() {
         panic!("unconfirmed");
     };
     assert!(instance::SeenOnHost::from_finding(&confirmed).is_empty());
+}
+
+#[test]
+fn a_bucket_finding_naming_another_bucket_is_unconfirmed() {
+    let event = bucket_finding();
+    let mut reported = as_reported(&event);
+    reported.bucket_names = vec!["someone-elses-bucket".into()];
+    let Confirmation::Unconfirmed(why) = confirm(&event, Some(&reported)) else {
+        panic!("confirmed another bucket");
+    };
+    assert!(why.contains("someone-elses-bucket"), "{why}");
+    reported.bucket_names.clear();
+    assert!(matches!(
+        confirm(&event, Some(&reported)),
+        Confirmation::Unconfirmed(_)
+    ));
 }

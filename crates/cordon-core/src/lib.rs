@@ -1,14 +1,17 @@
 //! cordon's domain, with no AWS SDK: one module per kind of incident (`instance`,
-//! `credential`, `trail`) with the same stage files — incident, triage, plan, execute,
+//! `credential`, `trail`, `bucket`) with the same stage files — incident, triage, plan, execute,
 //! record — and what they share at the root. Each item has one path: its domain's or
 //! module's, or the root for the vocabulary every stage speaks (`Outcome`, `Plan`).
 
 pub mod admission;
+pub mod bucket;
 pub mod confirmation;
 pub mod credential;
 mod exemption;
 /// In-memory fakes of the ports: for this crate's tests, and behind the `testing`
 /// feature for other crates' tests.
+#[cfg(any(test, feature = "testing"))]
+pub mod fake_buckets;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake_cloud;
 #[cfg(any(test, feature = "testing"))]

@@ -52,6 +52,8 @@ pub enum StepKind {
     /// Revoke exactly the ingress rules an event added that open admin ports to the
     /// world, then read the group back; its other rules are never touched.
     RevokeExposedIngress,
+    /// All four S3 Block Public Access settings on for the bucket, then read back.
+    BlockBucketPublicAccess,
     /// Release: each interface back in the groups recorded before isolation.
     RestoreNetworkInterfaceGroups,
     /// Release: the recorded instance profile associated again.
@@ -91,6 +93,7 @@ impl StepKind {
             Self::RestartTrailLogging => "restart-trail-logging",
             Self::RestartConfigRecorder => "restart-config-recorder",
             Self::RevokeExposedIngress => "revoke-exposed-ingress",
+            Self::BlockBucketPublicAccess => "block-bucket-public-access",
             Self::RestoreNetworkInterfaceGroups => "restore-network-interface-groups",
             Self::ReassociateInstanceProfile => "reassociate-instance-profile",
             Self::RemoveSessionDeny => "remove-session-deny",

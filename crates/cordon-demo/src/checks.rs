@@ -12,6 +12,7 @@ pub async fn check_state(stage: &Stage, records: &[Value]) -> Vec<String> {
     let Stage {
         ec2,
         iam,
+        s3,
         identities,
         audit,
         cases,
@@ -30,6 +31,7 @@ pub async fn check_state(stage: &Stage, records: &[Value]) -> Vec<String> {
             Subject::Instance(estate) => check_instance(ec2, estate, decision == "contained").await,
             Subject::Identities => identities.state(iam, &name).await,
             Subject::Audit => audit.state(ec2, &name, decision).await,
+            Subject::Bucket(bucket) => check_bucket(s3, bucket, decision == "contained").await,
         };
         match state {
             Ok(line) => println!("{:<40} {line}", name),
@@ -40,6 +42,47 @@ pub async fn check_state(stage: &Stage, records: &[Value]) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Reads the bucket's public-access block back: all four on only if contained.
+async fn check_bucket(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    contained: bool,
+) -> Result<String, String> {
+    let block = match s3.get_public_access_block().bucket(bucket).send().await {
+        Ok(out) => out.public_access_block_configuration().map(|c| {
+            [
+                c.block_public_acls(),
+                c.ignore_public_acls(),
+                c.block_public_policy(),
+                c.restrict_public_buckets(),
+            ]
+            .iter()
+            .all(|on| *on == Some(true))
+        }),
+        Err(err)
+            if err.as_service_error().and_then(|e| e.meta().code())
+                == Some("NoSuchPublicAccessBlockConfiguration") =>
+        {
+            None
+        }
+        Err(err) => return Err(format!("bucket {bucket}: {err}")),
+    };
+    match (contained, block) {
+        (true, Some(true)) => Ok(format!(
+            "bucket {bucket}: all four public-access settings on"
+        )),
+        (false, None) => Ok(format!(
+            "bucket {bucket}: left as it was (no public-access block)"
+        )),
+        (true, _) => Err(format!(
+            "bucket {bucket}: contained, but the block is not all on"
+        )),
+        (false, Some(_)) => Err(format!(
+            "bucket {bucket}: only observed, but its block changed"
+        )),
+    }
 }
 
 /// Reads the instance's interfaces back with exact group filters.

@@ -126,6 +126,7 @@ fn print_playbook(records: &[Value], case: &Case) {
         Subject::Instance(estate) => format!("web-1 ({})", estate.instance),
         Subject::Identities => "a stolen access key".to_owned(),
         Subject::Audit => "SSH opened to the internet".to_owned(),
+        Subject::Bucket(bucket) => format!("bucket {bucket}"),
     };
     heading(&format!("the playbook on {subject}"));
     for step in record["steps"].as_array().into_iter().flatten() {

@@ -15,7 +15,7 @@ pub const LEDGER_TABLE: &str = "cordon-ledger";
 
 /// One sample event, rewritten to name an instance of its own, the demo's IAM
 /// identities when it is about an access key, or the demo's trail, recorder and group
-/// when it is a CloudTrail event.
+/// when it is a CloudTrail event; a bucket finding names a bucket built for it.
 pub struct Case {
     pub file: PathBuf,
     pub subject: Subject,
@@ -25,6 +25,8 @@ pub enum Subject {
     Instance(Box<Estate>),
     Identities,
     Audit,
+    /// The bucket the finding names, built open to the world.
+    Bucket(String),
 }
 
 /// What every chapter works on: the emulator, the estate in it, and the samples.
@@ -33,6 +35,7 @@ pub struct Stage {
     pub topic_arn: String,
     pub ec2: Client,
     pub iam: aws_sdk_iam::Client,
+    pub s3: aws_sdk_s3::Client,
     pub identities: DemoIdentities,
     pub audit: DemoAudit,
     /// Where the rewritten samples are written; removed when the demo reaches its end.
@@ -72,6 +75,7 @@ impl Stage {
             .await
             .map_err(|e| e.to_string())?;
         let iam = aws_sdk_iam::Client::new(&sdk);
+        let s3 = aws_sdk_s3::Client::new(&sdk);
         let identities = DemoIdentities::build(&iam).await?;
         let audit = DemoAudit::build(&moto, &sdk, &ec2, &network.vpc).await?;
         let work = std::env::temp_dir().join(format!("cordon-demo-{}", std::process::id()));
@@ -81,6 +85,22 @@ impl Stage {
             let name = format!("web-{}", index + 1);
             let file = work.join(source.file_name().unwrap_or_default());
             let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
+            let event: serde_json::Value = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
+            if let Some(bucket) = event["detail"]["resource"]["s3BucketDetails"][0]["name"].as_str()
+            {
+                open_bucket(&s3, bucket).await?;
+                std::fs::write(&file, &raw).map_err(|e| e.to_string())?;
+                import_as_guardduty(&securityhub, &event)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                publish_finding(&moto.endpoint(), &event).map_err(|e| e.to_string())?;
+                println!("bucket {bucket}: readable by anyone through its policy");
+                cases.push(Case {
+                    file,
+                    subject: Subject::Bucket(bucket.to_owned()),
+                });
+                continue;
+            }
             if raw.contains("\"accessKeyDetails\"") {
                 let rewritten = identities.rewrite(&raw);
                 std::fs::write(&file, &rewritten).map_err(|e| e.to_string())?;
@@ -135,12 +155,32 @@ impl Stage {
             topic_arn,
             ec2,
             iam,
+            s3,
             identities,
             audit,
             work,
             cases,
         })
     }
+}
+
+/// A bucket anyone may read through its policy, with no public-access block.
+async fn open_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<(), String> {
+    s3.create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(|e| format!("bucket {bucket}: {e}"))?;
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
+    );
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(policy)
+        .send()
+        .await
+        .map_err(|e| format!("bucket {bucket}'s policy: {e}"))?;
+    Ok(())
 }
 
 fn sample_events(kind: &str) -> Result<Vec<PathBuf>, String> {

@@ -38,6 +38,21 @@ pub struct Resource {
     pub instance_details: Option<InstanceDetails>,
     #[serde(default)]
     pub access_key_details: Option<crate::AccessKeyDetails>,
+    /// The bucket(s) of an S3 finding; the name is checked where it is acted on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s3_bucket_details: Vec<S3BucketDetail>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct S3BucketDetail {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// `Destination` or `Source`, as GuardDuty describes the bucket's part.
+    #[serde(default, rename = "type")]
+    pub bucket_type: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,6 +139,38 @@ pub struct Service {
     pub malware_scan_details: Option<crate::MalwareScanDetails>,
     #[serde(default)]
     pub detection: Option<crate::Detection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+/// What GuardDuty saw happen; only the API call is modelled (who switched what off).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    #[serde(default)]
+    pub action_type: Option<String>,
+    #[serde(default)]
+    pub aws_api_call_action: Option<AwsApiCallAction>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsApiCallAction {
+    #[serde(default)]
+    pub api: Option<String>,
+    #[serde(default)]
+    pub service_name: Option<String>,
+    #[serde(default)]
+    pub caller_type: Option<String>,
+    #[serde(default)]
+    pub remote_ip_details: Option<RemoteIpDetails>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteIpDetails {
+    #[serde(default)]
+    pub ip_address_v4: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,8 +25,9 @@ pub use custom_action::{CustomAction, HumanDecision};
 pub use envelope::Envelope;
 pub use error::ParseError;
 pub use guardduty::{
-    AdditionalInfo, GuardDutyFinding, IamInstanceProfile, InstanceDetails, NetworkInterface,
-    Resource, ResourceRole, SecurityGroupRef, Service, Tag,
+    Action, AdditionalInfo, AwsApiCallAction, GuardDutyFinding, IamInstanceProfile,
+    InstanceDetails, NetworkInterface, RemoteIpDetails, Resource, ResourceRole, S3BucketDetail,
+    SecurityGroupRef, Service, Tag,
 };
 pub use host::{
     EbsVolumeScanDetails, ItemPath, MalwareScanDetails, ProcessDetails, RuntimeContext,

@@ -4,9 +4,9 @@
 
 use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::ports::{
-    AuditLogging, EvidencePreservation, FindingRecorder, FindingSource, IncidentLedger,
-    InstanceCredentials, NetworkIsolation, Notifier, PrincipalCredentials, SecurityGroupRules,
-    ServiceRotation,
+    AuditLogging, BucketAccess, EvidencePreservation, FindingRecorder, FindingSource,
+    IncidentLedger, InstanceCredentials, NetworkIsolation, Notifier, PrincipalCredentials,
+    SecurityGroupRules, ServiceRotation,
 };
 use cordon_events::AccountId;
 
@@ -21,6 +21,7 @@ pub trait Adapters {
     type Principals: PrincipalCredentials;
     type Audit: AuditLogging;
     type Groups: SecurityGroupRules;
+    type Buckets: BucketAccess;
     type Recorder: FindingRecorder;
     type Notifier: Notifier;
     type Ledger: IncidentLedger;
@@ -38,6 +39,7 @@ impl Adapters for Aws {
     type Principals = cordon_aws::IamPrincipals;
     type Audit = cordon_aws::AwsAuditLogging;
     type Groups = cordon_aws::Ec2SecurityGroupRules;
+    type Buckets = cordon_aws::S3Buckets;
     type Recorder = SecurityHubRecorder;
     type Notifier = cordon_aws::SnsNotifier;
     type Ledger = cordon_aws::AwsLedger;

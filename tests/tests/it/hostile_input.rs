@@ -1,4 +1,4 @@
-//! Hostile input against all three functions, in enforce mode, with the emulator
+//! Hostile input against every function, in enforce mode, with the emulator
 //! recording every request: each event ends in a parse error naming the field or a
 //! refusal with its reason, and no request reaches AWS but the Security Hub record of
 //! a refused finding.
@@ -10,8 +10,9 @@ use cordon_events::{AccountId, ParseError};
 use cordon_fixtures::{Placeholders, sdk_config};
 use cordon_integration_tests::{hostile_corpus, hostile_texts};
 use cordon_lambda::{
-    AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, CloudTrailResponder, Connect,
-    ContainmentClock, Context, CredentialResponder, InstanceResponder, handle_event,
+    AwsBucketPorts, AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, BucketResponder,
+    CloudTrailResponder, Connect, ContainmentClock, Context, CredentialResponder,
+    InstanceResponder, handle_event,
 };
 
 fn check(label: &str, function: &str, result: Result<Outcome, ParseError>) -> bool {
@@ -57,6 +58,7 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
     let instance = AwsInstancePorts::on_aws(&clients, None, None);
     let credentials = AwsCredentialPorts::on_aws(&clients, None, None);
     let trail = AwsCloudTrailPorts::on_aws(&clients, None, None);
+    let bucket = AwsBucketPorts::on_aws(&clients, None, None);
     let config = cordon_integration_tests::enforcing(|_| None).unwrap();
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
     let clock = ContainmentClock::HandlingStart;
@@ -94,6 +96,15 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
                 )
                 .await,
             ),
+            (
+                "bucket",
+                handle_event::<BucketResponder>(
+                    event.clone(),
+                    &Context::new(&config, &account, clock),
+                    &bucket,
+                )
+                .await,
+            ),
         ];
         for (function, result) in results {
             if check(label, function, result) {
@@ -121,7 +132,7 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
         "{rejected} rejected, {refused} refused"
     );
     println!(
-        "{} hostile events x 3 functions: {rejected} rejected, {refused} refused, 0 requests but GuardDuty reads and Security Hub records",
+        "{} hostile events x 4 functions: {rejected} rejected, {refused} refused, 0 requests but GuardDuty reads and Security Hub records",
         corpus.len()
     );
 }

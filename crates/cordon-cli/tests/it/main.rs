@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+mod bucket;
 mod credentials_dry_run;
 mod findings_filters;
 mod people;

@@ -9,6 +9,7 @@ use serde_json::json;
 const INSTANCE: &str = "ContainInstanceFunction";
 const CREDENTIALS: &str = "ContainCredentialsFunction";
 const CLOUDTRAIL: &str = "RespondToCloudTrailFunction";
+const BUCKET: &str = "ContainBucketFunction";
 
 fn routes() -> Routes {
     Routes::from_template(include_str!("../../../../template.yaml")).unwrap()
@@ -45,6 +46,9 @@ fn every_sample_event_reaches_exactly_its_function() {
                 "guardduty" if UNROUTED_GUARDDUTY.contains(&name.as_str()) => vec![],
                 "guardduty" if event["detail"]["resource"]["resourceType"] == "AccessKey" => {
                     vec![CREDENTIALS]
+                }
+                "guardduty" if event["detail"]["resource"]["resourceType"] == "S3Bucket" => {
+                    vec![BUCKET]
                 }
                 "guardduty" => vec![INSTANCE],
                 // A person's custom action goes to the function owning the finding's
@@ -196,4 +200,10 @@ fn the_readme_catalogue_lists_every_handled_event() {
         }
     }
     assert!(readme.contains("`ConsoleLogin`"));
+    for kind in cordon_core::bucket::CONTAINED_TYPES {
+        assert!(
+            readme.contains(&format!("`{kind}`")),
+            "README.md's playbook catalogue does not list {kind}"
+        );
+    }
 }

@@ -118,6 +118,21 @@ const EXPECTED: &[(&str, &str, Decision, &str)] = &[
         NOT_AN_INSTANCE,
     ),
     expect(
+        fixture!("s3-bucket-anonymous-access-granted"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE_BUT_A_BUCKET,
+    ),
+    expect(
+        fixture!("s3-bucket-block-public-access-disabled"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE_BUT_A_BUCKET,
+    ),
+    expect(
+        fixture!("s3-bucket-public-access-granted"),
+        Decision::Ignored,
+        NOT_AN_INSTANCE_BUT_A_BUCKET,
+    ),
+    expect(
         fixture!("federated-user-anomalous"),
         Decision::Ignored,
         NOT_AN_INSTANCE,
@@ -161,6 +176,7 @@ const EXPECTED: &[(&str, &str, Decision, &str)] = &[
 
 /// The instance triage's reason for every access-key finding.
 const NOT_AN_INSTANCE: &str = "resource type AccessKey is not an EC2 instance";
+const NOT_AN_INSTANCE_BUT_A_BUCKET: &str = "resource type S3Bucket is not an EC2 instance";
 
 const fn expect(
     (name, raw): (&'static str, &'static str),
@@ -245,7 +261,11 @@ fn a_finding_in_an_account_not_allowed_is_refused_whatever_else_it_says() {
         if finding.resource.resource_type != "Instance" {
             // Not an instance comes first: the account is never looked at.
             assert_eq!(verdict.decision, Decision::Ignored, "{name}");
-            assert_eq!(verdict.reason, NOT_AN_INSTANCE, "{name}");
+            let not_an_instance = format!(
+                "resource type {} is not an EC2 instance",
+                finding.resource.resource_type
+            );
+            assert_eq!(verdict.reason, not_an_instance, "{name}");
             continue;
         }
         assert_eq!(

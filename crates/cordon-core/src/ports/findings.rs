@@ -16,6 +16,8 @@ pub struct ReportedFinding {
     pub resource_role: Option<ResourceRole>,
     pub instance_id: Option<String>,
     pub access_key_id: Option<String>,
+    /// The buckets of an S3 finding, by name.
+    pub bucket_names: Vec<String>,
     /// The identities behind an attack sequence's actors: the credentials cordon would
     /// contain, so they must be GuardDuty's, not the event's.
     pub sequence_actors: Vec<ReportedActor>,

@@ -2,6 +2,7 @@
 //! implement them on the AWS SDK; each function sees only the ports it uses.
 
 mod audit;
+mod buckets;
 mod credentials;
 mod evidence;
 mod findings;
@@ -12,6 +13,7 @@ mod rotation;
 mod security_groups;
 
 pub use audit::AuditLogging;
+pub use buckets::{BucketAccess, PublicAccessBlock};
 pub use credentials::{InstanceCredentials, ProfileAssociation};
 pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,

@@ -451,6 +451,7 @@ fn check_valid_guardduty(file: &Path, raw: &[u8]) {
     match finding.resource.resource_type.as_str() {
         "Instance" => check_instance_resource(&name.to_string(), &finding, detail),
         "AccessKey" => check_access_key_resource(&name.to_string(), &finding, detail),
+        "S3Bucket" => check_s3_bucket_resource(&name.to_string(), &finding, detail),
         other => panic!("{name}: resource type {other} has no checks in this test: add them"),
     }
 
@@ -584,6 +585,37 @@ fn check_access_key_resource(name: &str, finding: &GuardDutyFinding, detail: &Va
             "{name}: {field}"
         );
     }
+}
+
+/// An S3 finding names its bucket (name and ARN), is about an API call, and GuardDuty
+/// reports the bucket as the TARGET.
+fn check_s3_bucket_resource(name: &str, finding: &GuardDutyFinding, detail: &Value) {
+    let raw = detail["resource"]["s3BucketDetails"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name}: s3BucketDetails"));
+    let buckets = &finding.resource.s3_bucket_details;
+    assert_eq!(buckets.len(), raw.len(), "{name}");
+    for (typed, raw) in buckets.iter().zip(raw) {
+        assert_eq!(typed.name.as_deref(), raw["name"].as_str(), "{name}");
+        assert_eq!(typed.arn.as_deref(), raw["arn"].as_str(), "{name}");
+    }
+    assert_eq!(finding.resource.instance_details, None, "{name}");
+    assert_eq!(
+        finding.service.resource_role,
+        Some(ResourceRole::Target),
+        "{name}"
+    );
+    let call = finding
+        .service
+        .action
+        .as_ref()
+        .and_then(|a| a.aws_api_call_action.as_ref())
+        .unwrap_or_else(|| panic!("{name}: awsApiCallAction"));
+    assert_eq!(
+        call.api.as_deref(),
+        detail["service"]["action"]["awsApiCallAction"]["api"].as_str(),
+        "{name}"
+    );
 }
 
 /// GuardDuty's generated samples, placeholders and all: recognised as samples, never

@@ -1,12 +1,14 @@
 //! The responders, one per function, and the table that finds one by the function's
 //! logical id in template.yaml (as `cordon replay` routes).
 
+mod bucket;
 mod cloudtrail;
 mod credentials;
 mod decided;
 mod finding;
 mod instance;
 
+pub use bucket::{AwsBucketPorts, BucketPorts, BucketResponder};
 pub use cloudtrail::{AwsCloudTrailPorts, CloudTrailPorts, CloudTrailResponder, TrailIncident};
 pub use credentials::{AwsCredentialPorts, CredentialPorts, CredentialResponder};
 pub use finding::{Reported, remembered_subject};
@@ -35,6 +37,9 @@ pub async fn respond_as(
         }
         CloudTrailResponder::<crate::Aws>::FUNCTION => {
             Box::pin(respond_on_aws::<CloudTrailResponder>(event, ctx, reach)).await
+        }
+        BucketResponder::<crate::Aws>::FUNCTION => {
+            Box::pin(respond_on_aws::<BucketResponder>(event, ctx, reach)).await
         }
         _ => return None,
     })

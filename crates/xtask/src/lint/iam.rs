@@ -33,7 +33,8 @@ const PARAMETERS: &str = r#"{
   "ExternalId": "0123456789abcdef0123",
   "ContainInstanceFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainInstanceFunctionRole",
   "ContainCredentialsFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainCredentialsFunctionRole",
-  "RespondToCloudTrailFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/RespondToCloudTrailFunctionRole"
+  "RespondToCloudTrailFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/RespondToCloudTrailFunctionRole",
+  "ContainBucketFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainBucketFunctionRole"
 }"#;
 /// One finding as the script reports it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -5,6 +5,7 @@ const FUNCTION_ROLES: &[&str] = &[
     "ContainInstanceFunctionRole",
     "ContainCredentialsFunctionRole",
     "RespondToCloudTrailFunctionRole",
+    "ContainBucketFunctionRole",
 ];
 /// Roles that contain credentials: the credential function's, and the CloudTrail
 /// function's with ContainTamperingPrincipal, in the security account and in members.
@@ -23,6 +24,8 @@ const SESSION_ROLES: &[&str] = &[
     "ContainCredentialsMemberRole",
     "RespondToCloudTrailMemberRole",
 ];
+/// Roles that turn a bucket's S3 Block Public Access on.
+const BUCKET_ROLES: &[&str] = &["ContainBucketFunctionRole", "ContainBucketMemberRole"];
 const INSTANCE_ROLES: &[&str] = &["ContainInstanceFunctionRole", "ContainInstanceMemberRole"];
 /// Roles that lift session denies on release, with ReleaseFromSecurityHub.
 const RELEASE_ROLES: &[&str] = &[
@@ -48,6 +51,9 @@ const RELEASE_PROFILE: &str = "only with ReleaseFromSecurityHub: release re-asso
      profile EC2 reported before containment, as cordon recorded it in its ledger; PassRole is \
      limited to EC2 (iam:PassedToService) and the role is known only at run time (comment at \
      PassRecordedProfileRoleToEc2)";
+const BUCKET_BLOCK: &str = "the bucket is known only at run time, and S3 has no condition key for \
+     the settings PutBucketPublicAccessBlock writes; the code only turns all four on, which closes \
+     the bucket, never opens it (comment at BlockBucketPublicAccess)";
 const USER_CONTAINMENT: &str = "the user is known only at run time, and IAM has no condition key for \
      an inline policy's content or for the status UpdateAccessKey sets; the guardrail policies keep \
      it off break-glass and exempt users (comment at ContainUsers / ContainPrincipals)";
@@ -237,5 +243,19 @@ pub const KNOWN: &[Known] = &[
         details: &["iam:PassRole"],
         subjects: INSTANCE_ROLES,
         reason: RELEASE_PROFILE,
+    },
+    Known {
+        tool: "parliament",
+        finding: "PERMISSIONS_MANAGEMENT_ACTIONS",
+        details: &["s3:PutBucketPublicAccessBlock"],
+        subjects: BUCKET_ROLES,
+        reason: BUCKET_BLOCK,
+    },
+    Known {
+        tool: "cloudsplaining",
+        finding: "ResourceExposure",
+        details: &["s3:PutBucketPublicAccessBlock"],
+        subjects: BUCKET_ROLES,
+        reason: BUCKET_BLOCK,
     },
 ];
