@@ -48,6 +48,7 @@ impl FindingSource for GuardDutyFindings {
 fn reported(finding: &aws_sdk_guardduty::types::Finding) -> ReportedFinding {
     let service = finding.service();
     let resource = finding.resource();
+    let lambda = resource.and_then(|r| r.lambda_details());
     ReportedFinding {
         account_id: finding.account_id().unwrap_or_default().to_owned(),
         finding_type: finding.r#type().unwrap_or_default().to_owned(),
@@ -93,6 +94,8 @@ fn reported(finding: &aws_sdk_guardduty::types::Finding) -> ReportedFinding {
             .iter()
             .filter_map(|b| b.name().map(str::to_owned))
             .collect(),
+        function_arn: lambda.and_then(|l| l.function_arn()).map(str::to_owned),
+        function_name: lambda.and_then(|l| l.function_name()).map(str::to_owned),
     }
 }
 

@@ -49,6 +49,8 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
         .as_ref()
         .and_then(|d| d.access_key_id.as_ref())
         .map(|k| k.as_str());
+    // A Lambda finding names the function the playbook would throttle.
+    let function = event.resource.lambda_details.as_ref();
     let differences: Vec<String> = [
         claimed(
             "account",
@@ -64,6 +66,20 @@ pub fn confirm(event: &GuardDutyFinding, reported: Option<&ReportedFinding>) -> 
         key.and_then(|k| claimed("access key", Some(k), reported.access_key_id.as_deref())),
         actors_differ(event, reported),
         claimed_buckets(event, reported),
+        function.and_then(|f| {
+            claimed(
+                "function",
+                f.function_arn.as_deref(),
+                reported.function_arn.as_deref(),
+            )
+        }),
+        function.and_then(|f| {
+            claimed(
+                "function name",
+                f.function_name.as_deref(),
+                reported.function_name.as_deref(),
+            )
+        }),
     ]
     .into_iter()
     .flatten()

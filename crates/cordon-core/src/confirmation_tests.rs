@@ -28,6 +28,7 @@ fn key_finding() -> GuardDutyFinding {
 
 /// What GuardDuty would return for `finding`, unchanged.
 fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
+    let lambda = finding.resource.lambda_details.as_ref();
     ReportedFinding {
         account_id: finding.account_id.as_str().to_owned(),
         finding_type: finding.finding_type.clone(),
@@ -69,6 +70,8 @@ fn as_reported(finding: &GuardDutyFinding) -> ReportedFinding {
             .iter()
             .filter_map(|b| b.name.clone())
             .collect(),
+        function_arn: lambda.and_then(|l| l.function_arn.clone()),
+        function_name: lambda.and_then(|l| l.function_name.clone()),
     }
 }
 
@@ -254,4 +257,22 @@ fn a_bucket_finding_naming_another_bucket_is_unconfirmed() {
         confirm(&event, Some(&reported)),
         Confirmation::Unconfirmed(_)
     ));
+}
+
+#[test]
+fn a_lambda_finding_naming_another_function_is_unconfirmed() {
+    let event = finding(include_str!(
+        "../../../events/guardduty/lambda-c2-activity.json"
+    ));
+    let mut reported = as_reported(&event);
+    assert!(matches!(
+        confirm(&event, Some(&reported)),
+        Confirmation::Reported(_)
+    ));
+    reported.function_arn = Some("arn:aws:lambda:us-east-1:123456789012:function:billing".into());
+    reported.function_name = Some("billing".into());
+    let Confirmation::Unconfirmed(why) = confirm(&event, Some(&reported)) else {
+        panic!("confirmed another function");
+    };
+    assert!(why.contains("billing"), "{why}");
 }

@@ -1,5 +1,5 @@
 //! cordon's domain, with no AWS SDK: one module per kind of incident (`instance`,
-//! `credential`, `trail`, `bucket`) with the same stage files — incident, triage, plan, execute,
+//! `credential`, `trail`, `bucket`, `lambda`) with the same stage files — incident, triage, plan, execute,
 //! record — and what they share at the root. Each item has one path: its domain's or
 //! module's, or the root for the vocabulary every stage speaks (`Outcome`, `Plan`).
 
@@ -15,11 +15,14 @@ pub mod fake_buckets;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake_cloud;
 #[cfg(any(test, feature = "testing"))]
+pub mod fake_functions;
+#[cfg(any(test, feature = "testing"))]
 pub mod fake_iam;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake_ledger;
 pub mod guardduty;
 pub mod instance;
+pub mod lambda;
 pub mod metrics;
 mod mode;
 pub mod names;

@@ -32,6 +32,9 @@ pub const INSTANCE_PROFILE_TAG: &str = "cordon:instance-profile";
 pub const PROTECTION_BEFORE_TAG: &str = "cordon:protection-before";
 /// The Auto Scaling group cordon detached the instance from, for release.
 pub const AUTO_SCALING_GROUP_TAG: &str = "cordon:auto-scaling-group";
+/// A Lambda function's reserved concurrency before containment (`unreserved` or a
+/// number), for release: written once, before the throttle.
+pub const ORIGINAL_CONCURRENCY_TAG: &str = "cordon:original-concurrency";
 /// On the isolation groups, which many incidents share: the latest one.
 pub const LAST_INCIDENT_TAG: &str = "cordon:last-incident";
 /// On evidence snapshots, with [`INCIDENT_TAG`] and [`FINDING_TYPE_TAG`].

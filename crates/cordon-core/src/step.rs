@@ -54,6 +54,10 @@ pub enum StepKind {
     RevokeExposedIngress,
     /// All four S3 Block Public Access settings on for the bucket, then read back.
     BlockBucketPublicAccess,
+    /// Record a Lambda function's reserved concurrency, set it to 0, read it back.
+    ThrottleFunction,
+    /// Release: the function's reserved concurrency as recorded before containment.
+    RestoreConcurrency,
     /// Release: each interface back in the groups recorded before isolation.
     RestoreNetworkInterfaceGroups,
     /// Release: the recorded instance profile associated again.
@@ -94,6 +98,8 @@ impl StepKind {
             Self::RestartConfigRecorder => "restart-config-recorder",
             Self::RevokeExposedIngress => "revoke-exposed-ingress",
             Self::BlockBucketPublicAccess => "block-bucket-public-access",
+            Self::ThrottleFunction => "throttle-function",
+            Self::RestoreConcurrency => "restore-concurrency",
             Self::RestoreNetworkInterfaceGroups => "restore-network-interface-groups",
             Self::ReassociateInstanceProfile => "reassociate-instance-profile",
             Self::RemoveSessionDeny => "remove-session-deny",

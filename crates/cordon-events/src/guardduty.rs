@@ -41,6 +41,26 @@ pub struct Resource {
     /// The bucket(s) of an S3 finding; the name is checked where it is acted on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub s3_bucket_details: Vec<S3BucketDetail>,
+    /// The function of a Lambda Protection finding; checked where it is acted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda_details: Option<LambdaDetails>,
+}
+
+/// A Lambda function as GuardDuty describes it (`resource.lambdaDetails`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LambdaDetails {
+    #[serde(default)]
+    pub function_arn: Option<String>,
+    #[serde(default)]
+    pub function_name: Option<String>,
+    #[serde(default)]
+    pub function_version: Option<String>,
+    #[serde(default)]
+    pub revision_id: Option<String>,
+    /// The execution role's ARN, as it was when GuardDuty saw the activity.
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

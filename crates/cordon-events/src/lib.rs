@@ -26,8 +26,8 @@ pub use envelope::Envelope;
 pub use error::ParseError;
 pub use guardduty::{
     Action, AdditionalInfo, AwsApiCallAction, GuardDutyFinding, IamInstanceProfile,
-    InstanceDetails, NetworkInterface, RemoteIpDetails, Resource, ResourceRole, S3BucketDetail,
-    SecurityGroupRef, Service, Tag,
+    InstanceDetails, LambdaDetails, NetworkInterface, RemoteIpDetails, Resource, ResourceRole,
+    S3BucketDetail, SecurityGroupRef, Service, Tag,
 };
 pub use host::{
     EbsVolumeScanDetails, ItemPath, MalwareScanDetails, ProcessDetails, RuntimeContext,

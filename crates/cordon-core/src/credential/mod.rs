@@ -23,5 +23,6 @@ pub use incident::{CredentialIncident, UserType};
 pub use plan::{CredentialSettings, plan};
 pub use record::{CREDENTIAL_PLAYBOOK, notification, response_finding};
 pub use release::release;
+pub(crate) use release::remove_session_deny;
 pub use sequence_record::{sequence_notification, sequence_response_finding};
 pub use triage::{contained_families, triage};

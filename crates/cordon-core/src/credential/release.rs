@@ -19,8 +19,41 @@ pub async fn release<P: PrincipalCredentials>(
         target: target.clone(),
         detail: String::new(),
     };
-    let deny = step(StepKind::RemoveSessionDeny);
-    let removed = match port
+    let removed = remove_session_deny(port, principal, dry_run).await;
+    let mark = step(StepKind::MarkReleased);
+    let marked = if dry_run {
+        mark.report(
+            StepStatus::Planned,
+            "tag cordon:status=released; the stolen key stays inactive",
+        )
+    } else if removed.status.is_ok() {
+        let status = [(STATUS_TAG.to_owned(), "released".to_owned())];
+        match port.tag_principal(principal, &status).await {
+            Ok(()) => mark.report(
+                StepStatus::Done,
+                "cordon:status=released; the stolen key stays inactive (issue a new one)",
+            ),
+            Err(err) => mark.failed(&err),
+        }
+    } else {
+        mark.report(StepStatus::Skipped, "the session deny was not removed")
+    };
+    vec![removed, marked]
+}
+
+/// The principal's `cordon-revoke-older-sessions` policy deleted and read back: shared
+/// with the Lambda playbook's release (the function's execution role).
+pub(crate) async fn remove_session_deny<P: PrincipalCredentials>(
+    port: &P,
+    principal: &Principal,
+    dry_run: bool,
+) -> StepReport {
+    let deny = Step {
+        kind: StepKind::RemoveSessionDeny,
+        target: principal.name().to_owned(),
+        detail: String::new(),
+    };
+    match port
         .principal_policy(principal, REVOKE_SESSIONS_POLICY)
         .await
     {
@@ -50,24 +83,5 @@ pub async fn release<P: PrincipalCredentials>(
                 Err(err) => deny.failed(&err),
             },
         },
-    };
-    let mark = step(StepKind::MarkReleased);
-    let marked = if dry_run {
-        mark.report(
-            StepStatus::Planned,
-            "tag cordon:status=released; the stolen key stays inactive",
-        )
-    } else if removed.status.is_ok() {
-        let status = [(STATUS_TAG.to_owned(), "released".to_owned())];
-        match port.tag_principal(principal, &status).await {
-            Ok(()) => mark.report(
-                StepStatus::Done,
-                "cordon:status=released; the stolen key stays inactive (issue a new one)",
-            ),
-            Err(err) => mark.failed(&err),
-        }
-    } else {
-        mark.report(StepStatus::Skipped, "the session deny was not removed")
-    };
-    vec![removed, marked]
+    }
 }

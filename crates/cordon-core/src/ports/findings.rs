@@ -18,6 +18,9 @@ pub struct ReportedFinding {
     pub access_key_id: Option<String>,
     /// The buckets of an S3 finding, by name.
     pub bucket_names: Vec<String>,
+    /// The function of a Lambda finding, as GuardDuty names it.
+    pub function_arn: Option<String>,
+    pub function_name: Option<String>,
     /// The identities behind an attack sequence's actors: the credentials cordon would
     /// contain, so they must be GuardDuty's, not the event's.
     pub sequence_actors: Vec<ReportedActor>,

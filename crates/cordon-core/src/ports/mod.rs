@@ -6,6 +6,7 @@ mod buckets;
 mod credentials;
 mod evidence;
 mod findings;
+mod functions;
 mod ledger;
 mod network;
 mod principals;
@@ -19,6 +20,7 @@ pub use evidence::{
     AttachedVolume, EvidencePreservation, InstanceProtection, ProtectionChange, Snapshot,
 };
 pub use findings::{FindingSource, ReportedActor, ReportedFinding, ReportedHost};
+pub use functions::{FunctionControls, NO_SUCH_FUNCTION};
 pub use ledger::{Budget, Claim, IncidentLedger};
 pub use network::{
     ConnectionTrackingTimeouts, HeldInterface, IsolationGroups, NetworkInterfaceState,
