@@ -2,23 +2,36 @@
 //! Protection): no resource role is needed, a TARGET is still a victim, and every
 //! other check holds as for network findings.
 
+use super::tests::{Expectation, expect, fixture, policy};
 use super::*;
-use crate::guardduty::TriagePolicy;
 use crate::names::DEFAULT_EXEMPT_TAG;
 use cordon_events::{Event, parse_event_value};
 use serde_json::{Value, json};
 
+/// Every host fixture, with the decision triage must reach and a phrase its reason must
+/// contain. From inside the instance: Runtime Monitoring and Malware Protection name no
+/// resource role, and the instance's own process or disk is the suspect.
+pub(super) const HOST: &[Expectation] = &[
+    expect(
+        fixture!("runtime-reverse-shell"),
+        Decision::Contained,
+        "Execution:Runtime/ReverseShell on the instance itself at severity 8",
+    ),
+    expect(
+        fixture!("runtime-persistence-suspicious-command"),
+        Decision::Contained,
+        "Persistence:Runtime/SuspiciousCommand on the instance itself at severity 5",
+    ),
+    expect(
+        fixture!("malware-ec2-malicious-file"),
+        Decision::Contained,
+        "Execution:EC2/MaliciousFile on the instance itself at severity 8",
+    ),
+];
+
 const RUNTIME: &str = include_str!("../../../../events/guardduty/runtime-reverse-shell.json");
 const MALWARE: &str = include_str!("../../../../events/guardduty/malware-ec2-malicious-file.json");
 const NETWORK: &str = include_str!("../../../../events/guardduty/backdoor-c2-actor.json");
-
-fn policy() -> TriagePolicy {
-    TriagePolicy {
-        severity_floor: 4.0,
-        allowed_accounts: vec!["123456789012".parse().unwrap()],
-        exempt_tag: DEFAULT_EXEMPT_TAG.to_owned(),
-    }
-}
 
 /// `raw` edited as JSON, then through the real parser.
 fn mutated(raw: &str, edit: impl FnOnce(&mut Value)) -> GuardDutyFinding {

@@ -113,3 +113,15 @@ mod tests;
 #[cfg(test)]
 #[path = "host_triage_tests.rs"]
 mod host_tests;
+
+#[cfg(test)]
+#[path = "network_triage_tests.rs"]
+mod network_tests;
+
+#[cfg(test)]
+#[path = "not_instance_triage_tests.rs"]
+mod not_instance_tests;
+
+#[cfg(test)]
+#[path = "policy_triage_tests.rs"]
+mod policy_tests;

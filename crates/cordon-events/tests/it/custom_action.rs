@@ -1,6 +1,7 @@
 //! The custom-action events Security Hub sends when a person chooses one of cordon's
 //! actions: which action, and which GuardDuty finding it leads back to.
 
+use crate::common::expectation;
 use cordon_events::{Event, HumanDecision, parse_event};
 use std::path::Path;
 
@@ -33,10 +34,7 @@ const EXPECTED: &[(&str, HumanDecision, &str)] = &[
 
 pub fn check_valid(file: &Path, raw: &[u8]) {
     let name = file.file_name().unwrap().to_str().unwrap();
-    let (_, decision, finding_id) = EXPECTED
-        .iter()
-        .find(|(file, ..)| *file == name)
-        .unwrap_or_else(|| panic!("events/securityhub/{name} has no expectation: add one"));
+    let (_, decision, finding_id) = expectation(EXPECTED, |(file, ..)| file, "securityhub", name);
     match parse_event(raw).unwrap_or_else(|e| panic!("{name}: {e}")) {
         Event::CustomAction(envelope, action) => {
             assert_eq!(envelope.source, "aws.securityhub", "{name}");
