@@ -47,6 +47,7 @@ pub struct Clients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub guardduty: aws_sdk_guardduty::Client,
     pub s3: aws_sdk_s3::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub calls: CallCounter,
 }
 
@@ -111,6 +112,11 @@ impl Clients {
             ),
             s3: aws_sdk_s3::Client::from_conf(
                 aws_sdk_s3::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(sdk)
                     .interceptor(calls.clone())
                     .build(),
             ),

@@ -1,6 +1,6 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
-//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB, GuardDuty and S3, and maps their errors.
+//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB, GuardDuty, S3 and Lambda, and maps their errors.
 
 mod audit;
 mod buckets;
@@ -13,6 +13,7 @@ mod evidence;
 mod finding_host;
 mod finding_source;
 mod findings_filter;
+mod functions;
 mod iam_policy;
 mod identity;
 mod isolation;
@@ -38,6 +39,7 @@ pub use error::port_error;
 pub use evidence::Ec2Evidence;
 pub use finding_source::GuardDutyFindings;
 pub use findings_filter::{FindingsFilter, MinSeverity};
+pub use functions::LambdaFunctions;
 pub use identity::current_account;
 pub use isolation::Ec2Isolation;
 pub use ledger::{AwsLedger, DynamoLedger, ledger_on};

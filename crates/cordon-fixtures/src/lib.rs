@@ -1,11 +1,12 @@
 //! AWS-side test and demo fixtures on the local emulator: SDK configuration pointing at
 //! it, a small EC2 estate that the sample events in `events/` can be rewritten to name
 //! (optionally with the instance profile, volumes, Auto Scaling group and target groups
-//! around the instance), IAM identities, a trail and a recorder, and the reads that
+//! around the instance), IAM identities, a Lambda function, a trail and a recorder, and the reads that
 //! check what cordon did.
 
 mod audit;
 mod estate;
+mod functions;
 mod guardduty;
 mod identities;
 mod inspect;
@@ -19,6 +20,7 @@ pub use audit::{
     recorder_is_recording, trail_is_logging,
 };
 pub use estate::{Estate, Placeholders};
+pub use functions::{create_function, function_tags, reserved_concurrency};
 pub use guardduty::import_as_guardduty;
 pub use identities::{
     IamUserWithKeys, access_key_statuses, create_role, has_login_profile, inline_policy, role_tags,

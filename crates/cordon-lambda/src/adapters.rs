@@ -5,8 +5,8 @@
 use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::ports::{
     AuditLogging, BucketAccess, EvidencePreservation, FindingRecorder, FindingSource,
-    IncidentLedger, InstanceCredentials, NetworkIsolation, Notifier, PrincipalCredentials,
-    SecurityGroupRules, ServiceRotation,
+    FunctionControls, IncidentLedger, InstanceCredentials, NetworkIsolation, Notifier,
+    PrincipalCredentials, SecurityGroupRules, ServiceRotation,
 };
 use cordon_events::AccountId;
 
@@ -22,6 +22,7 @@ pub trait Adapters {
     type Audit: AuditLogging;
     type Groups: SecurityGroupRules;
     type Buckets: BucketAccess;
+    type Functions: FunctionControls;
     type Recorder: FindingRecorder;
     type Notifier: Notifier;
     type Ledger: IncidentLedger;
@@ -40,6 +41,7 @@ impl Adapters for Aws {
     type Audit = cordon_aws::AwsAuditLogging;
     type Groups = cordon_aws::Ec2SecurityGroupRules;
     type Buckets = cordon_aws::S3Buckets;
+    type Functions = cordon_aws::LambdaFunctions;
     type Recorder = SecurityHubRecorder;
     type Notifier = cordon_aws::SnsNotifier;
     type Ledger = cordon_aws::AwsLedger;

@@ -25,10 +25,10 @@ pub use pipeline::{handle_event, respond};
 pub use recording::record_outcome;
 pub use responder::{Context, Responder, Source, Triaged};
 pub use responders::{
-    AwsBucketPorts, AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, BucketPorts,
-    BucketResponder, CloudTrailPorts, CloudTrailResponder, CredentialPorts, CredentialResponder,
-    InstancePorts, InstanceResponder, Reported, TrailIncident, remembered_subject, respond_as,
-    respond_on_aws,
+    AwsBucketPorts, AwsCloudTrailPorts, AwsCredentialPorts, AwsFunctionPorts, AwsInstancePorts,
+    BucketPorts, BucketResponder, CloudTrailPorts, CloudTrailResponder, CredentialPorts,
+    CredentialResponder, FunctionPorts, FunctionResponder, InstancePorts, InstanceResponder,
+    Reported, TrailIncident, remembered_subject, respond_as, respond_on_aws,
 };
 pub use response::{account_of_function_arn, into_lambda_result};
 pub use run::run;

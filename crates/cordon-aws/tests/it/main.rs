@@ -5,6 +5,7 @@
 mod buckets;
 mod credentials;
 mod evidence;
+mod functions;
 mod isolation;
 mod ledger;
 mod principals;

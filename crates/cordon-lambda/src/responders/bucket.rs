@@ -1,16 +1,15 @@
 //! A GuardDuty finding that a bucket was opened to the world: turn its S3 Block Public
 //! Access back on, all four settings, read back. Its policy, ACL and objects stay.
 
-use super::finding::{self, Reported, guardduty_finding, log_triage};
+use super::finding::{self, Reported, Wording, guardduty_finding, log_triage};
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use cordon_aws::Clients;
 use cordon_core::bucket::{self, BucketIncident, BucketRun};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict, step_failures};
+use cordon_core::{Decision, Outcome, Plan, Verdict};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
-use tracing::error;
 
 /// What the bucket playbook acts through.
 pub struct BucketPorts<A: Adapters> {
@@ -167,32 +166,17 @@ impl<A: Adapters> Responder for BucketResponder<A> {
 /// unreadable exemption or a block that did not read back fails (and is retried).
 fn conclude(incident: &BucketIncident, reason: &str, run: BucketRun) -> Outcome {
     let bucket = &incident.bucket;
-    super::log_steps(&incident.finding_id, &run.reports);
-    let failures = step_failures(&run.reports);
-    let (decision, reason) = match &run.exemption {
-        Exemption::Exempt(tag) => (
-            Decision::Observed,
-            format!("bucket {bucket} is exempt from containment by tag {tag}"),
-        ),
-        Exemption::PrincipalMissing => (
-            Decision::Observed,
-            format!("S3 no longer has bucket {bucket}: nothing to block"),
-        ),
-        Exemption::Unknown(err) => (
-            Decision::Failed,
-            format!("not acting on bucket {bucket}: its exemption could not be read ({err})"),
-        ),
-        Exemption::NotExempt if failures.is_empty() => (
-            Decision::Contained,
-            format!("{reason}; public access blocked, read back"),
-        ),
-        Exemption::NotExempt => (
-            Decision::Failed,
-            format!("containment did not verify: {}", failures.join("; ")),
-        ),
+    let words = Wording {
+        subject: &format!("bucket {bucket}"),
+        gone: &format!("S3 no longer has bucket {bucket}: nothing to block"),
+        verified: "public access blocked, read back",
     };
-    if decision == Decision::Failed {
-        error!(finding_id = %incident.finding_id, bucket = %bucket, reason = %reason, "bucket containment failed; the event will be retried");
-    }
-    super::concluded(decision, reason, run.reports)
+    finding::conclude(
+        &incident.finding_id,
+        reason,
+        &run.exemption,
+        run.reports,
+        Vec::new(),
+        &words,
+    )
 }

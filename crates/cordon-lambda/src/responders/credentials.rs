@@ -2,17 +2,16 @@
 //! access key and deny the principal's older sessions. An attack sequence names a
 //! credential per actor: each goes through the same playbook, once.
 
-use super::finding::{self, Reported, guardduty_finding, log_triage};
+use super::finding::{self, Reported, Wording, guardduty_finding, log_triage};
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
 use cordon_core::credential::{self, CredentialCase, CredentialIncident, CredentialRun};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Exemption, Outcome, Plan, StepReport, Verdict, step_failures};
+use cordon_core::{Decision, Outcome, Plan, StepReport, Verdict};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
-use tracing::error;
 
 /// What the credential playbook acts through.
 pub struct CredentialPorts<A: Adapters> {
@@ -238,36 +237,21 @@ impl<A: Adapters> Responder for CredentialResponder<A> {
 /// exemption read or any unverified step fails the incident (and it is retried).
 fn conclude(incident: &CredentialIncident, reason: &str, run: CredentialRun) -> Outcome {
     let credential = incident.describe();
-    super::log_steps(&incident.finding_id, &run.reports);
-    let failures = step_failures(&run.reports);
-    let (decision, reason) = match &run.exemption {
-        Exemption::Exempt(tag) => (
-            Decision::Observed,
-            format!("{credential} is exempt from containment by tag {tag}"),
+    let words = Wording {
+        subject: &credential,
+        gone: &format!(
+            "{credential}: IAM no longer has that principal, so there is nothing to disable"
         ),
-        Exemption::PrincipalMissing => (
-            Decision::Observed,
-            format!(
-                "{credential}: IAM no longer has that principal, so there is nothing to disable"
-            ),
-        ),
-        Exemption::Unknown(err) => (
-            Decision::Failed,
-            format!("not acting on {credential}: its exemption could not be read ({err})"),
-        ),
-        Exemption::NotExempt if failures.is_empty() => (
-            Decision::Contained,
-            format!("{reason}; every containment step verified"),
-        ),
-        Exemption::NotExempt => (
-            Decision::Failed,
-            format!("containment did not verify: {}", failures.join("; ")),
-        ),
+        verified: "every containment step verified",
     };
-    if decision == Decision::Failed {
-        error!(finding_id = %incident.finding_id, reason = %reason, "credential containment failed; the event will be retried");
-    }
-    super::concluded(decision, reason, run.reports)
+    finding::conclude(
+        &incident.finding_id,
+        reason,
+        &run.exemption,
+        run.reports,
+        Vec::new(),
+        &words,
+    )
 }
 
 /// One credential's outcome as it is; several, as one: failed if any failed (the event

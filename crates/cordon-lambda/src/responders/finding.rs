@@ -1,13 +1,13 @@
-//! What the two GuardDuty responders share: the finding out of the event, the triage
-//! logged, the dry-run answer, a key per update of the finding, and the read-back from
-//! GuardDuty that triage runs on again.
+//! What the GuardDuty responders share: the finding out of the event, the triage
+//! logged, the dry-run answer, a key per update of the finding, the read-back from
+//! GuardDuty that triage runs on again, and the decision the steps support.
 
 use crate::responder::{Context, Responder, Source, Triaged};
 use cordon_core::confirmation::{Confirmation, confirm as compare};
 use cordon_core::ports::FindingSource;
-use cordon_core::{Decision, Outcome, Plan, Verdict};
+use cordon_core::{Decision, Exemption, Outcome, Plan, StepReport, Verdict, step_failures};
 use cordon_events::{Envelope, Event, GuardDutyFinding};
-use tracing::info;
+use tracing::{error, info};
 
 /// A GuardDuty incident with the finding it came from (its times and ids).
 pub struct Reported<I> {
@@ -130,4 +130,53 @@ where
             Confirmation::Unconfirmed(why) => Source::Unconfirmed(why),
         },
     }
+}
+
+/// How a playbook names its subject in the decision's reason.
+pub(super) struct Wording<'a> {
+    /// `bucket logs`, `function thumbnailer`, `IAM user alice's key AKIA…`.
+    pub subject: &'a str,
+    /// Why a subject that no longer exists is only observed.
+    pub gone: &'a str,
+    /// What a verified containment adds to triage's reason.
+    pub verified: &'a str,
+}
+
+/// The decision a GuardDuty playbook's steps support: an exempt or vanished subject is
+/// only observed; an unreadable exemption, an unverified step or `more_failures` (a
+/// record not kept) fail the incident, and it is retried.
+pub(super) fn conclude(
+    finding_id: &str,
+    reason: &str,
+    exemption: &Exemption,
+    steps: Vec<StepReport>,
+    more_failures: Vec<String>,
+    words: &Wording<'_>,
+) -> Outcome {
+    let subject = words.subject;
+    super::log_steps(finding_id, &steps);
+    let mut failures = step_failures(&steps);
+    failures.extend(more_failures);
+    let (decision, reason) = match exemption {
+        Exemption::Exempt(tag) => (
+            Decision::Observed,
+            format!("{subject} is exempt from containment by tag {tag}"),
+        ),
+        Exemption::PrincipalMissing => (Decision::Observed, words.gone.to_owned()),
+        Exemption::Unknown(err) => (
+            Decision::Failed,
+            format!("not acting on {subject}: its exemption could not be read ({err})"),
+        ),
+        Exemption::NotExempt if failures.is_empty() => {
+            (Decision::Contained, format!("{reason}; {}", words.verified))
+        }
+        Exemption::NotExempt => (
+            Decision::Failed,
+            format!("containment did not verify: {}", failures.join("; ")),
+        ),
+    };
+    if decision == Decision::Failed {
+        error!(finding_id, subject, reason = %reason, "containment failed; the event will be retried");
+    }
+    super::concluded(decision, reason, steps)
 }

@@ -6,12 +6,14 @@ mod cloudtrail;
 mod credentials;
 mod decided;
 mod finding;
+mod function;
 mod instance;
 
 pub use bucket::{AwsBucketPorts, BucketPorts, BucketResponder};
 pub use cloudtrail::{AwsCloudTrailPorts, CloudTrailPorts, CloudTrailResponder, TrailIncident};
 pub use credentials::{AwsCredentialPorts, CredentialPorts, CredentialResponder};
 pub use finding::{Reported, remembered_subject};
+pub use function::{AwsFunctionPorts, FunctionPorts, FunctionResponder};
 pub use instance::{AwsInstancePorts, InstancePorts, InstanceResponder};
 
 use crate::adapters::Connect;
@@ -40,6 +42,9 @@ pub async fn respond_as(
         }
         BucketResponder::<crate::Aws>::FUNCTION => {
             Box::pin(respond_on_aws::<BucketResponder>(event, ctx, reach)).await
+        }
+        FunctionResponder::<crate::Aws>::FUNCTION => {
+            Box::pin(respond_on_aws::<FunctionResponder>(event, ctx, reach)).await
         }
         _ => return None,
     })
