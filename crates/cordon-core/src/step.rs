@@ -54,6 +54,9 @@ pub enum StepKind {
     RevokeExposedIngress,
     /// All four S3 Block Public Access settings on for the bucket, then read back.
     BlockBucketPublicAccess,
+    /// All four S3 Block Public Access settings on for the account (S3 Control), then
+    /// read back.
+    BlockAccountPublicAccess,
     /// Release: each interface back in the groups recorded before isolation.
     RestoreNetworkInterfaceGroups,
     /// Release: the recorded instance profile associated again.
@@ -94,6 +97,7 @@ impl StepKind {
             Self::RestartConfigRecorder => "restart-config-recorder",
             Self::RevokeExposedIngress => "revoke-exposed-ingress",
             Self::BlockBucketPublicAccess => "block-bucket-public-access",
+            Self::BlockAccountPublicAccess => "block-account-public-access",
             Self::RestoreNetworkInterfaceGroups => "restore-network-interface-groups",
             Self::ReassociateInstanceProfile => "reassociate-instance-profile",
             Self::RemoveSessionDeny => "remove-session-deny",
