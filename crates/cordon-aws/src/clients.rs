@@ -2,6 +2,7 @@
 //! an interceptor counting the requests it sends — retries included — for the
 //! `AwsCalls` metric.
 
+use crate::s3control_endpoint::S3ControlEndpoint;
 use aws_config::SdkConfig;
 use aws_sdk_ec2::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_ec2::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -48,6 +49,7 @@ pub struct Clients {
     pub guardduty: aws_sdk_guardduty::Client,
     pub s3: aws_sdk_s3::Client,
     pub lambda: aws_sdk_lambda::Client,
+    pub s3control: aws_sdk_s3control::Client,
     pub calls: CallCounter,
 }
 
@@ -117,6 +119,14 @@ impl Clients {
             ),
             lambda: aws_sdk_lambda::Client::from_conf(
                 aws_sdk_lambda::config::Builder::from(sdk)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            // An emulator's address endpoint takes no account prefix
+            // (`s3control_endpoint.rs`).
+            s3control: aws_sdk_s3control::Client::from_conf(
+                aws_sdk_s3control::config::Builder::from(sdk)
+                    .endpoint_resolver(S3ControlEndpoint::default())
                     .interceptor(calls.clone())
                     .build(),
             ),

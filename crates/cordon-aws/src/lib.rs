@@ -1,7 +1,9 @@
 //! Adapters: cordon-core's ports implemented on the AWS SDK. Thin by design — the
 //! decisions live in the domain; this crate only speaks EC2, IAM, Auto Scaling, ELBv2,
-//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB, GuardDuty, S3 and Lambda, and maps their errors.
+//! Security Hub, SNS, STS, CloudTrail, Config, DynamoDB, GuardDuty, S3, S3 Control and Lambda, and
+//! maps their errors.
 
+mod account_block;
 mod audit;
 mod buckets;
 mod clients;
@@ -25,11 +27,13 @@ mod principals;
 mod reach;
 mod resolve;
 mod rotation;
+mod s3control_endpoint;
 mod security_groups;
 mod security_hub;
 mod snapshots;
 mod target_groups;
 
+pub use account_block::S3AccountBlock;
 pub use audit::AwsAuditLogging;
 pub use buckets::S3Buckets;
 pub use clients::{CallCounter, Clients};

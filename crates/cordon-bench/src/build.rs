@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 
 /// Every function binary (named like its crate).
-pub const FUNCTIONS: [&str; 4] = [
+pub const FUNCTIONS: [&str; 5] = [
     "cordon-contain-instance",
     "cordon-contain-credentials",
     "cordon-respond-cloudtrail",
     "cordon-contain-bucket",
+    "cordon-contain-lambda",
 ];
 
 /// What xtask reports of the build, on the command line.

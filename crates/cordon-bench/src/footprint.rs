@@ -17,7 +17,7 @@ const PEAK_RSS: u64 = 30_000_000;
 const ZIP: u64 = 8_000_000;
 
 /// The other functions, each on a sample event it handles.
-const OTHERS: [(&str, &str); 3] = [
+const OTHERS: [(&str, &str); 4] = [
     (
         "cordon-contain-credentials",
         "guardduty/iam-user-credential-exfiltration.json",
@@ -30,6 +30,7 @@ const OTHERS: [(&str, &str); 3] = [
         "cordon-contain-bucket",
         "guardduty/s3-bucket-public-access-granted.json",
     ),
+    ("cordon-contain-lambda", "guardduty/lambda-c2-activity.json"),
 ];
 
 pub fn run(runtime: &Runtime, build: &ReleaseBuild, cold: &ColdStarts) -> Result<Section, String> {

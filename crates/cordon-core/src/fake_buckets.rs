@@ -1,7 +1,8 @@
-//! An in-memory S3 for the bucket playbook's tests: one bucket's tags and block, every
-//! write logged, and switchable failures.
+//! An in-memory S3 for the bucket playbook's tests: one bucket's tags and block, the
+//! account's block (S3 Control), every write logged, and switchable failures.
 
-use crate::ports::{BucketAccess, PortError, PortResult, PublicAccessBlock};
+use crate::ports::{AccountPublicAccess, BucketAccess, PortError, PortResult, PublicAccessBlock};
+use cordon_events::AccountId;
 use std::sync::Mutex;
 
 #[derive(Debug, Default)]
@@ -11,8 +12,12 @@ pub struct FakeBuckets {
     pub writes: Mutex<Vec<String>>,
     pub tags_unreadable: bool,
     pub missing: bool,
-    /// The put succeeds but S3 keeps the block as it was.
+    /// The put succeeds but S3 keeps the block as it was (the bucket's or the account's).
     pub put_ignored: bool,
+    /// The account's block (`None`: not configured, all four off).
+    pub account_block: Mutex<Option<PublicAccessBlock>>,
+    /// S3 Control refuses to read the account's block.
+    pub account_block_unreadable: bool,
 }
 
 impl FakeBuckets {
@@ -20,6 +25,13 @@ impl FakeBuckets {
     pub fn with_block(block: Option<PublicAccessBlock>) -> Self {
         let fake = Self::default();
         *fake.block.lock().unwrap() = block;
+        fake
+    }
+
+    /// An account whose block is `block` (`None`: not configured).
+    pub fn with_account_block(block: Option<PublicAccessBlock>) -> Self {
+        let fake = Self::default();
+        *fake.account_block.lock().unwrap() = block;
         fake
     }
 
@@ -71,6 +83,38 @@ impl BucketAccess for FakeBuckets {
             .push(format!("put-public-access-block {bucket} {block}"));
         if !self.put_ignored {
             *self.block.lock().unwrap() = Some(block);
+        }
+        Ok(())
+    }
+}
+
+impl AccountPublicAccess for FakeBuckets {
+    async fn account_public_access_block(
+        &self,
+        _: &AccountId,
+    ) -> PortResult<Option<PublicAccessBlock>> {
+        if self.account_block_unreadable {
+            return Err(PortError {
+                operation: "s3:GetAccountPublicAccessBlock",
+                code: Some("AccessDenied".into()),
+                message: "Access Denied".into(),
+                transient: false,
+            });
+        }
+        Ok(*self.account_block.lock().unwrap())
+    }
+
+    async fn put_account_public_access_block(
+        &self,
+        account: &AccountId,
+        block: PublicAccessBlock,
+    ) -> PortResult<()> {
+        self.writes
+            .lock()
+            .unwrap()
+            .push(format!("put-account-public-access-block {account} {block}"));
+        if !self.put_ignored {
+            *self.account_block.lock().unwrap() = Some(block);
         }
         Ok(())
     }

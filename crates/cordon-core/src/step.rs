@@ -58,6 +58,9 @@ pub enum StepKind {
     ThrottleFunction,
     /// Release: the function's reserved concurrency as recorded before containment.
     RestoreConcurrency,
+    /// All four S3 Block Public Access settings on for the account (S3 Control), then
+    /// read back.
+    BlockAccountPublicAccess,
     /// Release: each interface back in the groups recorded before isolation.
     RestoreNetworkInterfaceGroups,
     /// Release: the recorded instance profile associated again.
@@ -100,6 +103,7 @@ impl StepKind {
             Self::BlockBucketPublicAccess => "block-bucket-public-access",
             Self::ThrottleFunction => "throttle-function",
             Self::RestoreConcurrency => "restore-concurrency",
+            Self::BlockAccountPublicAccess => "block-account-public-access",
             Self::RestoreNetworkInterfaceGroups => "restore-network-interface-groups",
             Self::ReassociateInstanceProfile => "reassociate-instance-profile",
             Self::RemoveSessionDeny => "remove-session-deny",

@@ -4,9 +4,9 @@
 
 use cordon_aws::{Clients, SecurityHubRecorder};
 use cordon_core::ports::{
-    AuditLogging, BucketAccess, EvidencePreservation, FindingRecorder, FindingSource,
-    FunctionControls, IncidentLedger, InstanceCredentials, NetworkIsolation, Notifier,
-    PrincipalCredentials, SecurityGroupRules, ServiceRotation,
+    AccountPublicAccess, AuditLogging, BucketAccess, EvidencePreservation, FindingRecorder,
+    FindingSource, FunctionControls, IncidentLedger, InstanceCredentials, NetworkIsolation,
+    Notifier, PrincipalCredentials, SecurityGroupRules, ServiceRotation,
 };
 use cordon_events::AccountId;
 
@@ -23,6 +23,8 @@ pub trait Adapters {
     type Groups: SecurityGroupRules;
     type Buckets: BucketAccess;
     type Functions: FunctionControls;
+    /// An account's own S3 Block Public Access (S3 Control).
+    type AccountBlock: AccountPublicAccess;
     type Recorder: FindingRecorder;
     type Notifier: Notifier;
     type Ledger: IncidentLedger;
@@ -42,6 +44,7 @@ impl Adapters for Aws {
     type Groups = cordon_aws::Ec2SecurityGroupRules;
     type Buckets = cordon_aws::S3Buckets;
     type Functions = cordon_aws::LambdaFunctions;
+    type AccountBlock = cordon_aws::S3AccountBlock;
     type Recorder = SecurityHubRecorder;
     type Notifier = cordon_aws::SnsNotifier;
     type Ledger = cordon_aws::AwsLedger;

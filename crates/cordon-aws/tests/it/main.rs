@@ -2,6 +2,7 @@
 //! the tests that share an emulator (`shared_moto`) share this one, so each builds
 //! resources of its own under names of its own (`support::unique`).
 
+mod account_block;
 mod buckets;
 mod credentials;
 mod evidence;

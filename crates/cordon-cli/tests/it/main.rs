@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+mod account_block;
 mod bucket;
 mod credentials_dry_run;
 mod findings_filters;

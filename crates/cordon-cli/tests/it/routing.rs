@@ -44,6 +44,12 @@ fn every_sample_event_reaches_exactly_its_function() {
                 serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
             let expected: Vec<&str> = match dir {
                 "guardduty" if UNROUTED_GUARDDUTY.contains(&name.as_str()) => vec![],
+                // The account's block, whatever resource GuardDuty attaches.
+                "guardduty"
+                    if event["detail"]["type"] == cordon_core::bucket::account::ACCOUNT_TYPE =>
+                {
+                    vec![BUCKET]
+                }
                 "guardduty" if event["detail"]["resource"]["resourceType"] == "AccessKey" => {
                     vec![CREDENTIALS]
                 }
@@ -200,7 +206,8 @@ fn the_readme_catalogue_lists_every_handled_event() {
         }
     }
     assert!(readme.contains("`ConsoleLogin`"));
-    for kind in cordon_core::bucket::CONTAINED_TYPES {
+    let account = [cordon_core::bucket::account::ACCOUNT_TYPE];
+    for kind in cordon_core::bucket::CONTAINED_TYPES.iter().chain(&account) {
         assert!(
             readme.contains(&format!("`{kind}`")),
             "README.md's playbook catalogue does not list {kind}"

@@ -2,6 +2,7 @@
 //! checked, and who opened it, as far as the finding says.
 
 use super::BucketName;
+use super::caller::changed_by;
 use cordon_events::{AccountId, GuardDutyFinding};
 use serde::Serialize;
 
@@ -71,38 +72,4 @@ impl BucketIncident {
             changed_by: changed_by(finding),
         })
     }
-}
-
-/// The caller and the call, from `accessKeyDetails` and `awsApiCallAction`.
-fn changed_by(finding: &GuardDutyFinding) -> Option<String> {
-    let key = finding.resource.access_key_details.as_ref();
-    let call = finding
-        .service
-        .action
-        .as_ref()
-        .and_then(|a| a.aws_api_call_action.as_ref());
-    if key.is_none() && call.is_none() {
-        return None;
-    }
-    let mut who = match key {
-        Some(k) => {
-            let name = k.user_name.as_deref().unwrap_or("an unnamed principal");
-            let kind = k.user_type.as_deref().unwrap_or("unknown type");
-            match &k.access_key_id {
-                Some(id) => format!("{name} ({kind}, {id})"),
-                None => format!("{name} ({kind})"),
-            }
-        }
-        None => "someone".to_owned(),
-    };
-    if let Some(api) = call.and_then(|c| c.api.as_deref()) {
-        who.push_str(&format!(" called {api}"));
-    }
-    if let Some(ip) = call
-        .and_then(|c| c.remote_ip_details.as_ref())
-        .and_then(|r| r.ip_address_v4.as_deref())
-    {
-        who.push_str(&format!(" from {ip}"));
-    }
-    Some(who)
 }

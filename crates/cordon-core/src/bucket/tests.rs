@@ -58,14 +58,14 @@ const HALF_OFF: PublicAccessBlock = PublicAccessBlock {
 #[test]
 fn public_and_anonymous_access_are_contained() {
     for raw in [GRANTED, ANONYMOUS] {
-        let verdict = bucket::triage(&parsed(raw), &policy());
+        let verdict = bucket::triage(&parsed(raw), &policy(), &[]);
         assert_eq!(verdict.decision, Decision::Contained, "{}", verdict.reason);
     }
 }
 
 #[test]
 fn a_low_severity_block_disabled_is_observed_below_the_floor() {
-    let verdict = bucket::triage(&parsed(DISABLED), &policy());
+    let verdict = bucket::triage(&parsed(DISABLED), &policy(), &[]);
     assert_eq!(verdict.decision, Decision::Observed);
     assert!(
         verdict.reason.contains("below the containment floor"),
@@ -76,7 +76,7 @@ fn a_low_severity_block_disabled_is_observed_below_the_floor() {
         severity_floor: 1.0,
         ..policy()
     };
-    let verdict = bucket::triage(&parsed(DISABLED), &low_floor);
+    let verdict = bucket::triage(&parsed(DISABLED), &low_floor, &[]);
     assert_eq!(verdict.decision, Decision::Contained, "{}", verdict.reason);
 }
 
@@ -88,21 +88,21 @@ fn samples_archived_and_other_accounts_are_observed() {
     let elsewhere = granted_with(|d| d["accountId"] = "210987654321".into());
     for finding in [sample, archived, elsewhere] {
         assert_eq!(
-            bucket::triage(&finding, &policy()).decision,
+            bucket::triage(&finding, &policy(), &[]).decision,
             Decision::Observed
         );
     }
 }
 
 #[test]
-fn other_s3_types_and_the_account_block_are_not_this_playbook() {
+fn other_s3_types_are_not_this_playbook() {
     for kind in [
-        "Policy:S3/AccountBlockPublicAccessDisabled",
         "Discovery:S3/MaliciousIPCaller",
+        "Stealth:S3/ServerAccessLoggingDisabled",
     ] {
         let finding = granted_with(|d| d["type"] = kind.into());
         assert_eq!(
-            bucket::triage(&finding, &policy()).decision,
+            bucket::triage(&finding, &policy(), &[]).decision,
             Decision::Observed,
             "{kind}"
         );
@@ -118,7 +118,7 @@ fn a_finding_without_a_bucket_is_ignored() {
             .remove("s3BucketDetails");
     });
     assert_eq!(
-        bucket::triage(&finding, &policy()).decision,
+        bucket::triage(&finding, &policy(), &[]).decision,
         Decision::Ignored
     );
 }
@@ -143,7 +143,7 @@ fn a_malformed_or_ambiguous_bucket_fails_closed() {
         }),
     ];
     for finding in cases {
-        let verdict = bucket::triage(&finding, &policy());
+        let verdict = bucket::triage(&finding, &policy(), &[]);
         assert_eq!(verdict.decision, Decision::Observed, "{}", verdict.reason);
         assert!(
             verdict.reason.starts_with("not acting"),

@@ -8,14 +8,15 @@ use crate::{Decision, Verdict};
 use cordon_events::GuardDutyFinding;
 
 /// The finding types that say a bucket was opened to the world (GuardDuty's S3
-/// Protection policy findings). The account-level block is not this playbook's.
+/// Protection policy findings). The account-level block is `account/`'s.
 pub const CONTAINED_TYPES: &[&str] = &[
     "Policy:S3/BucketBlockPublicAccessDisabled",
     "Policy:S3/BucketAnonymousAccessGranted",
     "Policy:S3/BucketPublicAccessGranted",
 ];
 
-pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
+/// A bucket finding's triage (the account's block is triaged by `account::triage`).
+pub(super) fn triage_bucket(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
     use Decision::{Contained, Ignored, Observed};
     let kind = &finding.finding_type;
     let incident = match BucketIncident::from_finding(finding) {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 /// The instance triage's reason for every access-key finding.
 const NOT_AN_INSTANCE: &str = "resource type AccessKey is not an EC2 instance";
 const NOT_AN_INSTANCE_BUT_A_BUCKET: &str = "resource type S3Bucket is not an EC2 instance";
+const NOT_AN_INSTANCE_BUT_A_FUNCTION: &str = "resource type Lambda is not an EC2 instance";
 
 /// An access-key fixture: ignored, as not an instance.
 const fn access_key(fixture: (&'static str, &'static str)) -> Expectation {
@@ -20,7 +21,12 @@ const fn bucket(fixture: (&'static str, &'static str)) -> Expectation {
     expect(fixture, Decision::Ignored, NOT_AN_INSTANCE_BUT_A_BUCKET)
 }
 
-/// Every access-key and S3 fixture.
+/// A Lambda fixture: ignored, as a function and not an instance.
+const fn function(fixture: (&'static str, &'static str)) -> Expectation {
+    expect(fixture, Decision::Ignored, NOT_AN_INSTANCE_BUT_A_FUNCTION)
+}
+
+/// Every access-key, S3 and Lambda fixture.
 pub(super) const NOT_AN_INSTANCE_FIXTURES: &[Expectation] = &[
     // Access-key (IAM) findings name a credential, not an instance: the instance triage
     // leaves them alone, whatever their type, severity or sample flag.
@@ -33,6 +39,8 @@ pub(super) const NOT_AN_INSTANCE_FIXTURES: &[Expectation] = &[
     bucket(fixture!("s3-bucket-anonymous-access-granted")),
     bucket(fixture!("s3-bucket-block-public-access-disabled")),
     bucket(fixture!("s3-bucket-public-access-granted")),
+    bucket(fixture!("s3-account-block-public-access-disabled")),
+    function(fixture!("lambda-c2-activity")),
     access_key(fixture!("federated-user-anomalous")),
     access_key(fixture!("iam-user-exempt")),
     access_key(fixture!("iam-user-sample-finding")),

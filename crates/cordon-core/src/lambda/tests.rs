@@ -84,7 +84,8 @@ fn the_incident_names_the_function_in_the_findings_account_and_region() {
 
 #[test]
 fn a_function_cordon_cannot_name_exactly_is_not_acted_on() {
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    type Edit = fn(&mut Value);
+    let cases: [(&str, Edit); 4] = [
         ("another account", |d| {
             d["resource"]["lambdaDetails"]["functionArn"] =
                 "arn:aws:lambda:us-east-1:999999999999:function:thumbnailer".into();

@@ -1,6 +1,7 @@
 //! The capabilities containment needs from the cloud, as small traits. Adapters
 //! implement them on the AWS SDK; each function sees only the ports it uses.
 
+mod account_block;
 mod audit;
 mod buckets;
 mod credentials;
@@ -13,6 +14,7 @@ mod principals;
 mod rotation;
 mod security_groups;
 
+pub use account_block::AccountPublicAccess;
 pub use audit::AuditLogging;
 pub use buckets::{BucketAccess, PublicAccessBlock};
 pub use credentials::{InstanceCredentials, ProfileAssociation};

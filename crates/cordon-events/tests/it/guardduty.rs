@@ -52,6 +52,7 @@ pub fn check_valid(file: &Path, raw: &[u8]) {
         "Instance" => crate::instance::check_resource(&name, &finding, detail),
         "AccessKey" => crate::access_key::check_resource(&name, &finding, detail),
         "S3Bucket" => crate::bucket::check_resource(&name, &finding, detail),
+        "Lambda" => crate::lambda::check_resource(&name, &finding, detail),
         other => panic!("{name}: resource type {other} has no checks in this test: add them"),
     }
 

@@ -1,13 +1,15 @@
-//! A GuardDuty finding that a bucket was opened to the world: turn its S3 Block Public
-//! Access back on, all four settings, read back. Its policy, ACL and objects stay.
+//! A GuardDuty finding that a bucket was opened to the world, or that the account's
+//! S3 Block Public Access was switched off: turn that block back on, all four
+//! settings, read back. Policies, ACLs and objects stay.
 
 use super::finding::{self, Reported, Wording, guardduty_finding, log_triage};
 use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use cordon_aws::Clients;
-use cordon_core::bucket::{self, BucketIncident, BucketRun};
+use cordon_core::bucket::account::{self, AccountBlockIncident, AccountRun};
+use cordon_core::bucket::{self, BucketIncident, BucketRun, Exposure};
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Outcome, Plan, Verdict};
+use cordon_core::{Decision, Exemption, Outcome, Plan, Verdict};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 
@@ -17,6 +19,8 @@ pub struct BucketPorts<A: Adapters> {
     pub findings: A::Findings,
     /// The bucket's tags and public-access block (S3).
     pub buckets: A::Buckets,
+    /// The account's own public-access block (S3 Control).
+    pub account_block: A::AccountBlock,
     pub home: Home<A>,
 }
 
@@ -34,6 +38,7 @@ impl Connect for AwsBucketPorts {
         Self {
             findings: cordon_aws::GuardDutyFindings::new(acting.guardduty.clone()),
             buckets: cordon_aws::S3Buckets::new(acting.s3.clone()),
+            account_block: cordon_aws::S3AccountBlock::new(acting.s3control.clone()),
             home,
         }
     }
@@ -50,15 +55,17 @@ impl<A: Adapters> BucketResponder<A> {
         ctx: &Context<'_>,
     ) -> Result<Triaged<Self>, Verdict> {
         let policy = ctx.config.policy(ctx.home_account);
-        let verdict = bucket::triage(&finding, &policy);
+        let verdict = bucket::triage(&finding, &policy, &ctx.config.break_glass_principals);
         log_triage(&envelope.id, &finding, &verdict);
         // A malformed bucket is observed by triage but has no incident to record.
-        let incident = match BucketIncident::from_finding(&finding) {
+        let incident = match Exposure::from_finding(&finding) {
             Some(Ok(incident)) if verdict.decision != Decision::Ignored => incident,
             _ => return Err(verdict),
         };
-        let plan = (verdict.decision == Decision::Contained)
-            .then(|| bucket::plan(&incident, &ctx.config.exempt_tag));
+        let plan = (verdict.decision == Decision::Contained).then(|| match &incident {
+            Exposure::Bucket(b) => bucket::plan(b, &ctx.config.exempt_tag),
+            Exposure::Account(a) => account::plan(a),
+        });
         Ok(Triaged {
             incident: Reported {
                 incident,
@@ -75,7 +82,7 @@ impl<A: Adapters> BucketResponder<A> {
 impl<A: Adapters> Responder for BucketResponder<A> {
     const FUNCTION: &'static str = "ContainBucketFunction";
     type Ports = BucketPorts<A>;
-    type Incident = Reported<BucketIncident>;
+    type Incident = Reported<Exposure>;
     /// `None`: only recorded.
     type Plan = Option<Plan>;
     type Survey = ();
@@ -95,11 +102,15 @@ impl<A: Adapters> Responder for BucketResponder<A> {
 
     fn incident_key(reported: &Self::Incident) -> String {
         let incident = &reported.incident;
-        format!("guardduty/{}/{}", incident.finding_id, incident.bucket)
+        format!(
+            "guardduty/{}/{}",
+            incident.finding_id(),
+            incident.target_key()
+        )
     }
 
     fn account(reported: &Self::Incident) -> &AccountId {
-        &reported.incident.account_id
+        reported.incident.account_id()
     }
 
     fn contains(triaged: &Triaged<Self>) -> bool {
@@ -131,9 +142,17 @@ impl<A: Adapters> Responder for BucketResponder<A> {
         let Some(plan) = &triaged.plan else {
             return Outcome::without_steps(triaged.decision, triaged.reason.clone());
         };
-        let incident = &triaged.incident.incident;
-        let run = bucket::execute(&ports.buckets, incident, plan, &ctx.config.exempt_tag).await;
-        conclude(incident, &triaged.reason, run)
+        match &triaged.incident.incident {
+            Exposure::Bucket(incident) => {
+                let run =
+                    bucket::execute(&ports.buckets, incident, plan, &ctx.config.exempt_tag).await;
+                conclude(incident, &triaged.reason, run)
+            }
+            Exposure::Account(incident) => {
+                let run = account::execute(&ports.account_block, incident, plan).await;
+                conclude_account(incident, &triaged.reason, run)
+            }
+        }
     }
 
     fn remembered(reported: &Self::Incident) -> Option<(String, String)> {
@@ -145,12 +164,16 @@ impl<A: Adapters> Responder for BucketResponder<A> {
     }
 
     fn incident_id(reported: &Self::Incident) -> &str {
-        &reported.incident.finding_id
+        reported.incident.finding_id()
     }
 
     fn response(triaged: &Triaged<Self>, outcome: &Outcome) -> ResponseFinding {
         let reported = &triaged.incident;
-        bucket::response_finding(&reported.incident, &reported.finding.created_at, outcome)
+        let created_at = &reported.finding.created_at;
+        match &reported.incident {
+            Exposure::Bucket(b) => bucket::response_finding(b, created_at, outcome),
+            Exposure::Account(a) => account::response_finding(a, created_at, outcome),
+        }
     }
 
     fn notification(
@@ -158,7 +181,10 @@ impl<A: Adapters> Responder for BucketResponder<A> {
         outcome: &Outcome,
         response: &ResponseFinding,
     ) -> Notification {
-        bucket::notification(&triaged.incident.incident, outcome, response)
+        match &triaged.incident.incident {
+            Exposure::Bucket(b) => bucket::notification(b, outcome, response),
+            Exposure::Account(a) => account::notification(a, outcome, response),
+        }
     }
 }
 
@@ -175,6 +201,25 @@ fn conclude(incident: &BucketIncident, reason: &str, run: BucketRun) -> Outcome 
         &incident.finding_id,
         reason,
         &run.exemption,
+        run.reports,
+        Vec::new(),
+        &words,
+    )
+}
+
+/// The decision the step supports: a block that could not be read, written or read
+/// back fails (and is retried). An account has no exemption tag.
+fn conclude_account(incident: &AccountBlockIncident, reason: &str, run: AccountRun) -> Outcome {
+    let subject = format!("account {}", incident.account_id);
+    let words = Wording {
+        subject: &subject,
+        gone: "",
+        verified: "the account's public access blocked, read back",
+    };
+    finding::conclude(
+        &incident.finding_id,
+        reason,
+        &Exemption::NotExempt,
         run.reports,
         Vec::new(),
         &words,

@@ -54,6 +54,10 @@ const RELEASE_PROFILE: &str = "only with ReleaseFromSecurityHub: release re-asso
 const BUCKET_BLOCK: &str = "the bucket is known only at run time, and S3 has no condition key for \
      the settings PutBucketPublicAccessBlock writes; the code only turns all four on, which closes \
      the bucket, never opens it (comment at BlockBucketPublicAccess)";
+const ACCOUNT_BLOCK: &str = "S3 Control's account-level block actions have no resource type (the \
+     block belongs to the account, not to a bucket), so `*` is the only resource IAM accepts, and S3 \
+     has no condition key for the settings PutAccountPublicAccessBlock writes; the code only turns all \
+     four on, which closes the account's buckets, never opens them (comment at BlockAccountPublicAccess)";
 const USER_CONTAINMENT: &str = "the user is known only at run time, and IAM has no condition key for \
      an inline policy's content or for the status UpdateAccessKey sets; the guardrail policies keep \
      it off break-glass and exempt users (comment at ContainUsers / ContainPrincipals)";
@@ -257,5 +261,12 @@ pub const KNOWN: &[Known] = &[
         details: &["s3:PutBucketPublicAccessBlock"],
         subjects: BUCKET_ROLES,
         reason: BUCKET_BLOCK,
+    },
+    Known {
+        tool: "parliament",
+        finding: "PERMISSIONS_MANAGEMENT_ACTIONS",
+        details: &["s3:PutAccountPublicAccessBlock"],
+        subjects: BUCKET_ROLES,
+        reason: ACCOUNT_BLOCK,
     },
 ];
