@@ -34,7 +34,8 @@ const PARAMETERS: &str = r#"{
   "ContainInstanceFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainInstanceFunctionRole",
   "ContainCredentialsFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainCredentialsFunctionRole",
   "RespondToCloudTrailFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/RespondToCloudTrailFunctionRole",
-  "ContainBucketFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainBucketFunctionRole"
+  "ContainBucketFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainBucketFunctionRole",
+  "ContainLambdaFunctionRoleArn": "arn:aws:iam::123456789012:role/cordon/ContainLambdaFunctionRole"
 }"#;
 /// One finding as the script reports it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -6,6 +6,7 @@ const FUNCTION_ROLES: &[&str] = &[
     "ContainCredentialsFunctionRole",
     "RespondToCloudTrailFunctionRole",
     "ContainBucketFunctionRole",
+    "ContainLambdaFunctionRole",
 ];
 /// Roles that contain credentials: the credential function's, and the CloudTrail
 /// function's with ContainTamperingPrincipal, in the security account and in members.
@@ -15,7 +16,8 @@ const CREDENTIAL_ROLES: &[&str] = &[
     "ContainCredentialsMemberRole",
     "RespondToCloudTrailMemberRole",
 ];
-/// Roles that deny a role's older sessions: the credential roles and the instance's.
+/// Roles that deny a role's older sessions: the credential roles, the instance's and
+/// the Lambda function's (its execution role).
 const SESSION_ROLES: &[&str] = &[
     "ContainInstanceFunctionRole",
     "ContainCredentialsFunctionRole",
@@ -23,6 +25,8 @@ const SESSION_ROLES: &[&str] = &[
     "ContainInstanceMemberRole",
     "ContainCredentialsMemberRole",
     "RespondToCloudTrailMemberRole",
+    "ContainLambdaFunctionRole",
+    "ContainLambdaMemberRole",
 ];
 /// Roles that turn a bucket's S3 Block Public Access on.
 const BUCKET_ROLES: &[&str] = &["ContainBucketFunctionRole", "ContainBucketMemberRole"];
@@ -42,7 +46,7 @@ const USER_RELEASE_ROLES: &[&str] = &[
 const SESSION_DENY: &str = "the deny of older sessions goes onto a role known only at run time, \
      and IAM has no condition key for an inline policy's name or content; ProtectedPrincipalsPolicy \
      and ExemptResourcesPolicy keep it off cordon's own, the organisation's access, break-glass \
-     and exempt roles (comment at RevokeInstanceRoleSessions / RevokeRoleSessions / ContainPrincipals)";
+     and exempt roles (comment at RevokeInstanceRoleSessions / RevokeRoleSessions / RevokeExecutionRoleSessions / ContainPrincipals)";
 const RELEASE_DENY: &str = "only with ReleaseFromSecurityHub: release deletes the session deny \
      cordon wrote on a principal known only at run time, and IAM has no condition key for an inline \
      policy's name; the guardrail policies keep it off break-glass and exempt principals (comment \
@@ -83,6 +87,7 @@ pub const KNOWN: &[Known] = &[
         subjects: &[
             "ContainInstanceFunctionRole",
             "ContainCredentialsFunctionRole",
+            "ContainLambdaFunctionRole",
         ],
         reason: SESSION_DENY,
     },
