@@ -50,7 +50,7 @@ pub use ledger::{AwsLedger, DynamoLedger, ledger_on};
 pub use notifier::SnsNotifier;
 pub use principals::IamPrincipals;
 pub use reach::{MemberRole, Reach, session_name};
-pub use resolve::{incident_principals, resolve_incident_findings};
+pub use resolve::{incident_functions, incident_principals, resolve_incident_findings};
 pub use rotation::AwsServiceRotation;
 pub use security_groups::Ec2SecurityGroupRules;
 pub use security_hub::{FindingSummary, SecurityHubRecorder, list_response_findings};

@@ -70,11 +70,8 @@ pub async fn resolve_incident_findings(
         .collect())
 }
 
-/// The users and roles a credential incident's response finding names, for release.
-pub async fn incident_principals(
-    client: &Client,
-    id: &str,
-) -> PortResult<Vec<cordon_core::ports::Principal>> {
+/// The resources a response finding names, as `(type, id)`: what release acts on.
+async fn response_resources(client: &Client, id: &str) -> PortResult<Vec<(String, String)>> {
     let found = Box::pin(client.get_findings().send())
         .await
         .map_err(|e| port_error("securityhub:GetFindings", e))?;
@@ -84,14 +81,36 @@ pub async fn incident_principals(
     Ok(response
         .resources()
         .iter()
-        .filter_map(|r| {
+        .filter_map(|r| Some((r.r#type()?.to_owned(), r.id()?.to_owned())))
+        .collect())
+}
+
+/// The users and roles a credential incident's response finding names, for release.
+pub async fn incident_principals(
+    client: &Client,
+    id: &str,
+) -> PortResult<Vec<cordon_core::ports::Principal>> {
+    Ok(response_resources(client, id)
+        .await?
+        .into_iter()
+        .filter_map(|(kind, arn)| {
             // `arn:aws:iam::123456789012:user/path/name`: IAM names are the last part.
-            let name = r.id()?.rsplit('/').next()?.to_owned();
-            match r.r#type()? {
+            let name = arn.rsplit('/').next()?.to_owned();
+            match kind.as_str() {
                 "AwsIamUser" => Some(cordon_core::ports::Principal::User(name)),
                 "AwsIamRole" => Some(cordon_core::ports::Principal::Role(name)),
                 _ => None,
             }
         })
+        .collect())
+}
+
+/// The Lambda functions (ARNs) a Lambda incident's response finding names, for release.
+pub async fn incident_functions(client: &Client, id: &str) -> PortResult<Vec<String>> {
+    Ok(response_resources(client, id)
+        .await?
+        .into_iter()
+        .filter(|(kind, _)| kind == "AwsLambdaFunction")
+        .map(|(_, arn)| arn)
         .collect())
 }

@@ -7,6 +7,7 @@ mod account_block;
 mod bucket;
 mod credentials_dry_run;
 mod findings_filters;
+mod lambda;
 mod people;
 mod recording;
 mod release;

@@ -12,7 +12,10 @@
 #   and the demo publish each finding first, as GuardDuty would have reported it
 #   (POST .../detector/<id>/cordon-published-findings with the event's `detail`, a
 #   route of this launcher only), and GetFindings answers from what was published,
-#   in GuardDuty's REST-JSON shape: the finding as the event carries it.
+#   in GuardDuty's REST-JSON shape: the finding as the event carries it, except that
+#   the fields the API types as timestamps (lambdaDetails.lastModifiedAt, a process's
+#   startTime, ...) go back from EventBridge's ISO strings to epoch seconds, as the
+#   API sends them (the finding's own createdAt and updatedAt are strings there too).
 # - moto 5.2.5's ModifySecurityGroupRules applies a new CidrIpv4 but ignores a new
 #   CidrIpv6 (left as a TODO in moto): the rule keeps its old range. The wrapper below
 #   applies it as EC2 does, and refuses an IPv6 range on an IPv4 rule as EC2 does.
@@ -90,11 +93,46 @@ def publish_finding(request, full_url, headers):
     return 200, {"Content-Type": "application/json"}, "{}"
 
 
+# Nested fields GuardDuty's API model types as timestamps (epoch seconds on the wire).
+_TIMESTAMP_KEYS = {
+    "lastModifiedAt",
+    "startTime",
+    "lineageStartTime",
+    "createdAt",
+    "scanStartedAt",
+    "scanCompletedAt",
+    "firstSeenAt",
+    "lastSeenAt",
+}
+
+
+def as_api_sends(value, nested=False):
+    if isinstance(value, dict):
+        return {
+            key: (
+                epoch_seconds(item)
+                if nested and key in _TIMESTAMP_KEYS and isinstance(item, str)
+                else as_api_sends(item, True)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [as_api_sends(item, True) for item in value]
+    return value
+
+
+def epoch_seconds(text):
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return text
+
+
 def get_findings(self):
     detector_id = self.path.split("/detector/")[1].split("/")[0]
     body = json.loads(self.body or "{}")
     findings = [
-        _PUBLISHED_FINDINGS[(detector_id, finding_id)]
+        as_api_sends(_PUBLISHED_FINDINGS[(detector_id, finding_id)])
         for finding_id in body.get("findingIds", [])
         if (detector_id, finding_id) in _PUBLISHED_FINDINGS
     ]

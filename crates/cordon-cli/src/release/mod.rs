@@ -1,6 +1,8 @@
-//! `cordon release`: undo an instance's containment once people have dealt with it,
-//! from what containment kept in cordon's ledger, each step read back; then resolve
-//! the findings.
+//! `cordon release`: undo an instance's, a credential's or a Lambda function's
+//! containment once people have dealt with it, from what containment kept in cordon's
+//! ledger, each step read back; then resolve the findings.
+
+mod functions;
 
 use crate::cli::ReleaseArgs;
 use cordon_aws::{
@@ -10,6 +12,7 @@ use cordon_aws::{
 use cordon_core::StepReport;
 use cordon_core::credential::{self, CREDENTIAL_PLAYBOOK};
 use cordon_core::instance::{self, INSTANCE_PLAYBOOK};
+use cordon_core::lambda::LAMBDA_PLAYBOOK;
 use cordon_core::ports::NetworkIsolation;
 use cordon_lambda::{AwsInstancePorts, Connect};
 use serde_json::json;
@@ -41,13 +44,28 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (playbook, released, subjects) = if instances.is_empty() {
-        // Not an instance incident: a credential one names its principal in its finding.
+    let lambda_id = format!("{LAMBDA_PLAYBOOK}/{account}/{region}/{incident}");
+    let functions = if instances.is_empty() {
+        match functions::release(&clients, &account, &lambda_id, &incident, &args).await {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    let (playbook, released, subjects) = if let Some((released, names)) = functions {
+        (LAMBDA_PLAYBOOK, released, names)
+    } else if instances.is_empty() {
+        // Not an instance or a Lambda incident: a credential one names its principal
+        // in its finding.
         let response_id = format!("{CREDENTIAL_PLAYBOOK}/{account}/{region}/{incident}");
         let principals = match incident_principals(&clients.securityhub, &response_id).await {
             Ok(principals) if principals.is_empty() => {
                 eprintln!(
-                    "error: no instance is tagged cordon:incident={incident}, and Security Hub has no credential incident {response_id}"
+                    "error: no instance is tagged cordon:incident={incident}, and Security Hub has no Lambda incident {lambda_id} or credential incident {response_id}"
                 );
                 return ExitCode::FAILURE;
             }
@@ -69,16 +87,7 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
             .collect::<Vec<_>>();
         (CREDENTIAL_PLAYBOOK, released, names)
     } else {
-        // The record containment kept; the functions' table, named as they name it.
-        let table = std::env::var("CORDON_LEDGER_TABLE")
-            .ok()
-            .filter(|t| !t.is_empty());
-        if table.is_none() {
-            eprintln!(
-                "warning: CORDON_LEDGER_TABLE is not set, so there is no record to restore from: restoring from the cordon:* tags, which anyone with ec2:CreateTags can rewrite"
-            );
-        }
-        let ledger = ledger_on(&clients, table);
+        let ledger = ledger_on(&clients, ledger_table());
         let mut released = true;
         for instance in &instances {
             let reports = instance::release(
@@ -126,6 +135,20 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The record containment kept: the functions' table, named as they name it. Without
+/// it, release warns and restores from the `cordon:*` tags.
+fn ledger_table() -> Option<String> {
+    let table = std::env::var("CORDON_LEDGER_TABLE")
+        .ok()
+        .filter(|t| !t.is_empty());
+    if table.is_none() {
+        eprintln!(
+            "warning: CORDON_LEDGER_TABLE is not set, so there is no record to restore from: restoring from the cordon:* tags, which anyone who may tag the resource can rewrite"
+        );
+    }
+    table
 }
 
 /// Prints one subject's steps; true when every step held.
