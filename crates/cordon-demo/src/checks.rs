@@ -1,10 +1,11 @@
 //! What the emulator says after the replay: each sample's subject read back directly,
 //! against the decision cordon reported for it.
 
-use crate::stage::{Stage, Subject, file_name};
+use crate::stage::{FUNCTION_RESERVATION, Stage, Subject, file_name};
 use aws_sdk_ec2::Client;
+use cordon_core::names::REVOKE_SESSIONS_POLICY;
 use cordon_emulators::heading;
-use cordon_fixtures::Estate;
+use cordon_fixtures::{Estate, reserved_concurrency};
 use serde_json::Value;
 
 /// One line per sample; what does not match its decision comes back as a problem.
@@ -13,6 +14,7 @@ pub async fn check_state(stage: &Stage, records: &[Value]) -> Vec<String> {
         ec2,
         iam,
         s3,
+        lambda,
         identities,
         audit,
         cases,
@@ -32,6 +34,9 @@ pub async fn check_state(stage: &Stage, records: &[Value]) -> Vec<String> {
             Subject::Identities => identities.state(iam, &name).await,
             Subject::Audit => audit.state(ec2, &name, decision).await,
             Subject::Bucket(bucket) => check_bucket(s3, bucket, decision == "contained").await,
+            Subject::Function(function) => {
+                check_function(lambda, iam, function, decision == "contained").await
+            }
         };
         match state {
             Ok(line) => println!("{:<40} {line}", name),
@@ -81,6 +86,42 @@ async fn check_bucket(
         )),
         (false, Some(_)) => Err(format!(
             "bucket {bucket}: only observed, but its block changed"
+        )),
+    }
+}
+
+/// Reads the function's reservation and its role's session deny back: throttled to 0
+/// and denied only if contained.
+async fn check_function(
+    lambda: &aws_sdk_lambda::Client,
+    iam: &aws_sdk_iam::Client,
+    function: &str,
+    contained: bool,
+) -> Result<String, String> {
+    let reserved = reserved_concurrency(lambda, function)
+        .await
+        .map_err(|e| format!("function {function}: {e}"))?;
+    let denied = iam
+        .get_role_policy()
+        .role_name(format!("{function}-role"))
+        .policy_name(REVOKE_SESSIONS_POLICY)
+        .send()
+        .await
+        .is_ok();
+    match (contained, reserved, denied) {
+        (true, Some(0), true) => Ok(format!(
+            "function {function}: reserved concurrency 0, its role's older sessions denied"
+        )),
+        (false, Some(FUNCTION_RESERVATION), false) => Ok(format!(
+            "function {function}: left as it was (reserved concurrency {FUNCTION_RESERVATION})"
+        )),
+        (_, reserved, denied) => Err(format!(
+            "function {function}: reserved concurrency {reserved:?}, session deny {denied} after {}",
+            if contained {
+                "containment"
+            } else {
+                "observation"
+            }
         )),
     }
 }

@@ -127,6 +127,7 @@ fn print_playbook(records: &[Value], case: &Case) {
         Subject::Identities => "a stolen access key".to_owned(),
         Subject::Audit => "SSH opened to the internet".to_owned(),
         Subject::Bucket(bucket) => format!("bucket {bucket}"),
+        Subject::Function(function) => format!("function {function}"),
     };
     heading(&format!("the playbook on {subject}"));
     for step in record["steps"].as_array().into_iter().flatten() {

@@ -6,16 +6,20 @@ use crate::identities::DemoIdentities;
 use aws_sdk_ec2::Client;
 use cordon_emulators::{MOTO_VERSION, MotoServer, heading, publish_finding, workspace_root};
 use cordon_fixtures::{
-    Estate, EstateClients, create_ledger_table, import_as_guardduty, sdk_config,
+    Estate, EstateClients, create_function, create_ledger_table, import_as_guardduty, sdk_config,
 };
 use std::path::{Path, PathBuf};
+
+/// The reserved concurrency of the demo's Lambda functions: what release restores.
+pub const FUNCTION_RESERVATION: i32 = 5;
 
 /// The ledger table, as the deployed stack has one.
 pub const LEDGER_TABLE: &str = "cordon-ledger";
 
 /// One sample event, rewritten to name an instance of its own, the demo's IAM
 /// identities when it is about an access key, or the demo's trail, recorder and group
-/// when it is a CloudTrail event; a bucket finding names a bucket built for it.
+/// when it is a CloudTrail event; a bucket or Lambda finding names a bucket or a
+/// function built for it.
 pub struct Case {
     pub file: PathBuf,
     pub subject: Subject,
@@ -27,6 +31,8 @@ pub enum Subject {
     Audit,
     /// The bucket the finding names, built open to the world.
     Bucket(String),
+    /// The Lambda function the finding names, with a reservation of its own.
+    Function(String),
 }
 
 /// What every chapter works on: the emulator, the estate in it, and the samples.
@@ -36,6 +42,7 @@ pub struct Stage {
     pub ec2: Client,
     pub iam: aws_sdk_iam::Client,
     pub s3: aws_sdk_s3::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub identities: DemoIdentities,
     pub audit: DemoAudit,
     /// Where the rewritten samples are written; removed when the demo reaches its end.
@@ -76,6 +83,7 @@ impl Stage {
             .map_err(|e| e.to_string())?;
         let iam = aws_sdk_iam::Client::new(&sdk);
         let s3 = aws_sdk_s3::Client::new(&sdk);
+        let lambda = aws_sdk_lambda::Client::new(&sdk);
         let identities = DemoIdentities::build(&iam).await?;
         let audit = DemoAudit::build(&moto, &sdk, &ec2, &network.vpc).await?;
         let work = std::env::temp_dir().join(format!("cordon-demo-{}", std::process::id()));
@@ -86,6 +94,26 @@ impl Stage {
             let file = work.join(source.file_name().unwrap_or_default());
             let raw = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
             let event: serde_json::Value = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
+            if let Some(function) =
+                event["detail"]["resource"]["lambdaDetails"]["functionName"].as_str()
+            {
+                create_function(&iam, &lambda, function, Some(FUNCTION_RESERVATION), &[])
+                    .await
+                    .map_err(|e| format!("function {function}: {e}"))?;
+                std::fs::write(&file, &raw).map_err(|e| e.to_string())?;
+                import_as_guardduty(&securityhub, &event)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                publish_finding(&moto.endpoint(), &event).map_err(|e| e.to_string())?;
+                println!(
+                    "function {function}: reserved concurrency {FUNCTION_RESERVATION}, run by role {function}-role"
+                );
+                cases.push(Case {
+                    file,
+                    subject: Subject::Function(function.to_owned()),
+                });
+                continue;
+            }
             if let Some(bucket) = event["detail"]["resource"]["s3BucketDetails"][0]["name"].as_str()
             {
                 open_bucket(&s3, bucket).await?;
@@ -156,6 +184,7 @@ impl Stage {
             ec2,
             iam,
             s3,
+            lambda,
             identities,
             audit,
             work,

@@ -121,12 +121,19 @@ pub(crate) fn parse(envelope: &Envelope, detail: Value) -> Result<CustomAction, 
 
 /// The GuardDuty finding id in a Security Hub finding id: GuardDuty's own
 /// (`arn:aws:guardduty:<region>:<account>:detector/<detector>/finding/<id>`) or cordon's
-/// response to it (`cordon/contain-instance/<account>/<region>/<id>`).
+/// response to it (`cordon/contain-instance/<account>/<region>/<id>`, and the same for
+/// the credential, bucket and Lambda playbooks).
 fn guardduty_finding_id(id: &str) -> Option<&str> {
     let finding = if id.starts_with("arn:") && id.contains(":guardduty:") {
         id.split_once("/finding/")?.1
-    } else if id.starts_with("cordon/contain-instance/")
-        || id.starts_with("cordon/contain-credentials/")
+    } else if [
+        "cordon/contain-instance/",
+        "cordon/contain-credentials/",
+        "cordon/contain-bucket/",
+        "cordon/contain-lambda/",
+    ]
+    .iter()
+    .any(|playbook| id.starts_with(playbook))
     {
         id.rsplit('/').next()?
     } else {
@@ -172,12 +179,15 @@ mod tests {
             guardduty_finding_id(guardduty),
             Some("b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02")
         );
-        let response =
-            "cordon/contain-instance/123456789012/us-east-1/b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02";
-        assert_eq!(
-            guardduty_finding_id(response),
-            Some("b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02")
-        );
+        for playbook in ["contain-instance", "contain-lambda"] {
+            let response = format!(
+                "cordon/{playbook}/123456789012/us-east-1/b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02"
+            );
+            assert_eq!(
+                guardduty_finding_id(&response),
+                Some("b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02")
+            );
+        }
         for other in [
             "arn:aws:securityhub:us-east-1:123456789012:subscription/cis/1.2.0/finding/abc",
             "cordon/respond-cloudtrail/123456789012/us-east-1/abc",

@@ -2,9 +2,10 @@
 //! GuardDuty saw talking to a command-and-control server is throttled to 0 and its
 //! execution role's older sessions are denied, each read back from Lambda and IAM; a
 //! redelivery acts once; `cordon release` restores the concurrency cordon's ledger
-//! recorded and lifts the deny. An exempt function and a forged finding change nothing.
+//! recorded and lifts the deny. An exempt function and a forged finding change nothing;
+//! a person's `cordon-contain` contains what a dry run only observed.
 
-use crate::support::cordon_command;
+use crate::support::{cordon_command, replay_json};
 use cordon_aws::Clients;
 use cordon_emulators::{MotoServer, publish_finding, workspace_root};
 use cordon_fixtures::{
@@ -69,13 +70,12 @@ impl Scene {
     }
 
     fn replay(&self) -> Value {
-        let output = self.cordon(&["replay", "--json", self.file.to_str().unwrap()]);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let line = stdout
-            .lines()
-            .next()
-            .unwrap_or_else(|| panic!("no record: {}", text(&output)));
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {}", text(&output)))
+        self.replay_file(&self.file, &[])
+    }
+
+    /// `cordon replay --json` of `file` with the ledger, and `env` on top.
+    fn replay_file(&self, file: &std::path::Path, env: &[(&str, &str)]) -> Value {
+        replay_json(&self.moto.endpoint(), LEDGER, file, env)
     }
 
     async fn concurrency(&self) -> Option<i32> {
@@ -222,4 +222,30 @@ async fn an_exempt_function_and_a_forged_finding_change_nothing() {
     assert_eq!(record["possible_forgery"], true, "{record}");
     assert_eq!(forged.concurrency().await, None);
     assert_eq!(forged.deny().await, None);
+}
+
+#[tokio::test]
+async fn cordon_contain_throttles_what_a_dry_run_only_observed() {
+    let scene = Scene::new("person", None, &[]).await;
+    scene.publish();
+    let dry_run = [("CORDON_MODE", "dry-run")];
+    let seen = scene.replay_file(&scene.file, &dry_run);
+    assert_eq!(seen["decision"], "observed", "{seen}");
+    assert_eq!(scene.concurrency().await, None);
+
+    let contain =
+        workspace_root().join("events/securityhub/custom-action-contain-guardduty-lambda.json");
+    let contained = scene.replay_file(&contain, &dry_run);
+    assert_eq!(
+        contained["function"], "ContainLambdaFunction",
+        "{contained}"
+    );
+    assert_eq!(contained["decision"], "contained", "{contained}");
+    assert!(
+        contained["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("cordon-contain chosen")),
+        "{contained}"
+    );
+    assert_eq!(scene.concurrency().await, Some(0));
 }

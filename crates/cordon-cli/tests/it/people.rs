@@ -3,7 +3,7 @@
 //! with their decision. It lifts the breaker and the dry-run mode, never an exemption
 //! or the allow-list, and each chosen action acts once.
 
-use crate::support::cordon_command;
+use crate::support::{cordon_command, replay_json};
 use cordon_aws::DynamoLedger;
 use cordon_core::ports::IncidentLedger;
 use cordon_emulators::{MotoServer, publish_finding, workspace_root};
@@ -56,20 +56,7 @@ impl Scene {
 
     /// `cordon replay --json` with the ledger, and `env` on top.
     fn replay(&self, file: &PathBuf, env: &[(&str, &str)]) -> Value {
-        let output = cordon_command()
-            .env("CORDON_LEDGER_TABLE", LEDGER)
-            .envs(env.iter().copied())
-            .args(["replay", "--json", "--endpoint", &self.moto.endpoint()])
-            .arg(file)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let text = format!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-        let line = stdout
-            .lines()
-            .next()
-            .unwrap_or_else(|| panic!("no record: {text}"));
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {text}"))
+        replay_json(&self.moto.endpoint(), LEDGER, file, env)
     }
 
     async fn isolated(&self) -> usize {

@@ -20,3 +20,27 @@ pub fn cordon_command() -> Command {
         .env("AWS_REGION", "us-east-1");
     command
 }
+
+/// `cordon replay --json` of `file` against `endpoint` with cordon's `ledger` table and
+/// `env` on top: the first record it prints.
+pub fn replay_json(
+    endpoint: &str,
+    ledger: &str,
+    file: &std::path::Path,
+    env: &[(&str, &str)],
+) -> serde_json::Value {
+    let output = cordon_command()
+        .env("CORDON_LEDGER_TABLE", ledger)
+        .envs(env.iter().copied())
+        .args(["replay", "--json", "--endpoint", endpoint])
+        .arg(file)
+        .output()
+        .expect("cordon runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let text = format!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let line = stdout
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("no record: {text}"));
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {text}"))
+}

@@ -7,6 +7,7 @@ use std::path::Path;
 
 const INSTANCE_FINDING: &str = "b7d2f0a9c8e14b3d9f6a2e5c1b8d7f02";
 const KEY_FINDING: &str = "e2b4d6f8a0c14e3a9b5d7f1c3e5a7b92";
+const LAMBDA_FINDING: &str = "d7e1f3a5b9c24d6e8f0a1b2c3d4e5f77";
 
 /// Each fixture in `events/securityhub/`: its decision and the finding it names.
 const EXPECTED: &[(&str, HumanDecision, &str)] = &[
@@ -24,6 +25,11 @@ const EXPECTED: &[(&str, HumanDecision, &str)] = &[
         "custom-action-contain-guardduty-instance.json",
         HumanDecision::Contain,
         INSTANCE_FINDING,
+    ),
+    (
+        "custom-action-contain-guardduty-lambda.json",
+        HumanDecision::Contain,
+        LAMBDA_FINDING,
     ),
     (
         "custom-action-release-instance.json",
