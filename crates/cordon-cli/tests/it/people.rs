@@ -55,7 +55,7 @@ impl Scene {
     }
 
     /// `cordon replay --json` with the ledger, and `env` on top.
-    fn replay(&self, file: &PathBuf, env: &[(&str, &str)]) -> Value {
+    fn replay(&self, file: &std::path::Path, env: &[(&str, &str)]) -> Value {
         replay_json(&self.moto.endpoint(), LEDGER, file, env)
     }
 
