@@ -10,6 +10,7 @@ const INSTANCE: &str = "ContainInstanceFunction";
 const CREDENTIALS: &str = "ContainCredentialsFunction";
 const CLOUDTRAIL: &str = "RespondToCloudTrailFunction";
 const BUCKET: &str = "ContainBucketFunction";
+const LAMBDA: &str = "ContainLambdaFunction";
 
 fn routes() -> Routes {
     Routes::from_template(include_str!("../../../../template.yaml")).unwrap()
@@ -56,6 +57,9 @@ fn every_sample_event_reaches_exactly_its_function() {
                 "guardduty" if event["detail"]["resource"]["resourceType"] == "S3Bucket" => {
                     vec![BUCKET]
                 }
+                "guardduty" if event["detail"]["resource"]["resourceType"] == "Lambda" => {
+                    vec![LAMBDA]
+                }
                 "guardduty" => vec![INSTANCE],
                 // A person's custom action goes to the function owning the finding's
                 // resource.
@@ -63,6 +67,7 @@ fn every_sample_event_reaches_exactly_its_function() {
                     match event["detail"]["findings"][0]["Resources"][0]["Type"].as_str() {
                         Some("AwsEc2Instance") => vec![INSTANCE],
                         Some("AwsIamAccessKey") => vec![CREDENTIALS],
+                        Some("AwsLambdaFunction") => vec![LAMBDA],
                         other => panic!("{name}: no owner expected for {other:?}"),
                     }
                 }
