@@ -11,6 +11,7 @@ const BASES: &[&str] = &[
     "guardduty/backdoor-c2-two-enis.json",
     "guardduty/iam-user-credential-exfiltration.json",
     "guardduty/instance-credential-exfiltration.json",
+    "guardduty/lambda-c2-activity.json",
     "cloudtrail/cloudtrail-stop-logging.json",
     "cloudtrail/ec2-authorize-ssh-from-anywhere.json",
     "cloudtrail/signin-console-login-failed.json",
@@ -53,6 +54,9 @@ const ID_FIELDS: &[&str] = &[
     "eventID",
     "securityGroupRuleId",
     "recipientAccountId",
+    "functionArn",
+    "functionName",
+    "role",
 ];
 
 const TIME_FIELDS: &[&str] = &["time", "createdAt", "updatedAt", "eventTime"];

@@ -256,6 +256,9 @@ impl GuardDutyFinding {
         if self.finding_type.starts_with("AttackSequence:") {
             crate::sequence::validate(self.sequence())?;
         }
+        if let Some(details) = &self.resource.lambda_details {
+            crate::lambda::validate(details)?;
+        }
         if self.resource.resource_type == "Instance" {
             let Some(details) = &self.resource.instance_details else {
                 return Err(crate::ParseError::field(

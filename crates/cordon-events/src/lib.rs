@@ -11,6 +11,7 @@ mod guardduty;
 mod host;
 mod ids;
 mod ingress;
+mod lambda;
 mod parse;
 mod rule_modification;
 mod sample;
@@ -38,6 +39,7 @@ pub use ids::{
     VpcId,
 };
 pub use ingress::{AddedRule, IngressChange, IngressPermission};
+pub use lambda::{FunctionHome, FunctionName};
 pub use parse::{Event, parse_event, parse_event_value};
 pub use rule_modification::{ModifiedRule, RuleModification, RuleSource};
 pub use sample::SampleFinding;

@@ -10,9 +10,9 @@ use cordon_events::{AccountId, ParseError};
 use cordon_fixtures::{Placeholders, sdk_config};
 use cordon_integration_tests::{hostile_corpus, hostile_texts};
 use cordon_lambda::{
-    AwsBucketPorts, AwsCloudTrailPorts, AwsCredentialPorts, AwsInstancePorts, BucketResponder,
-    CloudTrailResponder, Connect, ContainmentClock, Context, CredentialResponder,
-    InstanceResponder, handle_event,
+    AwsBucketPorts, AwsCloudTrailPorts, AwsCredentialPorts, AwsFunctionPorts, AwsInstancePorts,
+    BucketResponder, CloudTrailResponder, Connect, ContainmentClock, Context, CredentialResponder,
+    FunctionResponder, InstanceResponder, handle_event,
 };
 
 fn check(label: &str, function: &str, result: Result<Outcome, ParseError>) -> bool {
@@ -59,6 +59,7 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
     let credentials = AwsCredentialPorts::on_aws(&clients, None, None);
     let trail = AwsCloudTrailPorts::on_aws(&clients, None, None);
     let bucket = AwsBucketPorts::on_aws(&clients, None, None);
+    let lambda = AwsFunctionPorts::on_aws(&clients, None, None);
     let config = cordon_integration_tests::enforcing(|_| None).unwrap();
     let account: AccountId = Placeholders::ACCOUNT.parse().unwrap();
     let clock = ContainmentClock::HandlingStart;
@@ -105,6 +106,15 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
                 )
                 .await,
             ),
+            (
+                "lambda",
+                handle_event::<FunctionResponder>(
+                    event.clone(),
+                    &Context::new(&config, &account, clock),
+                    &lambda,
+                )
+                .await,
+            ),
         ];
         for (function, result) in results {
             if check(label, function, result) {
@@ -132,7 +142,7 @@ async fn hostile_events_are_rejected_or_refused_and_never_reach_aws() {
         "{rejected} rejected, {refused} refused"
     );
     println!(
-        "{} hostile events x 4 functions: {rejected} rejected, {refused} refused, 0 requests but GuardDuty reads and Security Hub records",
+        "{} hostile events x 5 functions: {rejected} rejected, {refused} refused, 0 requests but GuardDuty reads and Security Hub records",
         corpus.len()
     );
 }

@@ -1,8 +1,7 @@
 //! The facts about one Lambda finding that the playbook needs: the function, checked
 //! against the finding's account and region, and the role GuardDuty saw it run as.
 
-use super::FunctionName;
-use cordon_events::{AccountId, GuardDutyFinding};
+use cordon_events::{AccountId, FunctionHome, FunctionName, GuardDutyFinding};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,6 +22,9 @@ pub struct LambdaIncident {
     pub reported_role: Option<String>,
     pub updated_at: String,
     pub title: String,
+    /// Why the function the finding's ARN names is not the finding's own (another
+    /// account or region): triage only observes it.
+    pub elsewhere: Option<String>,
 }
 
 impl LambdaIncident {
@@ -48,11 +50,21 @@ impl LambdaIncident {
             .unwrap_or("aws");
         let account = finding.account_id.as_str();
         let region = finding.region.as_str();
-        let from_arn = details
-            .function_arn
-            .as_deref()
-            .map(|arn| named_by(arn, partition, region, account))
-            .transpose()?;
+        let (from_arn, elsewhere) = match details.function_arn.as_deref() {
+            None => (None, None),
+            Some(arn) => {
+                let home = FunctionHome::of(arn)?;
+                let name = home.name;
+                let elsewhere = ((home.partition, home.region, home.account)
+                    != (partition, region, account))
+                    .then(|| {
+                    format!(
+                        "the finding's function ARN {arn} is not a function in account {account}, region {region}"
+                    )
+                });
+                (Some(name), elsewhere)
+            }
+        };
         let function: FunctionName = match (details.function_name.as_deref(), from_arn) {
             (Some(name), Some(in_arn)) if name != in_arn => {
                 return Err(format!(
@@ -76,28 +88,7 @@ impl LambdaIncident {
             reported_role: details.role.clone(),
             updated_at: finding.updated_at.clone(),
             title: finding.title.clone(),
+            elsewhere,
         })
-    }
-}
-
-/// The function name in `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`,
-/// which must be in the finding's partition, region and account.
-fn named_by<'a>(
-    arn: &'a str,
-    partition: &str,
-    region: &str,
-    account: &str,
-) -> Result<&'a str, String> {
-    let parts: Vec<&str> = arn.split(':').collect();
-    match parts[..] {
-        ["arn", p, "lambda", r, a, "function", name]
-        | ["arn", p, "lambda", r, a, "function", name, _]
-            if p == partition && r == region && a == account =>
-        {
-            Ok(name)
-        }
-        _ => Err(format!(
-            "the finding's function ARN {arn} is not a function in account {account}, region {region}"
-        )),
     }
 }

@@ -5,7 +5,6 @@
 
 mod execute;
 mod incident;
-mod name;
 mod plan;
 mod record;
 mod release;
@@ -13,9 +12,9 @@ mod release;
 mod tests;
 mod triage;
 
+pub use cordon_events::FunctionName;
 pub use execute::{FunctionRun, execute};
 pub use incident::LambdaIncident;
-pub use name::FunctionName;
 pub use plan::plan;
 pub use record::{LAMBDA_PLAYBOOK, notification, response_finding};
 pub use release::{Released, release};

@@ -18,22 +18,28 @@ pub const CONTAINED_FAMILIES: &[&str] = &[
 pub fn triage(finding: &GuardDutyFinding, policy: &TriagePolicy) -> Verdict {
     use Decision::{Contained, Ignored, Observed};
     let kind = &finding.finding_type;
-    let incident = match LambdaIncident::from_finding(finding) {
-        None => {
-            return Verdict::new(
-                Ignored,
-                format!(
-                    "resource type {} names no Lambda function",
-                    finding.resource.resource_type
-                ),
-            );
-        }
-        // Fail closed: a function cordon cannot name exactly is not touched.
-        Some(Err(why)) => return Verdict::new(Observed, format!("not acting: {why}")),
-        Some(Ok(incident)) => incident,
+    let Some(incident) = LambdaIncident::from_finding(finding) else {
+        return Verdict::new(
+            Ignored,
+            format!(
+                "resource type {} names no Lambda function",
+                finding.resource.resource_type
+            ),
+        );
     };
+    // A finding from an account cordon may not act in is refused before its function
+    // is even looked at.
     if let Some(verdict) = screen(finding, policy, CONTAINED_FAMILIES) {
         return verdict;
+    }
+    // Fail closed: a function cordon cannot name exactly, or one the finding places
+    // in another account or region, is not touched.
+    let incident = match incident {
+        Err(why) => return Verdict::new(Observed, format!("not acting: {why}")),
+        Ok(incident) => incident,
+    };
+    if let Some(why) = &incident.elsewhere {
+        return Verdict::new(Observed, format!("not acting: {why}"));
     }
     // Lambda's findings are the function's own traffic; one that names it the target
     // says something was done to it, which throttling would not answer.

@@ -15,6 +15,11 @@ pub struct Invalid {
 
 pub const INVALID: &[Invalid] = &[
     Invalid {
+        file: "lambda-function-name-not-its-arn.json",
+        path: "detail.resource.lambdaDetails.functionName",
+        mentions: "billing/../thumbnailer",
+    },
+    Invalid {
         file: "guardduty-region-mismatch.json",
         path: "detail.region",
         mentions: "eu-west-1",
