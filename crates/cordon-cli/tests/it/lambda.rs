@@ -249,3 +249,36 @@ async fn cordon_contain_throttles_what_a_dry_run_only_observed() {
     );
     assert_eq!(scene.concurrency().await, Some(0));
 }
+
+#[tokio::test]
+async fn cordon_release_from_security_hub_restores_the_function_only_when_allowed() {
+    let scene = Scene::new("released", Some(10), &[]).await;
+    scene.publish();
+    assert_eq!(scene.replay()["decision"], "contained");
+    let release = workspace_root().join("events/securityhub/custom-action-release-lambda.json");
+
+    let refused = scene.replay_file(&release, &[]);
+    assert_eq!(refused["decision"], "observed", "{refused}");
+    assert!(
+        refused["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("cordon release --incident")),
+        "{refused}"
+    );
+    assert_eq!(scene.concurrency().await, Some(0));
+
+    let allowed = [("CORDON_RELEASE_FROM_SECURITY_HUB", "true")];
+    let released = scene.replay_file(&release, &allowed);
+    assert_eq!(released["function"], "ContainLambdaFunction", "{released}");
+    assert!(
+        released["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("released and verified")),
+        "{released}"
+    );
+    assert_eq!(scene.concurrency().await, Some(10));
+    assert_eq!(scene.deny().await, None);
+    // The same choice delivered again releases once.
+    let again = scene.replay_file(&release, &allowed);
+    assert_ne!(again["decision"], "failed", "{again}");
+}

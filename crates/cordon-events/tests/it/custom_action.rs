@@ -32,6 +32,11 @@ const EXPECTED: &[(&str, HumanDecision, &str)] = &[
         LAMBDA_FINDING,
     ),
     (
+        "custom-action-release-lambda.json",
+        HumanDecision::Release,
+        LAMBDA_FINDING,
+    ),
+    (
         "custom-action-release-instance.json",
         HumanDecision::Release,
         INSTANCE_FINDING,

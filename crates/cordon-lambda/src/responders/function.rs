@@ -7,10 +7,10 @@ use crate::adapters::{Adapters, Aws, Connect, Home, Ports};
 use crate::responder::{Context, Responder, Source, Triaged};
 use crate::utc_now;
 use cordon_aws::Clients;
-use cordon_core::lambda::{self, FunctionRun, LambdaIncident, record_subject};
+use cordon_core::lambda::{self, FunctionRun, LambdaIncident, Released, record_subject};
 use cordon_core::ports::IncidentLedger;
 use cordon_core::recording::{Notification, ResponseFinding};
-use cordon_core::{Decision, Outcome, Plan, Verdict};
+use cordon_core::{Decision, Outcome, Plan, StepReport, Verdict};
 use cordon_events::{AccountId, Envelope, Event, GuardDutyFinding};
 use std::marker::PhantomData;
 
@@ -149,6 +149,27 @@ impl<A: Adapters> Responder for FunctionResponder<A> {
         .await;
         let kept = keep_record(&ports.home.ledger, incident, &run).await;
         conclude(incident, &triaged.reason, run, kept)
+    }
+
+    /// The recorded concurrency back and the role's session deny lifted, from the
+    /// ledger's record (the tag is only a copy).
+    async fn release(ports: &Self::Ports, triaged: &Triaged<Self>) -> Option<Vec<StepReport>> {
+        let incident = &triaged.incident.incident;
+        let target = Released {
+            account: &incident.account_id,
+            function: &incident.function,
+            function_arn: &incident.function_arn,
+        };
+        Some(
+            lambda::release(
+                &ports.functions,
+                &ports.principals,
+                Some(&ports.home.ledger),
+                target,
+                false,
+            )
+            .await,
+        )
     }
 
     fn remembered(reported: &Self::Incident) -> Option<(String, String)> {

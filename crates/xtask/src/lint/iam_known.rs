@@ -35,8 +35,10 @@ const INSTANCE_ROLES: &[&str] = &["ContainInstanceFunctionRole", "ContainInstanc
 const RELEASE_ROLES: &[&str] = &[
     "ContainInstanceFunctionRole",
     "ContainCredentialsFunctionRole",
+    "ContainLambdaFunctionRole",
     "ContainInstanceMemberRole",
     "ContainCredentialsMemberRole",
+    "ContainLambdaMemberRole",
 ];
 const USER_RELEASE_ROLES: &[&str] = &[
     "ContainCredentialsFunctionRole",
