@@ -291,6 +291,10 @@ const INVALID: &[(&str, &str)] = &[
     ("custom-action-two-findings.json", "detail.findings"),
     ("guardduty-malformed-region.json", "detail.region"),
     ("guardduty-region-mismatch.json", "detail.region"),
+    (
+        "lambda-function-name-not-its-arn.json",
+        "detail.resource.lambdaDetails.functionName",
+    ),
     ("missing-detail-type.json", "detail-type"),
     (
         "missing-network-interfaces.json",
