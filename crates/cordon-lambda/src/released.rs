@@ -61,8 +61,9 @@ pub(crate) async fn release<R: Responder>(
                     // Released is not a containment: people see it as cordon standing down.
                     Decision::Observed,
                     format!(
-                        "{}: released and verified from cordon's record; snapshots kept, stolen keys stay inactive",
-                        action.describe()
+                        "{}: released and verified from cordon's record; {}",
+                        action.describe(),
+                        R::KEPT_ON_RELEASE
                     ),
                 )
             } else {

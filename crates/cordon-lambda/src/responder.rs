@@ -61,6 +61,8 @@ pub enum Source<R: Responder + ?Sized> {
 pub trait Responder {
     /// The function's logical id in template.yaml.
     const FUNCTION: &'static str;
+    /// What a release leaves as containment made it, for the release's reason.
+    const KEPT_ON_RELEASE: &'static str = "nothing else was changed";
     type Ports: Ports;
     type Incident;
     /// The steps as data; dry-run shows them, enforce mode runs them.

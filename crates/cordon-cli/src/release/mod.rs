@@ -114,8 +114,13 @@ pub async fn run(args: ReleaseArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let response_id = format!("{playbook}/{account}/{region}/{incident}");
+    let kept = match playbook {
+        INSTANCE_PLAYBOOK => "snapshots kept",
+        LAMBDA_PLAYBOOK => "code, versions and triggers as they were",
+        _ => "stolen keys stay inactive",
+    };
     let note = format!(
-        "cordon release: {} released and verified; snapshots kept, stolen keys stay inactive",
+        "cordon release: {} released and verified; {kept}",
         subjects.join(", ")
     );
     match resolve_incident_findings(&clients.securityhub, &response_id, &note).await {

@@ -92,6 +92,7 @@ impl<A: Adapters> CredentialResponder<A> {
 
 impl<A: Adapters> Responder for CredentialResponder<A> {
     const FUNCTION: &'static str = "ContainCredentialsFunction";
+    const KEPT_ON_RELEASE: &'static str = "the stolen keys stay inactive";
     type Ports = CredentialPorts<A>;
     type Incident = Reported<CredentialCase>;
     /// `None`: only recorded (root, federated or unknown principals, exempt ones).

@@ -80,6 +80,7 @@ impl<A: Adapters> FunctionResponder<A> {
 
 impl<A: Adapters> Responder for FunctionResponder<A> {
     const FUNCTION: &'static str = "ContainLambdaFunction";
+    const KEPT_ON_RELEASE: &'static str = "its code, versions and triggers are as they were";
     type Ports = FunctionPorts<A>;
     type Incident = Reported<LambdaIncident>;
     /// `None`: only recorded.

@@ -99,6 +99,7 @@ impl<A: Adapters> InstanceResponder<A> {
 
 impl<A: Adapters> Responder for InstanceResponder<A> {
     const FUNCTION: &'static str = "ContainInstanceFunction";
+    const KEPT_ON_RELEASE: &'static str = "the snapshots are kept";
     type Ports = InstancePorts<A>;
     type Incident = Reported<InstanceIncident>;
     /// `None`: the instance is only recorded (a victim, a sample, below the floor).
