@@ -3,7 +3,8 @@
 //! the recording after it. The handler reports no time per step, so the phases are
 //! found from what each phase calls:
 //!
-//! - isolation (with the ledger claim before it) only makes the calls in
+//! - isolation (with the ledger claim and GuardDuty's read-back of the finding before
+//!   it, both alongside its first reads) only makes the calls in
 //!   [`ISOLATION_ACTIONS`]; every step after it starts at once when it has verified, and
 //!   at least one of them (the instance profile, protection, snapshots, Auto Scaling,
 //!   target groups) makes a call outside that list. Isolation was verified when its
@@ -18,8 +19,9 @@
 use cordon_emulators::CallRecord;
 use std::time::Instant;
 
-/// Everything the isolation step and the ledger claim before it call (EC2 security
-/// groups, interfaces and tags; DynamoDB).
+/// Everything the isolation step calls (EC2 security groups, interfaces and tags); the
+/// ledger (DynamoDB) and GuardDuty's read-back, in [`BEFORE_ISOLATION_SERVICES`], go
+/// with it.
 const ISOLATION_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:CreateSecurityGroup",
@@ -32,6 +34,10 @@ const ISOLATION_ACTIONS: &[&str] = &[
     "ec2:CreateTags",
     "ec2:ModifyNetworkInterfaceAttribute",
 ];
+
+/// Services called before and alongside isolation: the ledger claim and the remembered
+/// event (DynamoDB), the finding read back (GuardDuty `GetFindings`).
+const BEFORE_ISOLATION_SERVICES: &[&str] = &["dynamodb", "guardduty"];
 
 /// Services whose calls record the incident, after containment.
 const RECORDING_SERVICES: &[&str] = &["securityhub", "sns"];
@@ -67,7 +73,8 @@ impl<'a> Phases<'a> {
         let mut calls: Vec<&CallRecord> = calls.iter().collect();
         calls.sort_by_key(|c| c.start);
         let isolating = |c: &&CallRecord| {
-            c.service == "dynamodb" || ISOLATION_ACTIONS.contains(&call_name(c).as_str())
+            BEFORE_ISOLATION_SERVICES.contains(&c.service.as_str())
+                || ISOLATION_ACTIONS.contains(&call_name(c).as_str())
         };
         let Some(after) = calls.iter().position(|c| !isolating(c)) else {
             return Ok(None);
@@ -131,7 +138,7 @@ fn boundary(before: &[&CallRecord], next: &CallRecord, what: &str) -> Result<usi
     if split == 0 {
         return Err(format!(
             "cannot tell when {what} was reached: no call ends a phase before {} \
-             (the handler's phases changed: update bench_calls.rs)",
+             (the handler's phases changed: update cordon-bench's calls.rs)",
             call_name(next)
         ));
     }
