@@ -3,7 +3,7 @@
 use super::{CredentialIncident, UserType};
 use crate::ports::Principal;
 use crate::recording::{
-    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types,
+    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types, incident_message,
     outcome_product_fields, own_product_arn, severity_label, truncate,
 };
 use crate::{Decision, Outcome};
@@ -152,19 +152,20 @@ pub fn notification(
             step.status.as_str()
         ));
     }
-    let machine = serde_json::to_string_pretty(&json!({
-        "responseFindingId": finding.id,
-        "sourceFindingId": incident.finding_id,
-        "sourceFindingArn": incident.finding_arn,
-        "findingType": incident.finding_type,
-        "accountId": incident.account_id,
-        "accessKeyId": incident.access_key_id,
-        "userName": incident.user_name,
-        "userType": incident.user_type,
-        "outcome": outcome,
-    }))
-    .unwrap_or_default();
-    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let message = incident_message(
+        &summary,
+        &json!({
+            "responseFindingId": finding.id,
+            "sourceFindingId": incident.finding_id,
+            "sourceFindingArn": incident.finding_arn,
+            "findingType": incident.finding_type,
+            "accountId": incident.account_id,
+            "accessKeyId": incident.access_key_id,
+            "userName": incident.user_name,
+            "userType": incident.user_type,
+            "outcome": outcome,
+        }),
+    );
     let account = incident.account_id.as_str();
     Notification::new(&subject, message, outcome, finding, account)
 }

@@ -5,8 +5,8 @@
 use super::record::credential_resources;
 use super::{CREDENTIAL_PLAYBOOK, CredentialCase, SignalSummary};
 use crate::recording::{
-    Notification, ResponseFinding, SourceFinding, asff_types, outcome_product_fields,
-    own_product_arn, severity_label, truncate,
+    Notification, ResponseFinding, SourceFinding, asff_types, incident_message,
+    outcome_product_fields, own_product_arn, severity_label, truncate,
 };
 use crate::{Decision, Outcome};
 use serde_json::json;
@@ -152,18 +152,19 @@ pub fn sequence_notification(
             })
         })
         .collect();
-    let machine = serde_json::to_string_pretty(&json!({
-        "responseFindingId": finding.id,
-        "sourceFindingId": first.finding_id,
-        "sourceFindingArn": first.finding_arn,
-        "findingType": first.finding_type,
-        "accountId": first.account_id,
-        "credentials": credentials,
-        "signals": case.signals.iter().take(LISTED_SIGNALS).collect::<Vec<_>>(),
-        "outcome": outcome,
-    }))
-    .unwrap_or_default();
-    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let message = incident_message(
+        &summary,
+        &json!({
+            "responseFindingId": finding.id,
+            "sourceFindingId": first.finding_id,
+            "sourceFindingArn": first.finding_arn,
+            "findingType": first.finding_type,
+            "accountId": first.account_id,
+            "credentials": credentials,
+            "signals": case.signals.iter().take(LISTED_SIGNALS).collect::<Vec<_>>(),
+            "outcome": outcome,
+        }),
+    );
     Notification::new(
         &subject,
         message,

@@ -3,7 +3,7 @@
 
 use super::InstanceIncident;
 use crate::recording::{
-    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types,
+    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types, incident_message,
     outcome_product_fields, own_product_arn, severity_label, truncate,
 };
 use crate::{Decision, Outcome, StepKind};
@@ -194,8 +194,7 @@ pub fn notification(
         "seenOnHost": incident.seen,
         "outcome": outcome,
     });
-    let machine = serde_json::to_string_pretty(&incident_json).unwrap_or_default();
-    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let message = incident_message(&summary, &incident_json);
     let account = incident.account_id.as_str();
     Notification::new(&subject, message, outcome, finding, account)
 }

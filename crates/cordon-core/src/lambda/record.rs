@@ -2,8 +2,8 @@
 
 use super::LambdaIncident;
 use crate::recording::{
-    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types,
-    outcome_product_fields, own_product_arn, severity_label, truncate,
+    FindingResource, Notification, ResponseFinding, SourceFinding, asff_types, incident_message,
+    outcome_product_fields, own_product_arn, severity_label, step_lines, truncate,
 };
 use crate::{Decision, Outcome};
 use serde_json::json;
@@ -118,29 +118,22 @@ pub fn notification(
         outcome.reason,
         finding.remediation,
     );
-    for step in &outcome.steps {
-        summary.push_str(&format!(
-            "  - {} {}: {} ({})\n",
-            step.name,
-            step.target,
-            step.status.as_str(),
-            step.detail
-        ));
-    }
-    let machine = serde_json::to_string_pretty(&json!({
-        "responseFindingId": finding.id,
-        "sourceFindingId": incident.finding_id,
-        "sourceFindingArn": incident.finding_arn,
-        "findingType": incident.finding_type,
-        "accountId": incident.account_id,
-        "function": incident.function,
-        "functionArn": incident.function_arn,
-        "version": incident.version,
-        "reportedRole": incident.reported_role,
-        "outcome": outcome,
-    }))
-    .unwrap_or_default();
-    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    summary.push_str(&step_lines(&outcome.steps));
+    let message = incident_message(
+        &summary,
+        &json!({
+            "responseFindingId": finding.id,
+            "sourceFindingId": incident.finding_id,
+            "sourceFindingArn": incident.finding_arn,
+            "findingType": incident.finding_type,
+            "accountId": incident.account_id,
+            "function": incident.function,
+            "functionArn": incident.function_arn,
+            "version": incident.version,
+            "reportedRole": incident.reported_role,
+            "outcome": outcome,
+        }),
+    );
     Notification::new(
         &subject,
         message,

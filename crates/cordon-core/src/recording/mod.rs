@@ -10,6 +10,7 @@ pub use finding::{
 };
 pub(crate) use finding::{outcome_product_fields, truncate};
 pub use notification::{Notification, NotificationFormat, SNS_MESSAGE_BYTES};
+pub(crate) use notification::{incident_message, step_lines};
 
 use crate::ports::{FindingRecorder, Notifier, SourceUpdate};
 use serde::Serialize;

@@ -16,6 +16,29 @@ const ROOM_FOR_THE_REST: usize = 4 * 1024;
 /// as JSON.
 const INCIDENT_JSON: &str = "\n--- incident (JSON) ---\n";
 
+/// A domain's message: `summary` for people, then [`INCIDENT_JSON`] and `incident`.
+pub(crate) fn incident_message(summary: &str, incident: &serde_json::Value) -> String {
+    let machine = serde_json::to_string_pretty(incident).unwrap_or_default();
+    format!("{summary}{INCIDENT_JSON}{machine}\n")
+}
+
+/// One line per step with its detail, as the bucket, account-block and Lambda messages
+/// list them.
+pub(crate) fn step_lines(steps: &[crate::StepReport]) -> String {
+    steps
+        .iter()
+        .map(|step| {
+            format!(
+                "  - {} {}: {} ({})\n",
+                step.name,
+                step.target,
+                step.status.as_str(),
+                step.detail
+            )
+        })
+        .collect()
+}
+
 /// How the message body is written (`CORDON_NOTIFICATION_FORMAT`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum NotificationFormat {

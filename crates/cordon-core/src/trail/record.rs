@@ -5,7 +5,8 @@ use super::TrailVerdict;
 use super::catalogue::{Family, Watched};
 use super::incident::{change_summary, describe_caller, principal_arn};
 use crate::recording::{
-    FindingResource, Notification, ResponseFinding, outcome_product_fields, truncate,
+    FindingResource, Notification, ResponseFinding, incident_message, outcome_product_fields,
+    truncate,
 };
 use crate::{Decision, Outcome};
 use cordon_events::{CloudTrailEvent, Envelope};
@@ -243,23 +244,24 @@ pub fn notification(
             step.status.as_str()
         ));
     }
-    let machine = serde_json::to_string_pretty(&json!({
-        "responseFindingId": finding.id,
-        "eventId": event.event_id,
-        "eventName": event.event_name,
-        "eventSource": event.event_source,
-        "eventTime": event.event_time,
-        "accountId": envelope.account,
-        "region": event.aws_region,
-        "principal": principal_arn(event),
-        "sourceIPAddress": event.source_ip_address,
-        "userAgent": event.user_agent,
-        "attempt": verdict.attempt,
-        "controls": verdict.watched.map(|w| w.controls),
-        "outcome": outcome,
-    }))
-    .unwrap_or_default();
-    let message = format!("{summary}\n--- incident (JSON) ---\n{machine}\n");
+    let message = incident_message(
+        &summary,
+        &json!({
+            "responseFindingId": finding.id,
+            "eventId": event.event_id,
+            "eventName": event.event_name,
+            "eventSource": event.event_source,
+            "eventTime": event.event_time,
+            "accountId": envelope.account,
+            "region": event.aws_region,
+            "principal": principal_arn(event),
+            "sourceIPAddress": event.source_ip_address,
+            "userAgent": event.user_agent,
+            "attempt": verdict.attempt,
+            "controls": verdict.watched.map(|w| w.controls),
+            "outcome": outcome,
+        }),
+    );
     let account = envelope.account.as_str();
     Notification::new(&subject, message, outcome, finding, account)
 }
